@@ -1,0 +1,108 @@
+// Package probes runs the diagnostic stages of an FTP check: dns, control,
+// login, passive, active and firewall. Each stage takes a context and a
+// *Session and returns a Result. Stages never print, never exit and never
+// block past their deadline; every error is classified once, where it is
+// born, into a stable Code that the report package maps to a cause.
+package probes
+
+import (
+	"time"
+)
+
+// StageID names a probe stage.
+type StageID string
+
+// The stages, in the order a check runs them.
+const (
+	StageDNS      StageID = "dns"
+	StageControl  StageID = "control"
+	StageLogin    StageID = "login"
+	StagePassive  StageID = "passive"
+	StageActive   StageID = "active"
+	StageFirewall StageID = "firewall"
+)
+
+// Status is the outcome of a stage or of one attempt within a stage.
+type Status string
+
+// The statuses. Skip means "not checked", which is not the same as fail.
+const (
+	StatusPass Status = "pass"
+	StatusWarn Status = "warn"
+	StatusFail Status = "fail"
+	StatusSkip Status = "skip"
+)
+
+// Result is what one stage learned.
+type Result struct {
+	Stage    StageID       `json:"id"`       // which stage
+	Status   Status        `json:"status"`   // pass, warn, fail or skip
+	Code     string        `json:"code"`     // stable machine code, e.g. "passive.private_address"
+	Summary  string        `json:"summary"`  // one line: what happened
+	Duration time.Duration `json:"-"`        // wall time of the stage
+	Evidence Evidence      `json:"evidence"` // what was seen
+	Started  time.Duration `json:"-"`        // offset of the stage start from the start of the run
+}
+
+// Evidence holds the facts a stage observed. Only the fields a stage fills
+// are set; the report builds explanations from them.
+type Evidence struct {
+	Host        string      `json:"host,omitempty"`         // name or literal that was looked up
+	Addresses   []string    `json:"addresses,omitempty"`    // resolved addresses (dns)
+	Remote      string      `json:"remote,omitempty"`       // address:port dialled for the control connection
+	Local       string      `json:"local,omitempty"`        // local address:port of the control connection
+	Error       string      `json:"error,omitempty"`        // the classified low-level error, e.g. "connection refused"
+	Liveness    []PortCheck `json:"liveness,omitempty"`     // other ports on the host tried when the control connect failed
+	Replies     []Exchange  `json:"replies,omitempty"`      // control-connection commands and replies of this stage
+	Attempts    []Attempt   `json:"attempts,omitempty"`     // data-connection attempts (passive, active)
+	Ports       []PortCheck `json:"ports,omitempty"`        // ports checked by the firewall stage
+	Anonymous   bool        `json:"anonymous,omitempty"`    // login used anonymous credentials
+	ServerError string      `json:"server_error,omitempty"` // server-side configuration error text (e.g. 500 OOPS)
+}
+
+// Exchange is one command sent on the control connection and the reply to
+// it. The password is never stored: PASS is recorded as "PASS ****".
+type Exchange struct {
+	Command   string        `json:"command,omitempty"` // the command as sent, password redacted; empty for the greeting
+	Code      int           `json:"code"`              // reply code, 0 when no reply came
+	Text      string        `json:"text"`              // reply text, lines joined with "\n", without the codes
+	Error     string        `json:"error,omitempty"`   // why no reply came (timeout, closed)
+	Elapsed   time.Duration `json:"-"`                 // time from sending to the end of the reply
+	ElapsedMS float64       `json:"elapsed_ms"`        // Elapsed in milliseconds
+}
+
+// Attempt is one data-connection attempt: EPSV, PASV, EPRT or PORT followed
+// by a listing.
+type Attempt struct {
+	Command     string        `json:"command"`                // EPSV, PASV, EPRT or PORT
+	Status      Status        `json:"status"`                 // outcome of this attempt
+	Code        string        `json:"code"`                   // stable code for this attempt
+	Reply       Exchange      `json:"reply"`                  // reply to the data command
+	Advertised  string        `json:"advertised,omitempty"`   // passive: address:port the server advertised
+	Sent        string        `json:"sent,omitempty"`         // active: address:port sent in PORT/EPRT
+	Dials       []Dial        `json:"dials,omitempty"`        // passive: data connections tried
+	ConnectFrom string        `json:"connect_from,omitempty"` // active: address:port the server connected from
+	List        *Exchange     `json:"list,omitempty"`         // the LIST/NLST exchange (first and final reply)
+	Bytes       int64         `json:"bytes"`                  // listing bytes received
+	Elapsed     time.Duration `json:"-"`                      // wall time of the attempt
+	ElapsedMS   float64       `json:"elapsed_ms"`             // Elapsed in milliseconds
+}
+
+// Dial is one TCP connection attempt to a data port.
+type Dial struct {
+	Address   string        `json:"address"`         // address:port dialled
+	Why       string        `json:"why"`             // "advertised" or "control_peer" (the fallback FileZilla and curl use)
+	Outcome   string        `json:"outcome"`         // "connected", "refused", "timeout", "unreachable", "error"
+	Error     string        `json:"error,omitempty"` // low-level error text
+	Elapsed   time.Duration `json:"-"`               // time to connect or fail
+	ElapsedMS float64       `json:"elapsed_ms"`      // Elapsed in milliseconds
+}
+
+// PortCheck is one bare TCP connect to a port, with no protocol spoken.
+type PortCheck struct {
+	Address   string        `json:"address"`         // address:port
+	State     string        `json:"state"`           // "open", "closed" (refused), "filtered" (timeout), "unreachable", "error"
+	Error     string        `json:"error,omitempty"` // low-level error text
+	Elapsed   time.Duration `json:"-"`               // time to connect or fail
+	ElapsedMS float64       `json:"elapsed_ms"`      // Elapsed in milliseconds
+}
