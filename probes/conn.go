@@ -1,0 +1,113 @@
+package probes
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+	"time"
+)
+
+// Conn is a control connection. Every command and reply is recorded, with
+// the password redacted, through the record callback.
+type Conn struct {
+	nc     net.Conn
+	r      *bufio.Reader
+	now    func() time.Time
+	record func(Exchange)
+}
+
+// NewConn wraps an established control connection.
+func NewConn(nc net.Conn, now func() time.Time, record func(Exchange)) *Conn {
+	if record == nil {
+		record = func(Exchange) {}
+	}
+	return &Conn{nc: nc, r: bufio.NewReaderSize(nc, 4096), now: now, record: record}
+}
+
+// Close closes the connection.
+func (c *Conn) Close() error { return c.nc.Close() }
+
+// LocalAddr is the local end of the control connection.
+func (c *Conn) LocalAddr() *net.TCPAddr { return tcpAddr(c.nc.LocalAddr()) }
+
+// RemoteAddr is the server end of the control connection.
+func (c *Conn) RemoteAddr() *net.TCPAddr { return tcpAddr(c.nc.RemoteAddr()) }
+
+func tcpAddr(a net.Addr) *net.TCPAddr {
+	if t, ok := a.(*net.TCPAddr); ok {
+		return t
+	}
+	return &net.TCPAddr{}
+}
+
+// redact hides the argument of PASS (RFC 959 section 4.1.1).
+func redact(line string) string {
+	if len(line) >= 4 && strings.EqualFold(line[:4], "PASS") {
+		return "PASS ****"
+	}
+	return line
+}
+
+// Read reads one reply within timeout, or until ctx ends, and records it
+// as the reply to command (empty for the greeting).
+func (c *Conn) Read(ctx context.Context, timeout time.Duration, command string) (Reply, Exchange, error) {
+	start := c.now()
+	stop := context.AfterFunc(ctx, func() { c.nc.SetReadDeadline(time.Unix(1, 0)) })
+	defer stop()
+	c.nc.SetReadDeadline(deadline(ctx, start, timeout))
+	reply, err := ReadReply(c.r)
+	if err != nil && ctx.Err() != nil && reply.Code == 0 {
+		err = ctx.Err()
+	}
+	ex := exchange(command, reply, err, c.now().Sub(start))
+	c.record(ex)
+	return reply, ex, err
+}
+
+// Cmd sends one command line and reads its reply. The password in a PASS
+// command is sent but never recorded.
+func (c *Conn) Cmd(ctx context.Context, timeout time.Duration, format string, args ...any) (Reply, Exchange, error) {
+	line := fmt.Sprintf(format, args...)
+	if strings.ContainsAny(line, "\r\n") {
+		return Reply{}, Exchange{Command: redact(line)}, errors.New("command contains a line break")
+	}
+	start := c.now()
+	c.nc.SetWriteDeadline(deadline(ctx, start, timeout))
+	if _, err := c.nc.Write([]byte(line + "\r\n")); err != nil {
+		ex := exchange(redact(line), Reply{}, err, c.now().Sub(start))
+		c.record(ex)
+		return Reply{}, ex, err
+	}
+	return c.Read(ctx, timeout, redact(line))
+}
+
+// Send writes a command without waiting for its reply.
+func (c *Conn) Send(ctx context.Context, timeout time.Duration, line string) error {
+	c.nc.SetWriteDeadline(deadline(ctx, c.now(), timeout))
+	_, err := c.nc.Write([]byte(line + "\r\n"))
+	return err
+}
+
+func deadline(ctx context.Context, start time.Time, timeout time.Duration) time.Time {
+	d := start.Add(timeout)
+	if cd, ok := ctx.Deadline(); ok && cd.Before(d) {
+		return cd
+	}
+	return d
+}
+
+func exchange(command string, reply Reply, err error, elapsed time.Duration) Exchange {
+	ex := Exchange{Command: command, Code: reply.Code, Text: reply.Text(), Elapsed: elapsed, ElapsedMS: ms(elapsed)}
+	if err != nil {
+		ex.Error = describe(err)
+	}
+	return ex
+}
+
+// ms converts a duration to fractional milliseconds, rounded to 0.1 ms.
+func ms(d time.Duration) float64 {
+	return float64(d.Round(100*time.Microsecond)) / float64(time.Millisecond)
+}
