@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Installs what the integration suite (integration/) needs on a fresh Debian 12
+# machine, as root: nftables, dnsmasq, iproute2, curl and openssl from apt, and
+# vsftpd, ProFTPD, Pure-FTPd and OpenSSH's server unpacked side by side under
+# $FTPDOCTOR_IT_ROOT (default /opt/ftpdoctor-it/root). The three FTP servers
+# conflict as packages (each provides ftp-server), so they are unpacked with
+# dpkg-deb -x instead of installed; their libraries are installed normally.
+# Idempotent and quiet: a second run only checks.
+set -euo pipefail
+
+ROOT="${FTPDOCTOR_IT_ROOT:-/opt/ftpdoctor-it/root}"
+UNPACKED=(vsftpd pure-ftpd proftpd-basic proftpd-core openssh-server openssh-sftp-server)
+INSTALLED=(nftables dnsmasq-base iproute2 curl openssl procps passwd)
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install.sh: must run as root" >&2
+	exit 1
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+# apt_quiet runs apt-get and shows its output only when it fails.
+apt_quiet() {
+	local log
+	log="$(mktemp)"
+	if ! apt-get -q -q -y -o Dpkg::Use-Pty=0 "$@" >"$log" 2>&1; then
+		cat "$log" >&2
+		rm -f "$log"
+		return 1
+	fi
+	rm -f "$log"
+}
+
+if [ -x "$ROOT/usr/sbin/vsftpd" ] && [ -x "$ROOT/usr/sbin/proftpd" ] &&
+	[ -x "$ROOT/usr/sbin/pure-ftpd" ] && [ -x "$ROOT/usr/sbin/sshd" ] &&
+	command -v nft >/dev/null && command -v dnsmasq >/dev/null &&
+	[ -f "$ROOT/.complete" ]; then
+	exit 0
+fi
+
+apt_quiet update
+apt_quiet install --no-install-recommends "${INSTALLED[@]}"
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+chmod 755 "$work" # apt-get download runs as _apt when it can
+(cd "$work" && apt-get -q -q download "${UNPACKED[@]}" >/dev/null 2>&1)
+
+# Install the shared libraries the unpacked packages depend on (lib* only:
+# those never conflict, unlike the servers themselves).
+libs=()
+for deb in "$work"/*.deb; do
+	deps="$(dpkg-deb -f "$deb" Depends || true)"
+	while IFS= read -r dep; do
+		name="${dep%% *}"
+		name="${name%%:*}"
+		case "$name" in lib*) libs+=("$name") ;; esac
+	done < <(printf '%s\n' "$deps" | tr ',|' '\n\n' | sed 's/^ *//')
+done
+if [ "${#libs[@]}" -gt 0 ]; then
+	apt_quiet install --no-install-recommends "${libs[@]}"
+fi
+
+mkdir -p "$ROOT"
+for deb in "$work"/*.deb; do
+	dpkg-deb -x "$deb" "$ROOT"
+done
+mkdir -p /run/sshd
+
+for bin in usr/sbin/vsftpd usr/sbin/proftpd usr/sbin/pure-ftpd usr/sbin/sshd; do
+	if ldd "$ROOT/$bin" | grep -q 'not found'; then
+		echo "install.sh: $ROOT/$bin is missing libraries:" >&2
+		ldd "$ROOT/$bin" | grep 'not found' >&2
+		exit 1
+	fi
+done
+touch "$ROOT/.complete"
