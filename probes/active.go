@@ -27,7 +27,7 @@ func Active(ctx context.Context, s *Session) Result {
 	for _, cmd := range []string{"EPRT", "PORT"} {
 		a, clean := s.activeAttempt(ctx, cmd)
 		r.Evidence.Attempts = append(r.Evidence.Attempts, a)
-		if !clean || a.Status == StatusPass {
+		if !clean {
 			break
 		}
 	}
