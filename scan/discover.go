@@ -1,0 +1,211 @@
+package scan
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ftpdoctor/ftpdoctor/probes"
+)
+
+// Sample is one passive-mode reply.
+type Sample struct {
+	Command string `json:"command"`           // PASV or EPSV
+	Code    int    `json:"code"`              // reply code
+	Address string `json:"address,omitempty"` // PASV: the advertised IP address
+	Port    int    `json:"port,omitempty"`    // advertised port, 0 when the reply was not usable
+}
+
+// Discovery is what an FTP server's passive replies showed about its range.
+type Discovery struct {
+	Control    string            `json:"control"`                    // address:port the control connection reached
+	Samples    []Sample          `json:"samples"`                    // every PASV/EPSV reply, in order
+	Addresses  []string          `json:"addresses"`                  // distinct addresses advertised in 227 replies
+	Observed   *probes.PortRange `json:"observed,omitempty"`         // lowest and highest port handed out; nil when none
+	Distinct   int               `json:"distinct_ports"`             // distinct ports handed out
+	Declared   *probes.PortRange `json:"declared,omitempty"`         // the range the admin declared (--passive-range)
+	Outside    []int             `json:"outside_declared,omitempty"` // ports handed out outside Declared
+	Transcript []probes.Exchange `json:"transcript"`                 // control-connection exchanges, password redacted
+}
+
+// DiscoverConfig says where to log in and how many passive replies to ask for.
+type DiscoverConfig struct {
+	Target   probes.Target     // server, port and user
+	Address  string            // IP address to dial (resolved by the caller)
+	Password probes.Secret     // the password, sent once and never recorded
+	Dialer   probes.Dialer     // opens the control connection; nil means *net.Dialer
+	Timeout  time.Duration     // deadline of each network step
+	Samples  int               // passive replies to collect
+	Declared *probes.PortRange // the admin's declared range, compared with what the server hands out
+}
+
+// ErrLogin is wrapped by Discover's error when the login did not succeed.
+var ErrLogin = errors.New("login failed")
+
+// Discover logs in and sends PASV and EPSV, alternately, Samples times, to
+// learn which ports and addresses the server really hands out. A server
+// replaces the listener of an unused PASV with the next one (RFC 959 leaves
+// the data connection open until used), so no data connection is made.
+// The Discovery is returned even with an error, holding the transcript.
+func Discover(ctx context.Context, cfg DiscoverConfig) (*Discovery, error) {
+	d := &Discovery{Declared: cfg.Declared}
+	dialer := cfg.Dialer
+	if dialer == nil {
+		dialer = &net.Dialer{}
+	}
+	addr := net.JoinHostPort(cfg.Address, strconv.Itoa(cfg.Target.Port))
+	dctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
+	nc, err := dialer.DialContext(dctx, "tcp", addr)
+	cancel()
+	if err != nil {
+		return d, fmt.Errorf("control connection to %s: %w", addr, err)
+	}
+	c := probes.NewConn(nc, time.Now, func(e probes.Exchange) { d.Transcript = append(d.Transcript, e) })
+	defer c.Close()
+	d.Control = c.RemoteAddr().String()
+	if err := login(ctx, c, cfg); err != nil {
+		return d, err
+	}
+	usePASV, useEPSV := true, true
+	for i := 0; i < cfg.Samples && (usePASV || useEPSV); i++ {
+		cmd := "PASV"
+		if (i%2 == 1 && useEPSV) || !usePASV {
+			cmd = "EPSV"
+		}
+		reply, _, err := c.Cmd(ctx, cfg.Timeout, "%s", cmd)
+		if err != nil {
+			return d, fmt.Errorf("%s: %w", cmd, err)
+		}
+		s := Sample{Command: cmd, Code: reply.Code}
+		switch {
+		case cmd == "PASV" && reply.Code == 227:
+			if ip, port, err := probes.ParsePASV(reply.Text()); err == nil {
+				s.Address, s.Port = ip.String(), port
+			}
+		case cmd == "EPSV" && reply.Code == 229:
+			if port, err := probes.ParseEPSV(reply.Text()); err == nil {
+				s.Port = port
+			}
+		case reply.Code >= 500 && cmd == "PASV":
+			usePASV = false
+		case reply.Code >= 500:
+			useEPSV = false
+		}
+		d.Samples = append(d.Samples, s)
+	}
+	c.Cmd(ctx, cfg.Timeout, "QUIT")
+	d.summarize()
+	if d.Observed == nil {
+		return d, errors.New("the server handed out no passive port (PASV and EPSV both refused or unparsable)")
+	}
+	return d, nil
+}
+
+// login reads the greeting and sends USER and PASS (RFC 959 section 5.4).
+func login(ctx context.Context, c *probes.Conn, cfg DiscoverConfig) error {
+	reply, _, err := c.Read(ctx, cfg.Timeout, "")
+	if err == nil && reply.Code == 120 {
+		reply, _, err = c.Read(ctx, cfg.Timeout, "")
+	}
+	if err != nil {
+		return fmt.Errorf("greeting: %w", err)
+	}
+	if reply.Code != 220 {
+		return fmt.Errorf("%w: greeting %d %s", ErrLogin, reply.Code, reply.Text())
+	}
+	reply, _, err = c.Cmd(ctx, cfg.Timeout, "USER %s", cfg.Target.User)
+	if err != nil {
+		return fmt.Errorf("USER: %w", err)
+	}
+	if reply.Code == 331 {
+		pass := cfg.Password.Reveal()
+		if pass == "" && cfg.Target.User == "anonymous" {
+			pass = "ftpdoctor@"
+		}
+		reply, _, err = c.Cmd(ctx, cfg.Timeout, "PASS %s", pass)
+		if err != nil {
+			return fmt.Errorf("PASS: %w", err)
+		}
+	}
+	if reply.Code != 230 && reply.Code != 202 {
+		return fmt.Errorf("%w: %d %s", ErrLogin, reply.Code, reply.Text())
+	}
+	return nil
+}
+
+// summarize fills the derived fields from the samples.
+func (d *Discovery) summarize() {
+	seen := map[int]bool{}
+	for _, s := range d.Samples {
+		if s.Address != "" && !slices.Contains(d.Addresses, s.Address) {
+			d.Addresses = append(d.Addresses, s.Address)
+		}
+		if s.Port == 0 {
+			continue
+		}
+		if !seen[s.Port] {
+			seen[s.Port] = true
+			if d.Declared != nil && !d.Declared.Contains(s.Port) {
+				d.Outside = append(d.Outside, s.Port)
+			}
+		}
+		if d.Observed == nil {
+			d.Observed = &probes.PortRange{Low: s.Port, High: s.Port}
+		}
+		d.Observed.Low, d.Observed.High = min(d.Observed.Low, s.Port), max(d.Observed.High, s.Port)
+	}
+	d.Distinct = len(seen)
+	slices.Sort(d.Outside)
+}
+
+// ScanRange is the range to scan: the declared one when given, else the
+// span of the ports handed out.
+func (d *Discovery) ScanRange() probes.PortRange {
+	if d.Declared != nil {
+		return *d.Declared
+	}
+	if d.Observed != nil {
+		return *d.Observed
+	}
+	return probes.PortRange{}
+}
+
+// Finding is one conclusion of a discovery, with its Nagios level.
+type Finding struct {
+	Level int    // ExitOK for information, ExitWarning, ExitCritical
+	Text  string // one line
+}
+
+// Findings compares what the server handed out with the control connection
+// and with the declared range.
+func (d *Discovery) Findings() []Finding {
+	var f []Finding
+	peer, _, _ := net.SplitHostPort(d.Control)
+	if len(d.Addresses) > 1 {
+		f = append(f, Finding{ExitWarning, fmt.Sprintf("PASV advertised %d different addresses (%s): clients get a different host from one transfer to the next", len(d.Addresses), joinMax(d.Addresses, 4))})
+	}
+	for _, a := range d.Addresses {
+		if a != peer {
+			f = append(f, Finding{ExitWarning, fmt.Sprintf("PASV advertises %s but the control connection reached %s: clients that trust the 227 address dial %s", a, peer, a)})
+		}
+	}
+	if n := len(d.Outside); n > 0 {
+		f = append(f, Finding{ExitCritical, fmt.Sprintf("the server handed out %d ports outside the declared range %d-%d (for example %d): transfers on them fail where only the declared range is open", n, d.Declared.Low, d.Declared.High, d.Outside[0])})
+	}
+	if o := d.Observed; o != nil {
+		f = append(f, Finding{ExitOK, fmt.Sprintf("the server handed out %d distinct ports between %d and %d in %d replies", d.Distinct, o.Low, o.High, len(d.Samples))})
+	}
+	return f
+}
+
+func joinMax(s []string, n int) string {
+	if len(s) <= n {
+		return strings.Join(s, ", ")
+	}
+	return strings.Join(s[:n], ", ") + fmt.Sprintf(" and %d more", len(s)-n)
+}

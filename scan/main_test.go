@@ -1,0 +1,20 @@
+package scan
+
+import (
+	"os"
+	"testing"
+
+	"go.uber.org/goleak"
+)
+
+// TestMain runs the namespace helpers when asked (the integration tests
+// start this binary inside a namespace) and checks for leaked goroutines.
+func TestMain(m *testing.M) {
+	switch os.Getenv("SCAN_HELPER") {
+	case "scan":
+		os.Exit(helperScan())
+	case "listen":
+		os.Exit(helperListen())
+	}
+	goleak.VerifyTestMain(m)
+}
