@@ -17,6 +17,7 @@ type Conn struct {
 	r      *bufio.Reader
 	now    func() time.Time
 	record func(Exchange)
+	secret string // masked in every reply, should a server echo the password
 }
 
 // NewConn wraps an established control connection.
@@ -26,6 +27,10 @@ func NewConn(nc net.Conn, now func() time.Time, record func(Exchange)) *Conn {
 	}
 	return &Conn{nc: nc, r: bufio.NewReaderSize(nc, 4096), now: now, record: record}
 }
+
+// minMaskedSecret is the shortest password masked in replies: masking a
+// one- or two-letter password would garble every reply that contains it.
+const minMaskedSecret = 3
 
 // Close closes the connection.
 func (c *Conn) Close() error { return c.nc.Close() }
@@ -59,6 +64,11 @@ func (c *Conn) Read(ctx context.Context, timeout time.Duration, command string) 
 	defer stop()
 	c.nc.SetReadDeadline(deadline(ctx, start, timeout))
 	reply, err := ReadReply(c.r)
+	if len(c.secret) >= minMaskedSecret {
+		for i, l := range reply.Lines {
+			reply.Lines[i] = strings.ReplaceAll(l, c.secret, "****")
+		}
+	}
 	if err != nil && ctx.Err() != nil && reply.Code == 0 {
 		err = ctx.Err()
 	}

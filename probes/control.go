@@ -41,6 +41,7 @@ func Control(ctx context.Context, s *Session) Result {
 	}
 	r.Evidence.Local = nc.LocalAddr().String()
 	c := NewConn(nc, s.Now, s.record(&r))
+	c.secret = s.Password.Reveal()
 	greeting, _, err := c.Read(ctx, s.Timeout, "")
 	if err == nil && greeting.Code == codeReadySoon {
 		greeting, _, err = c.Read(ctx, s.Timeout, "")
