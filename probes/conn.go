@@ -68,6 +68,10 @@ func (c *Conn) Read(ctx context.Context, timeout time.Duration, command string) 
 		for i, l := range reply.Lines {
 			reply.Lines[i] = strings.ReplaceAll(l, c.secret, "****")
 		}
+		var nf *NotFTPError
+		if errors.As(err, &nf) {
+			nf.Line = strings.ReplaceAll(nf.Line, c.secret, "****")
+		}
 	}
 	if err != nil && ctx.Err() != nil && reply.Code == 0 {
 		err = ctx.Err()
