@@ -269,3 +269,24 @@ func (l *lab) silentListener() *proc {
 	l.waitListening(l.srv, ftpPort, p)
 	return p
 }
+
+// stop kills the server's process group and waits until it has exited, so
+// that nothing listens on its port any more.
+func (p *proc) stop(l *lab) {
+	l.t.Helper()
+	syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
+	select {
+	case <-p.done:
+	case <-time.After(10 * time.Second):
+		l.t.Fatalf("%s did not exit 10 s after SIGKILL", p.name)
+	}
+}
+
+// selfSigned makes a self-signed certificate and key for the server.
+func (l *lab) selfSigned() (cert, key string) {
+	l.t.Helper()
+	cert, key = filepath.Join(l.dir, "cert.pem"), filepath.Join(l.dir, "key.pem")
+	mustRun(l.t, "openssl", "req", "-x509", "-nodes", "-newkey", "rsa:2048", "-days", "2",
+		"-subj", "/CN=ftp.test.zone", "-keyout", key, "-out", cert)
+	return cert, key
+}
