@@ -32,7 +32,7 @@ apt_quiet() {
 
 if [ -x "$ROOT/usr/sbin/vsftpd" ] && [ -x "$ROOT/usr/sbin/proftpd" ] &&
 	[ -x "$ROOT/usr/sbin/pure-ftpd" ] && [ -x "$ROOT/usr/sbin/sshd" ] &&
-	command -v nft >/dev/null && command -v dnsmasq >/dev/null &&
+	command -v nft >/dev/null && command -v dnsmasq >/dev/null && id sshd >/dev/null 2>&1 &&
 	[ -f "$ROOT/.complete" ]; then
 	exit 0
 fi
@@ -65,6 +65,10 @@ for deb in "$work"/*.deb; do
 	dpkg-deb -x "$deb" "$ROOT"
 done
 mkdir -p /run/sshd
+# sshd's privilege separation user, as openssh-server's postinst would add.
+if ! id sshd >/dev/null 2>&1; then
+	useradd --system --no-create-home --home-dir /run/sshd --shell /usr/sbin/nologin sshd
+fi
 
 for bin in usr/sbin/vsftpd usr/sbin/proftpd usr/sbin/pure-ftpd usr/sbin/sshd; do
 	if ldd "$ROOT/$bin" | grep -q 'not found'; then

@@ -122,6 +122,9 @@ func checkPrerequisites() string {
 			return fmt.Sprintf("%s not found under %s", p, suite.root)
 		}
 	}
+	if err := exec.Command("id", "sshd").Run(); err != nil {
+		return "the user sshd (privilege separation of OpenSSH's server) does not exist"
+	}
 	for _, tool := range []string{"ip", "ss", "nft", "dnsmasq", "openssl", "ssh-keygen", "useradd", "userdel", "chpasswd", "curl", "sysctl"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			return tool + " not found in PATH"
