@@ -1,0 +1,146 @@
+package probes_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ftpdoctor/ftpdoctor/fixtures"
+	"github.com/ftpdoctor/ftpdoctor/probes"
+)
+
+const testPassword = "S3ntinel-Pa55"
+
+// check runs a whole check against a fixture with a short step timeout.
+func check(t *testing.T, script fixtures.Script, user string) (probes.Outcome, *fixtures.Server) {
+	t.Helper()
+	if script.Users == nil {
+		script.Users = map[string]string{"alice": testPassword}
+	}
+	srv := fixtures.StartT(t, script)
+	cfg := probes.Config{
+		Target:   probes.Target{Host: srv.Host(), Port: srv.Port(), User: user},
+		Password: testPassword,
+		Timeout:  400 * time.Millisecond,
+	}
+	if user == "anonymous" {
+		cfg.Anonymous, cfg.Password = true, ""
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	return probes.Check(ctx, cfg, probes.DefaultEnv()), srv
+}
+
+// codes lists "stage=code" for every stage, in order.
+func codes(o probes.Outcome) string {
+	var out []string
+	for _, r := range o.Results {
+		out = append(out, string(r.Stage)+"="+r.Code)
+	}
+	return strings.Join(out, " ")
+}
+
+func TestCheckAgainstFixtures(t *testing.T) {
+	tests := []struct {
+		name   string
+		script fixtures.Script
+		user   string
+		want   string // the stage codes, in order
+	}{
+		{"healthy_vsftpd", fixtures.Script{}, "alice",
+			"dns=dns.literal control=control.ok login=login.ok passive=passive.ok active=active.ok firewall=firewall.open"},
+		{"wrong_password", fixtures.Script{Users: map[string]string{"alice": "other"}}, "alice",
+			"dns=dns.literal control=control.ok login=login.rejected passive=skipped active=skipped firewall=skipped"},
+		{"user_rejected_at_user", fixtures.Script{RejectUsers: []string{"alice"}}, "alice",
+			"dns=dns.literal control=control.ok login=login.user_rejected passive=skipped active=skipped firewall=skipped"},
+		{"anonymous_refused", fixtures.Script{}, "anonymous",
+			"dns=dns.literal control=control.ok login=login.anonymous_refused passive=skipped active=skipped firewall=skipped"},
+		{"anonymous_allowed", fixtures.Script{Anonymous: fixtures.AnonAllowed}, "anonymous",
+			"dns=dns.literal control=control.ok login=login.anonymous_ok passive=passive.ok active=active.ok firewall=firewall.open"},
+		{"tls_required_at_user", fixtures.Script{TLSRequired: fixtures.TLSAtUser}, "alice",
+			"dns=dns.literal control=control.ok login=login.tls_required passive=skipped active=skipped firewall=skipped"},
+		{"tls_required_at_pass", fixtures.Script{TLSRequired: fixtures.TLSAtPass}, "alice",
+			"dns=dns.literal control=control.ok login=login.tls_required passive=skipped active=skipped firewall=skipped"},
+		{"writable_chroot_oops", fixtures.Script{ChrootOOPS: true}, "alice",
+			"dns=dns.literal control=control.ok login=login.server_error passive=skipped active=skipped firewall=skipped"},
+		{"greeting_421", fixtures.Script{Connect: fixtures.ConnectUnavailable}, "alice",
+			"dns=dns.literal control=control.unavailable login=skipped passive=skipped active=skipped firewall=skipped"},
+		{"never_greets", fixtures.Script{Connect: fixtures.ConnectSilent}, "alice",
+			"dns=dns.literal control=control.no_greeting login=skipped passive=skipped active=skipped firewall=skipped"},
+		{"closes_at_once", fixtures.Script{Connect: fixtures.ConnectClose}, "alice",
+			"dns=dns.literal control=control.closed login=skipped passive=skipped active=skipped firewall=skipped"},
+		{"ssh_server", fixtures.Script{Connect: fixtures.ConnectSSH}, "alice",
+			"dns=dns.literal control=control.ssh login=skipped passive=skipped active=skipped firewall=skipped"},
+		{"http_server", fixtures.Script{Connect: fixtures.ConnectHTTP}, "alice",
+			"dns=dns.literal control=control.http login=skipped passive=skipped active=skipped firewall=skipped"},
+		{"implicit_tls", fixtures.Script{Connect: fixtures.ConnectTLS}, "alice",
+			"dns=dns.literal control=control.implicit_tls login=skipped passive=skipped active=skipped firewall=skipped"},
+		{"delayed_greeting", fixtures.Script{Connect: fixtures.ConnectDelayed, GreetingDelay: 50 * time.Millisecond}, "alice",
+			"dns=dns.literal control=control.delayed_greeting login=login.ok passive=passive.ok active=active.ok firewall=firewall.open"},
+		{"epsv_refused_alone_is_fine", fixtures.Script{Replies: map[string]string{"EPSV": "500 Unknown command."}}, "alice",
+			"dns=dns.literal control=control.ok login=login.ok passive=passive.ok active=active.ok firewall=firewall.open"},
+		{"pasv_refused", fixtures.Script{Replies: map[string]string{"PASV": "502 Command not implemented."}}, "alice",
+			"dns=dns.literal control=control.ok login=login.ok passive=passive.pasv_refused active=active.ok firewall=firewall.open"},
+		{"passive_refused", fixtures.Script{Replies: map[string]string{"PASV": "550 Permission denied.", "EPSV": "550 Permission denied."}}, "alice",
+			"dns=dns.literal control=control.ok login=login.ok passive=passive.refused active=active.ok firewall=skipped"},
+		{"passive_dead_port", fixtures.Script{PassiveDeadPort: true}, "alice",
+			"dns=dns.literal control=control.ok login=login.ok passive=passive.data_refused active=active.ok firewall=firewall.open"},
+		{"port_illegal", fixtures.Script{Active: fixtures.ActiveIllegal}, "alice",
+			"dns=dns.literal control=control.ok login=login.ok passive=passive.ok active=active.command_refused firewall=firewall.open"},
+		{"port_disabled", fixtures.Script{Active: fixtures.ActiveDisabled}, "alice",
+			"dns=dns.literal control=control.ok login=login.ok passive=passive.ok active=active.disabled firewall=firewall.open"},
+		{"never_connects_back", fixtures.Script{Active: fixtures.ActiveNeverConnect, NoConnectDelay: 2 * time.Second}, "alice",
+			"dns=dns.literal control=control.ok login=login.ok passive=passive.ok active=active.no_connect firewall=firewall.open"},
+		{"connect_back_fails_425", fixtures.Script{Active: fixtures.ActiveNeverConnect, NoConnectDelay: 10 * time.Millisecond}, "alice",
+			"dns=dns.literal control=control.ok login=login.ok passive=passive.ok active=active.no_connect firewall=firewall.open"},
+		{"list_denied", fixtures.Script{List: fixtures.ListDenied}, "alice",
+			"dns=dns.literal control=control.ok login=login.ok passive=passive.list_denied active=active.list_denied firewall=firewall.open"},
+		{"data_tls_required", fixtures.Script{List: fixtures.ListDataTLSRequired}, "alice",
+			"dns=dns.literal control=control.ok login=login.ok passive=passive.tls_required active=active.tls_required firewall=firewall.open"},
+		{"transfer_aborted", fixtures.Script{List: fixtures.ListAborted}, "alice",
+			"dns=dns.literal control=control.ok login=login.ok passive=passive.transfer_failed active=active.transfer_failed firewall=firewall.open"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			o, _ := check(t, tt.script, tt.user)
+			if got := codes(o); got != tt.want {
+				t.Errorf("stage codes\n got: %s\nwant: %s", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestCheckRecordsWhatWasSent(t *testing.T) {
+	o, srv := check(t, fixtures.Script{}, "alice")
+	sent := strings.Join(srv.Commands(), "\n")
+	for _, want := range []string{"USER alice", "PASS " + testPassword, "EPSV", "PASV", "EPRT |1|127.0.0.1|", "PORT 127,0,0,1,", "LIST"} {
+		if !strings.Contains(sent, want) {
+			t.Errorf("the server did not receive %q; it got:\n%s", want, sent)
+		}
+	}
+	if n := strings.Count(sent, "LIST"); n != 4 {
+		t.Errorf("%d listings, want 4 (EPSV, PASV, EPRT, PORT)", n)
+	}
+	for _, ex := range o.Transcript {
+		if strings.Contains(ex.Command+ex.Text, testPassword) {
+			t.Fatalf("the password is in the transcript: %+v", ex)
+		}
+	}
+	if o.Server.Software != "vsftpd" || o.Server.Version != "3.0.3" {
+		t.Errorf("server = %+v", o.Server)
+	}
+}
+
+func TestCheckServiceStopped(t *testing.T) {
+	port, err := fixtures.FreePort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := probes.Config{Target: probes.Target{Host: "127.0.0.1", Port: port, User: "alice"}, Timeout: time.Second}
+	o := probes.Check(context.Background(), cfg, probes.DefaultEnv())
+	if got := o.Results[1].Code; got != probes.ControlRefused {
+		t.Fatalf("control code %s: %s", got, o.Results[1].Summary)
+	}
+}
