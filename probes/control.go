@@ -167,14 +167,17 @@ func (s *Session) greetingFailure(ctx context.Context, r Result, err error) Resu
 	if errors.As(err, &nf) {
 		return s.notFTP(r, nf.Line)
 	}
+	if errors.Is(err, ErrReplyTooLong) {
+		return r.with(StatusFail, ControlUnexpected, "%s sent a greeting of more than %d lines", r.Evidence.Remote, MaxReplyLines)
+	}
 	switch Classify(err) {
 	case KindClosed:
-		return r.with(StatusFail, ControlClosed, "%s accepted the connection and closed it without a greeting", r.Evidence.Remote)
+		return r.with(StatusFail, ControlClosed, "%s accepted the connection and closed it without a complete greeting", r.Evidence.Remote)
 	case KindTimeout:
 		if kind, line := s.probeSilent(ctx, r.Evidence.Remote); kind != "" {
 			return s.notFTP(r, line)
 		}
-		return r.with(StatusFail, ControlNoGreeting, "%s accepted the connection but sent no greeting within %s", r.Evidence.Remote, s.Timeout)
+		return r.with(StatusFail, ControlNoGreeting, "%s accepted the connection but sent no complete greeting within %s", r.Evidence.Remote, s.Timeout)
 	}
 	return r.with(StatusFail, ControlClosed, "reading the greeting from %s failed: %s", r.Evidence.Remote, r.Evidence.Error)
 }

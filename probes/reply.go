@@ -90,12 +90,29 @@ func parseCode(line string) (code int, sep byte, ok bool) {
 	return code, line[3], true
 }
 
+// looksLikeReply reports whether a partial line could be the start of a
+// reply: up to three digits, then a separator.
+func looksLikeReply(partial string) bool {
+	for i := 0; i < len(partial) && i < 4; i++ {
+		c := partial[i]
+		if i < 3 && (c < '0' || c > '9') {
+			return false
+		}
+		if i == 3 && c != ' ' && c != '-' {
+			return false
+		}
+	}
+	return true
+}
+
 // ReadReply reads one reply, single- or multi-line. A multi-line reply
 // starts with "ddd-" and ends with a line "ddd " carrying the same code;
 // lines between may hold anything (RFC 959 section 4.2).
 func ReadReply(r *bufio.Reader) (Reply, error) {
 	first, err := readLine(r)
-	if err != nil && first == "" {
+	if err != nil && (first == "" || looksLikeReply(first)) {
+		// Nothing, or an unfinished reply, arrived: a timeout or a close,
+		// not a foreign protocol.
 		return Reply{}, err
 	}
 	code, sep, ok := parseCode(first)
@@ -103,9 +120,6 @@ func ReadReply(r *bufio.Reader) (Reply, error) {
 		return Reply{}, &NotFTPError{Line: first}
 	}
 	reply := Reply{Code: code, Lines: []string{strings.TrimSpace(first[min(4, len(first)):])}}
-	if err != nil {
-		return reply, err
-	}
 	if sep == ' ' {
 		return reply, nil
 	}

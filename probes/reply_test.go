@@ -28,6 +28,8 @@ func TestReadReply(t *testing.T) {
 		{"not_ftp_four_digits", "2200 hello\r\n", 0, nil, ErrNotFTP},
 		{"empty_stream", "", 0, nil, io.EOF},
 		{"cut_in_multi_line", "220-first\r\n220-second\r\n", 220, []string{"first", "second"}, io.EOF},
+		{"cut_in_first_line", "220 Welc", 0, nil, io.ErrUnexpectedEOF},
+		{"tls_alert_then_close", "\x15\x03\x01\x00\x02\x02\x28", 0, nil, ErrNotFTP},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
