@@ -220,6 +220,8 @@ func (s *Session) probeSilent(ctx context.Context, addr string) (kind, line stri
 	switch {
 	case err == nil, errors.As(err, &alert), strings.Contains(errString(err), "remote error"):
 		return "tls", tlsMarker
+	case errors.As(err, &rh) && looksLikeReply(string(rh.RecordHeader[:])):
+		return "", "" // an FTP server after all, only slow or broken
 	case errors.As(err, &rh):
 		if strings.HasPrefix(string(rh.RecordHeader[:]), "HTTP/") {
 			return "http", "HTTP/ (answer to a TLS hello)"
