@@ -1,0 +1,83 @@
+package probes_test
+
+import (
+	"context"
+	"net"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/ftpdoctor/ftpdoctor/fixtures"
+	"github.com/ftpdoctor/ftpdoctor/probes"
+)
+
+// TestCheckThroughFirewalls plays dropped and refused packets with the
+// black-hole dialer: nothing leaves loopback.
+func TestCheckThroughFirewalls(t *testing.T) {
+	tests := []struct {
+		name   string
+		script fixtures.Script
+		dialer func(control int) *fixtures.Dialer
+		mode   probes.Mode
+		want   string
+	}{
+		{"server_behind_nat_advertises_private_address", fixtures.Script{PassiveAddress: "10.0.0.5"},
+			func(int) *fixtures.Dialer { return &fixtures.Dialer{} }, probes.ModeBoth,
+			"dns=dns.literal control=control.ok login=login.ok passive=passive.private_address active=active.ok firewall=firewall.open"},
+		{"server_advertises_unspecified_address", fixtures.Script{PassiveAddress: "0.0.0.0"},
+			func(int) *fixtures.Dialer { return &fixtures.Dialer{BlackHole: []string{"0.0.0.0"}} }, probes.ModeBoth,
+			"dns=dns.literal control=control.ok login=login.ok passive=passive.unroutable_address active=active.ok firewall=firewall.open"},
+		{"passive_ports_dropped", fixtures.Script{},
+			func(control int) *fixtures.Dialer { return &fixtures.Dialer{Rule: allBut(control, fixtures.BlackHole)} }, probes.ModeBoth,
+			"dns=dns.literal control=control.ok login=login.ok passive=passive.data_timeout active=active.ok firewall=firewall.filtered"},
+		{"passive_ports_dropped_passive_only", fixtures.Script{},
+			func(control int) *fixtures.Dialer { return &fixtures.Dialer{Rule: allBut(control, fixtures.BlackHole)} }, probes.ModePassive,
+			"dns=dns.literal control=control.ok login=login.ok passive=passive.data_timeout active=skipped firewall=firewall.filtered"},
+		{"passive_ports_rejected", fixtures.Script{},
+			func(control int) *fixtures.Dialer { return &fixtures.Dialer{Rule: allBut(control, fixtures.Refuse)} }, probes.ModeBoth,
+			"dns=dns.literal control=control.ok login=login.ok passive=passive.data_refused active=active.ok firewall=firewall.open"},
+		{"control_port_filtered_host_up", fixtures.Script{},
+			func(control int) *fixtures.Dialer {
+				return &fixtures.Dialer{BlackHole: []string{strconv.Itoa(control)}, Rule: allBut(control, fixtures.Refuse)}
+			}, probes.ModeBoth,
+			"dns=dns.literal control=control.filtered login=skipped passive=skipped active=skipped firewall=skipped"},
+		{"host_down", fixtures.Script{},
+			func(int) *fixtures.Dialer { return &fixtures.Dialer{Rule: func(string) fixtures.Action { return fixtures.BlackHole }} }, probes.ModeBoth,
+			"dns=dns.literal control=control.timeout login=skipped passive=skipped active=skipped firewall=skipped"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			tt.script.Users = map[string]string{"alice": testPassword}
+			srv := fixtures.StartT(t, tt.script)
+			env := probes.DefaultEnv()
+			env.Dialer = tt.dialer(srv.Port())
+			cfg := probes.Config{Target: probes.Target{Host: srv.Host(), Port: srv.Port(), User: "alice"}, Password: testPassword,
+				Timeout: 300 * time.Millisecond, Mode: tt.mode}
+			o := probes.Check(context.Background(), cfg, env)
+			if got := codes(o); got != tt.want {
+				t.Errorf("stage codes\n got: %s\nwant: %s", got, tt.want)
+			}
+		})
+	}
+}
+
+// allBut applies action to every port except the control port.
+func allBut(control int, action fixtures.Action) func(string) fixtures.Action {
+	return func(addr string) fixtures.Action {
+		if _, p, _ := net.SplitHostPort(addr); p == strconv.Itoa(control) {
+			return fixtures.Pass
+		}
+		return action
+	}
+}
+
+func TestPassiveRangeDeclared(t *testing.T) {
+	srv := fixtures.StartT(t, fixtures.Script{Users: map[string]string{"alice": testPassword}})
+	cfg := probes.Config{Target: probes.Target{Host: srv.Host(), Port: srv.Port(), User: "alice"}, Password: testPassword,
+		Timeout: time.Second, PassiveRange: &probes.PortRange{Low: 1, High: 2}}
+	o := probes.Check(context.Background(), cfg, probes.DefaultEnv())
+	if r := o.Results[3]; r.Code != probes.PassivePortOutOfRange || r.Status != probes.StatusWarn {
+		t.Fatalf("passive: %s %s", r.Code, r.Summary)
+	}
+}
