@@ -42,7 +42,9 @@ func TestCheckThroughFirewalls(t *testing.T) {
 			}, probes.ModeBoth,
 			"dns=dns.literal control=control.filtered login=skipped passive=skipped active=skipped firewall=skipped"},
 		{"host_down", fixtures.Script{},
-			func(int) *fixtures.Dialer { return &fixtures.Dialer{Rule: func(string) fixtures.Action { return fixtures.BlackHole }} }, probes.ModeBoth,
+			func(int) *fixtures.Dialer {
+				return &fixtures.Dialer{Rule: func(string) fixtures.Action { return fixtures.BlackHole }}
+			}, probes.ModeBoth,
 			"dns=dns.literal control=control.timeout login=skipped passive=skipped active=skipped firewall=skipped"},
 	}
 	for _, tt := range tests {
