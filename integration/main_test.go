@@ -97,7 +97,7 @@ func requireSuite(t *testing.T) {
 func requireLab(t *testing.T) {
 	t.Helper()
 	if suite.unavailable != "" {
-		msg := "integration suite needs root and the servers from `bash .ci/install.sh`: " + suite.unavailable
+		msg := "integration suite cannot run here (" + suite.unavailable + "): run it as root after `bash .ci/install.sh`"
 		if os.Getenv("CI") != "" {
 			t.Fatal(msg)
 		}
