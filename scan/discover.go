@@ -195,7 +195,7 @@ func (d *Discovery) Findings() []Finding {
 		}
 	}
 	if n := len(d.Outside); n > 0 {
-		f = append(f, Finding{ExitCritical, fmt.Sprintf("the server handed out %d ports outside the declared range %d-%d (for example %d): transfers on them fail where only the declared range is open", n, d.Declared.Low, d.Declared.High, d.Outside[0])})
+		f = append(f, Finding{ExitCritical, fmt.Sprintf("the server handed out %d %s outside the declared range %d-%d (for example %d): transfers on them fail where only the declared range is open", n, portWord(n), d.Declared.Low, d.Declared.High, d.Outside[0])})
 	}
 	if o := d.Observed; o != nil {
 		f = append(f, Finding{ExitOK, fmt.Sprintf("the server handed out %d distinct ports between %d and %d in %d replies", d.Distinct, o.Low, o.High, len(d.Samples))})
@@ -208,4 +208,11 @@ func joinMax(s []string, n int) string {
 		return strings.Join(s, ", ")
 	}
 	return strings.Join(s[:n], ", ") + fmt.Sprintf(" and %d more", len(s)-n)
+}
+
+func portWord(n int) string {
+	if n == 1 {
+		return "port"
+	}
+	return "ports"
 }

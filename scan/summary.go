@@ -115,14 +115,14 @@ const (
 
 // Verdict is the conclusion of a range check.
 type Verdict struct {
-	Status string   `json:"status"` // OK, WARNING, CRITICAL or UNKNOWN
+	Status string   `json:"status"` // ok, warning, critical or unknown (Nagios order)
 	Code   int      `json:"code"`   // Nagios exit code
 	Usable bool     `json:"usable"` // the range is usable from here: no port is filtered (and, with a token, every port reaches the listener)
 	Text   string   `json:"text"`   // one line: the conclusion
 	Notes  []string `json:"notes"`  // further findings, one line each
 }
 
-var statusNames = [...]string{"OK", "WARNING", "CRITICAL", "UNKNOWN"}
+var statusNames = [...]string{"ok", "warning", "critical", "unknown"}
 
 // Report is everything a range check found, ready to render.
 type Report struct {
@@ -178,13 +178,18 @@ func judge(r Report) Verdict {
 	if d := r.Discovery; d != nil {
 		for _, n := range d.Findings() {
 			raise(n.Level, n.Text)
+			if n.Level == ExitCritical && v.Usable {
+				v.Usable, v.Text = false, "not usable as configured: "+n.Text
+			}
 		}
 	}
 	if c.Error > 0 {
 		raise(ExitUnknown, fmt.Sprintf("%d ports could not be classified because of a local error", c.Error))
 	}
 	v.Code, v.Status = code, statusNames[code]
-	v.Text = headline(r, v.Usable)
+	if v.Text == "" || c.Filtered > 0 {
+		v.Text = headline(r, v.Usable)
+	}
 	return v
 }
 

@@ -89,7 +89,7 @@ func TestBuildVerdict(t *testing.T) {
 		{"token_wrong_port_is_warning", withToken(portsFrom(50000, O, O), TokenMatch, TokenWrongPort), true, nil, ExitWarning, true, "rewrites the port"},
 		{"discovery_outside_declared_is_critical", portsFrom(50000, C), false,
 			&Discovery{Control: "10.1.1.1:21", Addresses: []string{"10.1.1.1"}, Declared: declared, Outside: []int{40000}},
-			ExitCritical, true, "outside the declared range 50000-50009"},
+			ExitCritical, false, "outside the declared range 50000-50009"},
 		{"discovery_other_address_is_warning", portsFrom(50000, C), false,
 			&Discovery{Control: "10.1.1.1:21", Addresses: []string{"192.168.1.5"}},
 			ExitWarning, true, "advertises 192.168.1.5 but the control connection reached 10.1.1.1"},
