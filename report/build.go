@@ -1,0 +1,297 @@
+package report
+
+import (
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/ftpdoctor/ftpdoctor/probes"
+)
+
+// Build turns the outcome of a check into a Report. It is pure: no I/O, no
+// clock, and the outcome is not modified.
+func Build(o probes.Outcome) Report {
+	if o.Mode == "" {
+		o.Mode = probes.ModeBoth
+	}
+	r := Report{
+		SchemaVersion: SchemaVersion,
+		Target: Target{
+			Host:         o.Target.Host,
+			Port:         o.Target.Port,
+			User:         o.Target.User,
+			Mode:         string(o.Mode),
+			PassiveRange: o.PassiveRange,
+		},
+		DurationMS: millis(o.Duration),
+		Server:     o.Server,
+		Stages:     make([]Stage, 0, len(o.Results)),
+		Causes:     []Cause{},
+	}
+	if r.Server.Features == nil {
+		r.Server.Features = []string{}
+	}
+	for _, res := range o.Results {
+		r.Stages = append(r.Stages, Stage{
+			ID:         res.Stage,
+			Status:     res.Status,
+			Code:       res.Code,
+			Summary:    res.Summary,
+			StartedMS:  millis(res.Started),
+			DurationMS: millis(res.Duration),
+			Evidence:   redactEvidence(res.Evidence),
+		})
+	}
+	for _, f := range findings(o) {
+		r.Causes = append(r.Causes, f.cause())
+	}
+	sort.SliceStable(r.Causes, func(i, j int) bool {
+		return severityRank(r.Causes[i].Severity) < severityRank(r.Causes[j].Severity)
+	})
+	r.Verdict = verdict(o)
+	r.ExitCode = exitCodes[r.Verdict]
+	r.Recommendation = recommend(o)
+	return r
+}
+
+// millis converts a duration to milliseconds rounded to 0.1 ms.
+func millis(d time.Duration) float64 {
+	return float64(d.Round(100*time.Microsecond)) / float64(time.Millisecond)
+}
+
+func severityRank(s Severity) int {
+	if s == SeverityCritical {
+		return 0
+	}
+	return 1
+}
+
+// finding is one problem code seen in the outcome and where it was seen.
+type finding struct {
+	code    string          // the result or attempt code
+	result  probes.Result   // the stage result that holds it
+	attempt *probes.Attempt // the attempt that raised it; nil for a stage-level code
+	outcome probes.Outcome  // the whole check, for context
+}
+
+// status is the status of whatever raised the finding.
+func (f finding) status() probes.Status {
+	if f.attempt != nil {
+		return f.attempt.Status
+	}
+	return f.result.Status
+}
+
+// optionalCodes are attempt codes that alone are no problem: clients fall
+// back from EPSV to PASV and from EPRT to PORT (RFC 2428 section 1 keeps
+// both older commands).
+var optionalCodes = map[string]bool{
+	probes.PassiveEPSVRefused: true,
+	probes.ActiveEPRTRefused:  true,
+}
+
+// findings lists every problem code in stage order, each once: the code of
+// each failed or warned stage, then the distinct codes of its failed or
+// warned attempts.
+func findings(o probes.Outcome) []finding {
+	var out []finding
+	seen := map[string]bool{}
+	for _, res := range o.Results {
+		if res.Status != probes.StatusFail && res.Status != probes.StatusWarn {
+			continue
+		}
+		if !seen[res.Code] {
+			seen[res.Code] = true
+			out = append(out, finding{code: res.Code, result: res, attempt: attemptWith(res, res.Code), outcome: o})
+		}
+		for i := range res.Evidence.Attempts {
+			a := &res.Evidence.Attempts[i]
+			if a.Status != probes.StatusFail && a.Status != probes.StatusWarn {
+				continue
+			}
+			if seen[a.Code] || optionalCodes[a.Code] || coveredBy(res.Code, a.Code) {
+				continue
+			}
+			seen[a.Code] = true
+			out = append(out, finding{code: a.Code, result: res, attempt: a, outcome: o})
+		}
+	}
+	return out
+}
+
+// coveredBy reports whether an attempt code is already explained by the
+// stage code (passive.refused covers the refused PASV).
+func coveredBy(stageCode, attemptCode string) bool {
+	return stageCode == probes.PassiveRefused && attemptCode == probes.PassivePASVRefused
+}
+
+// attemptWith returns the first attempt of res carrying code, or nil.
+func attemptWith(res probes.Result, code string) *probes.Attempt {
+	for i := range res.Evidence.Attempts {
+		if res.Evidence.Attempts[i].Code == code {
+			return &res.Evidence.Attempts[i]
+		}
+	}
+	return nil
+}
+
+// stageResult returns the result of one stage, or nil when it is absent.
+func stageResult(o probes.Outcome, id probes.StageID) *probes.Result {
+	for i := range o.Results {
+		if o.Results[i].Stage == id {
+			return &o.Results[i]
+		}
+	}
+	return nil
+}
+
+func ran(r *probes.Result) bool { return r != nil && r.Status != probes.StatusSkip && r.Status != "" }
+func worked(r *probes.Result) bool {
+	return r != nil && (r.Status == probes.StatusPass || r.Status == probes.StatusWarn)
+}
+
+// requested reports whether the check was asked to try a data stage.
+func requested(o probes.Outcome, id probes.StageID) bool {
+	switch id {
+	case probes.StagePassive:
+		return o.Mode != probes.ModeActive
+	case probes.StageActive:
+		return o.Mode != probes.ModePassive
+	}
+	return false
+}
+
+// dataWorks reports whether at least one data mode transferred a listing.
+func dataWorks(o probes.Outcome) bool {
+	return worked(stageResult(o, probes.StagePassive)) || worked(stageResult(o, probes.StageActive))
+}
+
+var validStatus = map[probes.Status]bool{
+	probes.StatusPass: true, probes.StatusWarn: true, probes.StatusFail: true, probes.StatusSkip: true,
+}
+
+// verdict applies the rules in docs/json.md.
+func verdict(o probes.Outcome) Verdict {
+	if len(o.Results) == 0 {
+		return VerdictUnknown
+	}
+	var failed, warned, anyWorked bool
+	for _, r := range o.Results {
+		if !validStatus[r.Status] {
+			return VerdictUnknown
+		}
+		failed = failed || r.Status == probes.StatusFail
+		warned = warned || r.Status == probes.StatusWarn
+		anyWorked = anyWorked || worked(&r)
+	}
+	for _, id := range []probes.StageID{probes.StageDNS, probes.StageControl, probes.StageLogin} {
+		if r := stageResult(o, id); r != nil && r.Status == probes.StatusFail {
+			return VerdictCritical
+		}
+	}
+	dataRan := false
+	for _, id := range []probes.StageID{probes.StagePassive, probes.StageActive} {
+		dataRan = dataRan || (requested(o, id) && ran(stageResult(o, id)))
+	}
+	switch {
+	case dataRan && !dataWorks(o):
+		return VerdictCritical
+	case failed && !anyWorked:
+		return VerdictCritical
+	case failed || warned:
+		return VerdictWarning
+	}
+	return VerdictOK
+}
+
+// recommend picks the client's data mode from what worked.
+func recommend(o probes.Outcome) Recommendation {
+	p, a := stageResult(o, probes.StagePassive), stageResult(o, probes.StageActive)
+	if !ran(p) && !ran(a) {
+		return Recommendation{ModeUnknown, "The data stages did not run (" + firstStop(o) + "), so no data mode could be tested."}
+	}
+	pw, aw := worked(p), worked(a)
+	switch {
+	case pw && aw && p.Status == probes.StatusWarn && a.Status == probes.StatusPass:
+		return Recommendation{ModeActive, "Use active mode: it worked cleanly, while passive worked only with a problem (" + p.Code + "). Passive is fine once the server is fixed."}
+	case pw && aw:
+		return Recommendation{ModeEither, "Either mode works from here. Keep the client's default, passive, which also works when the client is behind NAT."}
+	case pw:
+		return Recommendation{ModePassive, "Use passive mode: a passive listing arrived; " + otherMode(a, "active") + "."}
+	case aw:
+		return Recommendation{ModeActive, "Use active mode: " + otherMode(p, "passive") + ", while an active listing arrived. Active needs the server to reach this client, so it fails behind most home and office NAT; fix passive on the server for other users."}
+	}
+	var failed []string
+	for _, r := range []*probes.Result{p, a} {
+		if ran(r) {
+			failed = append(failed, string(r.Stage)+" ("+r.Code+")")
+		}
+	}
+	return Recommendation{ModeNone, "No data mode works: " + strings.Join(failed, " and ") + " failed. Changing the client's mode will not help until the server or firewall is fixed (see the causes)."}
+}
+
+// otherMode describes the outcome of the mode not recommended.
+func otherMode(r *probes.Result, name string) string {
+	switch {
+	case r == nil:
+		return name + " mode was not tested"
+	case r.Status == probes.StatusSkip:
+		return name + " mode was not tested (" + r.Summary + ")"
+	}
+	return name + " mode failed (" + r.Code + ")"
+}
+
+// firstStop names the first stage that failed, or why the data stages were
+// skipped.
+func firstStop(o probes.Outcome) string {
+	for _, r := range o.Results {
+		if r.Status == probes.StatusFail {
+			return string(r.Stage) + " failed: " + r.Code
+		}
+	}
+	if r := stageResult(o, probes.StagePassive); r != nil && r.Summary != "" {
+		return r.Summary
+	}
+	return "no data stage in the results"
+}
+
+// redactEvidence copies e and masks the argument of any PASS command, in
+// case a caller recorded one unredacted.
+func redactEvidence(e probes.Evidence) probes.Evidence {
+	e.Replies = redactExchanges(e.Replies)
+	if e.Attempts != nil {
+		atts := make([]probes.Attempt, len(e.Attempts))
+		copy(atts, e.Attempts)
+		for i := range atts {
+			atts[i].Reply.Command = redactCommand(atts[i].Reply.Command)
+			if atts[i].List != nil {
+				l := *atts[i].List
+				l.Command = redactCommand(l.Command)
+				atts[i].List = &l
+			}
+		}
+		e.Attempts = atts
+	}
+	return e
+}
+
+func redactExchanges(in []probes.Exchange) []probes.Exchange {
+	if in == nil {
+		return nil
+	}
+	out := make([]probes.Exchange, len(in))
+	copy(out, in)
+	for i := range out {
+		out[i].Command = redactCommand(out[i].Command)
+	}
+	return out
+}
+
+// redactCommand masks the argument of PASS and ACCT (RFC 959 section 4.1.1).
+func redactCommand(cmd string) string {
+	word, _, found := strings.Cut(strings.TrimLeft(cmd, " "), " ")
+	if found && (strings.EqualFold(word, "PASS") || strings.EqualFold(word, "ACCT")) {
+		return strings.ToUpper(word) + " ****"
+	}
+	return cmd
+}

@@ -1,0 +1,159 @@
+package report
+
+import (
+	"fmt"
+	"maps"
+	"strings"
+
+	"github.com/ftpdoctor/ftpdoctor/probes"
+)
+
+// severityRule says how a cause's severity is decided.
+type severityRule int
+
+const (
+	alwaysCritical severityRule = iota // the user cannot work at all
+	alwaysWarning                      // something works, with a caveat
+	dataRule                           // critical only when no data mode works
+)
+
+// entry is one row of the cause table.
+type entry struct {
+	ID       CauseID                // family of the cause
+	Severity severityRule           // how the severity is decided
+	Title    string                 // one line
+	Explain  func(f finding) string // what happened, quoting the evidence
+	Fixes    func(f finding) []Fix  // what to change, by side
+}
+
+// causeTable is the one table keyed by code: every code in probes/codes.go
+// that means a problem. It is assembled from the per-family parts in the
+// causes_*.go files.
+var causeTable = merge(dnsCauses, controlCauses, loginCauses, passiveCauses, activeCauses, firewallCauses)
+
+func merge(parts ...map[string]entry) map[string]entry {
+	out := map[string]entry{}
+	for _, p := range parts {
+		for code := range p {
+			if _, dup := out[code]; dup {
+				panic("report: code in two cause tables: " + code)
+			}
+		}
+		maps.Copy(out, p)
+	}
+	return out
+}
+
+// DocPath is the page that documents a cause family.
+func DocPath(id CauseID) string { return "docs/causes/" + string(id) + ".md" }
+
+// cause turns a finding into a Cause through the table, or through the
+// fallback when the table has no entry for the code.
+func (f finding) cause() Cause {
+	e, ok := causeTable[f.code]
+	if !ok {
+		e = fallbackEntry(f)
+	}
+	c := Cause{
+		ID:          e.ID,
+		Code:        f.code,
+		Stage:       f.result.Stage,
+		Severity:    f.severity(e.Severity),
+		Title:       e.Title,
+		Explanation: e.Explain(f),
+		Fixes:       sortFixes(e.Fixes(f)),
+		Doc:         DocPath(e.ID),
+	}
+	if c.Fixes == nil {
+		c.Fixes = []Fix{}
+	}
+	return c
+}
+
+// severity decides a finding's severity from its rule and the outcome.
+func (f finding) severity(rule severityRule) Severity {
+	switch {
+	case f.status() == probes.StatusWarn, rule == alwaysWarning:
+		return SeverityWarning
+	case rule == dataRule && dataWorks(f.outcome):
+		return SeverityWarning
+	}
+	return SeverityCritical
+}
+
+// sortFixes orders fixes client, server, network, keeping the order within
+// a side.
+func sortFixes(in []Fix) []Fix {
+	var out []Fix
+	for _, side := range []Side{SideClient, SideServer, SideNetwork} {
+		for _, f := range in {
+			if f.Side == side {
+				out = append(out, f)
+			}
+		}
+	}
+	return out
+}
+
+// stageFamily is the cause family of an unknown code, by stage.
+var stageFamily = map[probes.StageID]CauseID{
+	probes.StageDNS:      CauseDNS,
+	probes.StageControl:  CauseServerDown,
+	probes.StageLogin:    CauseCredentials,
+	probes.StagePassive:  CauseTransferMode,
+	probes.StageActive:   CauseTransferMode,
+	probes.StageFirewall: CausePortOrFirewall,
+}
+
+// fallbackEntry reports a code the table does not know, with the raw code,
+// summary and reply, so that a gap in the table never hides a failure.
+func fallbackEntry(f finding) entry {
+	id, ok := stageFamily[f.result.Stage]
+	if !ok {
+		id = CauseServerConfig
+	}
+	rule := alwaysCritical
+	if f.result.Stage == probes.StagePassive || f.result.Stage == probes.StageActive || f.result.Stage == probes.StageFirewall {
+		rule = dataRule
+	}
+	code := f.code
+	if code == "" {
+		code = "(no code)"
+	}
+	return entry{
+		ID:       id,
+		Severity: rule,
+		Title:    fmt.Sprintf("Unrecognised result %s in the %s stage", code, f.result.Stage),
+		Explain: func(f finding) string {
+			parts := []string{fmt.Sprintf("The %s stage ended with %s and code %s, which this version of ftpdoctor has no explanation for.", f.result.Stage, f.status(), code)}
+			if f.result.Summary != "" {
+				parts = append(parts, "Summary: "+f.result.Summary+".")
+			}
+			if ex, ok := lastReply(f); ok {
+				parts = append(parts, "Last reply: "+quoteExchange(ex)+".")
+			}
+			if f.result.Evidence.Error != "" {
+				parts = append(parts, "Error: "+f.result.Evidence.Error+".")
+			}
+			return strings.Join(parts, " ")
+		},
+		Fixes: func(f finding) []Fix {
+			return []Fix{{SideClient, "Read the full control transcript (ftpdoctor --trace) and the stage evidence in the JSON output (--format json); report the code " + code + " to the ftpdoctor project so it can be explained."}}
+		},
+	}
+}
+
+// lastReply is the most telling reply of a finding: the attempt's listing
+// or data-command reply, or the stage's last reply.
+func lastReply(f finding) (probes.Exchange, bool) {
+	if a := f.attempt; a != nil {
+		if a.List != nil {
+			return *a.List, true
+		}
+		return a.Reply, true
+	}
+	if n := len(f.result.Evidence.Replies); n > 0 {
+		return f.result.Evidence.Replies[n-1], true
+	}
+	return probes.Exchange{}, false
+}

@@ -1,0 +1,160 @@
+package report
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/ftpdoctor/ftpdoctor/probes"
+)
+
+// clientHost is this machine's address on the control connection.
+func clientHost(o probes.Outcome) string {
+	if r := stageResult(o, probes.StageControl); r != nil && r.Evidence.Local != "" {
+		return hostOf(r.Evidence.Local)
+	}
+	return "this client"
+}
+
+// sentHost is the address the finding's attempt sent in PORT/EPRT.
+func sentHost(f finding) string {
+	if f.attempt != nil && f.attempt.Sent != "" {
+		return f.attempt.Sent
+	}
+	return clientHost(f.outcome)
+}
+
+// preferPassive are the client fixes when passive works and active does not.
+func preferPassive(f finding) []Fix {
+	if worked(stageResult(f.outcome, probes.StagePassive)) {
+		return clientPassive()
+	}
+	return nil
+}
+
+// activeCauses explains the active stage's codes.
+var activeCauses = map[string]entry{
+	probes.ActiveCommandRefused: {
+		ID: CauseTransferMode, Severity: dataRule,
+		Title: "The server refuses the PORT/EPRT address",
+		Explain: func(f finding) string {
+			what := "The server refused the address this client sent."
+			if f.attempt != nil && strings.Contains(strings.ToLower(f.attempt.Reply.Text), "illegal port") {
+				what = "\"Illegal PORT command\" means the address in PORT differs from the address the server sees the control connection come from: this client is behind NAT, or --active-address names another host."
+			}
+			return dataExplain(f, what+workedOther(f, probes.StagePassive))
+		},
+		Fixes: func(f finding) []Fix {
+			return append(preferPassive(f), serverFixes(f.outcome.Server, portForeign)...)
+		},
+	},
+	probes.ActiveDisabled: {
+		ID: CauseTransferMode, Severity: dataRule,
+		Title: "The server has active mode turned off",
+		Explain: func(f finding) string {
+			return dataExplain(f, "The server refuses PORT and EPRT."+workedOther(f, probes.StagePassive))
+		},
+		Fixes: func(f finding) []Fix {
+			return append(preferPassive(f), serverFixes(f.outcome.Server, portEnable)...)
+		},
+	},
+	probes.ActiveNoConnect: {
+		ID: CausePortOrFirewall, Severity: dataRule,
+		Title: "The server never connected back in active mode",
+		Explain: func(f finding) string {
+			return dataExplain(f, fmt.Sprintf("The server accepted the address %s but no connection from it arrived: a firewall or NAT in front of this client drops inbound connections, or the server's outbound connections are blocked.", sentHost(f))+workedOther(f, probes.StagePassive))
+		},
+		Fixes: func(f finding) []Fix {
+			return append(preferPassive(f),
+				Fix{SideNetwork, fmt.Sprintf("Allow inbound TCP from the server %s to this client's data ports (%s); behind NAT this needs a port forward, so passive mode is the usual answer.", serverHost(f.outcome), sentHost(f))},
+				Fix{SideNetwork, fmt.Sprintf("Allow the server %s to open outbound TCP connections to clients (vsftpd connect_from_port_20=YES makes them come from port 20).", serverHost(f.outcome))},
+			)
+		},
+	},
+	probes.ActiveTransferFailed: {
+		ID: CauseTransferMode, Severity: dataRule,
+		Title: "The active transfer failed",
+		Explain: func(f finding) string {
+			return dataExplain(f, "The server connected back, but the transfer failed (425/426) or broke off.")
+		},
+		Fixes: func(f finding) []Fix {
+			return append(preferPassive(f),
+				Fix{SideServer, "The server's log says why the data connection failed."},
+				Fix{SideNetwork, "Disable FTP inspection/ALG on firewalls between client and server if it resets data connections."})
+		},
+	},
+	probes.ActiveListTimeout: {
+		ID: CauseTransferMode, Severity: dataRule,
+		Title: "The server did not answer in active mode",
+		Explain: func(f finding) string {
+			return dataExplain(f, "A reply on the control connection did not arrive in time during the active transfer.")
+		},
+		Fixes: func(f finding) []Fix {
+			return append(preferPassive(f), Fix{SideServer, "Check the server's log for the stalled transfer."})
+		},
+	},
+	probes.ActiveListenFailed: {
+		ID: CausePortOrFirewall, Severity: dataRule,
+		Title: "This machine could not open a port for active mode",
+		Explain: func(f finding) string {
+			e := ""
+			if f.attempt != nil {
+				e = f.attempt.Reply.Error
+			}
+			return sentence(fmt.Sprintf("Listening on %s for the server's data connection failed.", clientHost(f.outcome)), errorText(e))
+		},
+		Fixes: func(f finding) []Fix {
+			return append(preferPassive(f), Fix{SideClient, "Check local limits on listening sockets (ulimit -n, security policy) or use passive mode."})
+		},
+	},
+	probes.ActiveTLSRequired: {
+		ID: CauseTLS, Severity: dataRule,
+		Title: "The server requires encrypted data connections",
+		Explain: func(f finding) string {
+			return dataExplain(f, "The server refuses plain data connections (RFC 4217: PROT P required).")
+		},
+		Fixes: tlsDataFixes,
+	},
+	probes.ActiveListDenied: {
+		ID: CauseServerConfig, Severity: dataRule,
+		Title: "The directory cannot be listed",
+		Explain: func(f finding) string {
+			return dataExplain(f, "The data path may work, but the server refused to list the directory, so the transfer could not be tested.")
+		},
+		Fixes: listDeniedFixes,
+	},
+	probes.ActiveEPRTRefused: {
+		ID: CauseTransferMode, Severity: alwaysWarning,
+		Title: "The server refuses EPRT",
+		Explain: func(f finding) string {
+			return dataExplain(f, "EPRT (RFC 2428) is refused; clients fall back to PORT, but IPv6 connections need EPRT.")
+		},
+		Fixes: func(f finding) []Fix {
+			return []Fix{{SideClient, "curl: --disable-eprt. FileZilla and lftp fall back on their own."}}
+		},
+	},
+}
+
+// firewallCauses explains the firewall stage's codes.
+var firewallCauses = map[string]entry{
+	probes.FirewallFiltered: {
+		ID: CausePortOrFirewall, Severity: dataRule,
+		Title: "Passive data ports are dropped by a firewall",
+		Explain: func(f finding) string {
+			return fmt.Sprintf("Bare TCP connects to the passive ports: %s. A timeout (filtered) means a firewall drops the port; a refusal (closed) means the firewall lets it through.", portChecks(f.result.Evidence.Ports))
+		},
+		Fixes: func(f finding) []Fix {
+			return append(serverFixes(f.outcome.Server, pasvRange(declaredRange(f.outcome))),
+				Fix{SideNetwork, fmt.Sprintf("Allow inbound TCP %s to the server %s in every firewall on the way (host firewall, cloud security group, router port forward).", passivePorts(f.outcome), serverHost(f.outcome))})
+		},
+	},
+	probes.FirewallError: {
+		ID: CausePortOrFirewall, Severity: alwaysWarning,
+		Title: "Some passive ports could not be checked",
+		Explain: func(f finding) string {
+			return fmt.Sprintf("Bare TCP connects to the passive ports: %s.", portChecks(f.result.Evidence.Ports))
+		},
+		Fixes: func(f finding) []Fix {
+			return []Fix{{SideNetwork, fmt.Sprintf("Check routing and firewall rules for TCP %s to the server %s.", passivePorts(f.outcome), serverHost(f.outcome))}}
+		},
+	},
+}

@@ -1,0 +1,286 @@
+package report
+
+import (
+	"fmt"
+	"net"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/ftpdoctor/ftpdoctor/probes"
+)
+
+// serverHost is the address the control connection reached.
+func serverHost(o probes.Outcome) string {
+	if r := stageResult(o, probes.StageControl); r != nil && r.Evidence.Remote != "" {
+		return hostOf(r.Evidence.Remote)
+	}
+	return o.Target.Host
+}
+
+// portOf returns the port of "host:port", or 0.
+func portOf(addr string) int {
+	_, p, err := net.SplitHostPort(addr)
+	if err != nil {
+		return 0
+	}
+	n, _ := strconv.Atoi(p)
+	return n
+}
+
+// passivePorts describes the ports to open for passive mode: the declared
+// range, else the advertised ports.
+func passivePorts(o probes.Outcome) string {
+	if r := o.PassiveRange; r != nil {
+		return fmt.Sprintf("%d-%d", r.Low, r.High)
+	}
+	seen := map[int]bool{}
+	var ports []int
+	if r := stageResult(o, probes.StagePassive); r != nil {
+		for _, a := range r.Evidence.Attempts {
+			if p := portOf(a.Advertised); p > 0 && !seen[p] {
+				seen[p] = true
+				ports = append(ports, p)
+			}
+		}
+	}
+	if len(ports) == 0 {
+		return "of the server's passive range"
+	}
+	sort.Ints(ports)
+	var s []string
+	for _, p := range ports {
+		s = append(s, strconv.Itoa(p))
+	}
+	return strings.Join(s, ", ") + " (the whole passive range, of which these are the ports seen)"
+}
+
+// declaredRange returns the declared passive range, or zeros.
+func declaredRange(o probes.Outcome) (int, int) {
+	if r := o.PassiveRange; r != nil {
+		return r.Low, r.High
+	}
+	return 0, 0
+}
+
+// attemptText quotes a data attempt: its command, reply, dials and listing.
+func attemptText(a *probes.Attempt) string {
+	if a == nil {
+		return ""
+	}
+	parts := []string{quoteExchange(a.Reply) + "."}
+	if a.Advertised != "" {
+		parts = append(parts, "Advertised data address: "+a.Advertised+".")
+	}
+	if a.Sent != "" {
+		parts = append(parts, "Address sent: "+a.Sent+".")
+	}
+	if len(a.Dials) > 0 {
+		parts = append(parts, "Data connections: "+dials(a.Dials)+".")
+	}
+	if a.List != nil {
+		parts = append(parts, "Listing: "+quoteExchange(*a.List)+".")
+		if a.List.Error != "" {
+			parts = append(parts, "Error: "+a.List.Error+".")
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// dataExplain quotes the finding's attempt, or the stage summary.
+func dataExplain(f finding, what string) string {
+	if f.attempt == nil {
+		return sentence(f.result.Summary+".", what)
+	}
+	return sentence(attemptText(f.attempt), what)
+}
+
+// workedOther names which other mode works, as advice.
+func workedOther(f finding, other probes.StageID) string {
+	if worked(stageResult(f.outcome, other)) {
+		return fmt.Sprintf(" %s mode works from here.", strings.ToUpper(string(other[:1]))+string(other[1:]))
+	}
+	return ""
+}
+
+// advertisedFixes are the fixes for a 227 reply naming the wrong address.
+func advertisedFixes(f finding) []Fix {
+	out := []Fix{
+		{SideClient, "Clients that replace the advertised address with the server's address work: FileZilla (default), curl 7.74.0 and later (--ftp-skip-pasv-ip is the default), lftp (ftp:fix-pasv-address, on by default). Clients using EPSV (RFC 2428) get no address at all: curl and lftp try EPSV first."},
+	}
+	out = append(out, serverFixes(f.outcome.Server, pasvAddress(serverHost(f.outcome)))...)
+	return append(out, Fix{SideNetwork, "A NAT router's FTP helper (ALG) can rewrite 227 replies on plain FTP; it cannot on FTPS. Fixing the server setting is the dependable way."})
+}
+
+// passiveCauses explains the passive stage's codes.
+var passiveCauses = map[string]entry{
+	probes.PassivePrivateAddress: {
+		ID: CauseTransferMode, Severity: alwaysWarning,
+		Title: "PASV advertises a private address",
+		Explain: func(f finding) string {
+			return dataExplain(f, fmt.Sprintf("The server advertises a private (RFC 1918) address while clients reach it at %s: it sits behind NAT and does not know its public address. Clients that use the advertised address try to connect to a host they cannot reach.", serverHost(f.outcome)))
+		},
+		Fixes: advertisedFixes,
+	},
+	probes.PassiveUnroutable: {
+		ID: CauseTransferMode, Severity: alwaysWarning,
+		Title: "PASV advertises an unusable address (0.0.0.0, loopback or link-local)",
+		Explain: func(f finding) string {
+			return dataExplain(f, fmt.Sprintf("The advertised address cannot be reached from any other machine, while clients reach the server at %s.", serverHost(f.outcome)))
+		},
+		Fixes: advertisedFixes,
+	},
+	probes.PassiveAddressMismatch: {
+		ID: CauseTransferMode, Severity: alwaysWarning,
+		Title: "PASV advertises a different host than the one connected to",
+		Explain: func(f finding) string {
+			return dataExplain(f, fmt.Sprintf("The advertised address is public but differs from %s, the address of the control connection: a multi-homed server, a load balancer or an outdated pasv_address/MasqueradeAddress.", serverHost(f.outcome)))
+		},
+		Fixes: advertisedFixes,
+	},
+	probes.PassivePortOutOfRange: {
+		ID: CausePortOrFirewall, Severity: alwaysWarning,
+		Title: "The passive port is outside the declared range",
+		Explain: func(f finding) string {
+			lo, hi := declaredRange(f.outcome)
+			return dataExplain(f, fmt.Sprintf("The server advertised a port outside the declared passive range %d-%d: its range setting is missing or not applied (restart needed?), so a firewall opened for %d-%d will drop some transfers.", lo, hi, lo, hi))
+		},
+		Fixes: func(f finding) []Fix {
+			return serverFixes(f.outcome.Server, pasvRange(declaredRange(f.outcome)))
+		},
+	},
+	probes.PassiveDataTimeout: {
+		ID: CausePortOrFirewall, Severity: dataRule,
+		Title: "The passive data connection timed out: the port is dropped",
+		Explain: func(f finding) string {
+			return dataExplain(f, "The control connection works but the data port does not answer: a firewall in front of the server (or a NAT without the port forwarded) drops the passive ports."+workedOther(f, probes.StageActive))
+		},
+		Fixes: func(f finding) []Fix {
+			var out []Fix
+			if worked(stageResult(f.outcome, probes.StageActive)) {
+				out = append(out, clientActive()...)
+			}
+			out = append(out, serverFixes(f.outcome.Server, pasvRange(declaredRange(f.outcome)))...)
+			return append(out, Fix{SideNetwork, fmt.Sprintf("Allow inbound TCP %s to the server %s (and forward those ports to it if it is behind NAT).", passivePorts(f.outcome), serverHost(f.outcome))})
+		},
+	},
+	probes.PassiveDataRefused: {
+		ID: CausePortOrFirewall, Severity: dataRule,
+		Title: "The passive data connection was refused",
+		Explain: func(f finding) string {
+			return dataExplain(f, "Nothing listened on the advertised port: a firewall rejects it, a NAT forwards it to the wrong host, or the server advertises another machine's address."+workedOther(f, probes.StageActive))
+		},
+		Fixes: func(f finding) []Fix {
+			out := serverFixes(f.outcome.Server, pasvAddress(serverHost(f.outcome)))
+			return append(out, Fix{SideNetwork, fmt.Sprintf("Allow inbound TCP %s to the server %s, and check that a port forward sends them to the FTP server itself.", passivePorts(f.outcome), serverHost(f.outcome))})
+		},
+	},
+	probes.PassiveRefused: {
+		ID: CauseTransferMode, Severity: dataRule,
+		Title: "The server refuses passive mode",
+		Explain: func(f finding) string {
+			var parts []string
+			for _, a := range f.result.Evidence.Attempts {
+				parts = append(parts, quoteExchange(a.Reply))
+			}
+			return sentence(strings.Join(parts, "; ")+".", "The server turned passive mode off."+workedOther(f, probes.StageActive))
+		},
+		Fixes: func(f finding) []Fix {
+			var out []Fix
+			if worked(stageResult(f.outcome, probes.StageActive)) {
+				out = append(out, clientActive()...)
+			}
+			return append(out, serverFixes(f.outcome.Server, pasvEnable)...)
+		},
+	},
+	probes.PassiveEPSVRefused: {
+		ID: CauseTransferMode, Severity: alwaysWarning,
+		Title: "The server refuses EPSV",
+		Explain: func(f finding) string {
+			return dataExplain(f, "EPSV (RFC 2428) is refused; clients fall back to PASV, but IPv6 connections need EPSV.")
+		},
+		Fixes: func(f finding) []Fix {
+			return []Fix{
+				{SideClient, "curl: --disable-epsv; lftp: set ftp:prefer-epsv no. FileZilla falls back on its own."},
+				{SideServer, "Enable EPSV in the server or in the firewall in front of it (some FTP-aware firewalls block it)."},
+			}
+		},
+	},
+	probes.PassivePASVRefused: {
+		ID: CauseTransferMode, Severity: alwaysWarning,
+		Title: "The server refuses PASV (EPSV works)",
+		Explain: func(f finding) string {
+			return dataExplain(f, "Clients that only know PASV (Windows Explorer, many older libraries) cannot transfer in passive mode.")
+		},
+		Fixes: func(f finding) []Fix {
+			return append([]Fix{{SideClient, "Use a client that sends EPSV: FileZilla, curl, lftp and WinSCP do."}}, serverFixes(f.outcome.Server, pasvEnable)...)
+		},
+	},
+	probes.PassiveTransferFailed: {
+		ID: CauseTransferMode, Severity: dataRule,
+		Title: "The passive transfer failed",
+		Explain: func(f finding) string {
+			return dataExplain(f, "The data connection opened, but the server reported a failed transfer (425/426) or the listing broke off: a firewall or FTP helper interfering, or the server failing to open the connection on its side.")
+		},
+		Fixes: func(f finding) []Fix {
+			return []Fix{
+				{SideServer, "The server's log says why the data connection failed."},
+				{SideNetwork, "Disable FTP inspection/ALG on firewalls between client and server if it rewrites or resets data connections."},
+			}
+		},
+	},
+	probes.PassiveListTimeout: {
+		ID: CauseTransferMode, Severity: dataRule,
+		Title: "The server did not answer in passive mode",
+		Explain: func(f finding) string {
+			return dataExplain(f, "A reply on the control connection did not arrive in time during the passive transfer: the server waits for a data connection it never saw, or a firewall's FTP helper holds the reply.")
+		},
+		Fixes: func(f finding) []Fix {
+			return []Fix{
+				{SideServer, "Check the server's log for the stalled transfer."},
+				{SideNetwork, fmt.Sprintf("Allow inbound TCP %s to the server %s; disable FTP inspection/ALG if it holds replies.", passivePorts(f.outcome), serverHost(f.outcome))},
+			}
+		},
+	},
+	probes.PassiveTLSRequired: {
+		ID: CauseTLS, Severity: dataRule,
+		Title: "The server requires encrypted data connections",
+		Explain: func(f finding) string {
+			return dataExplain(f, "The server refuses plain data connections (RFC 4217: PROT P required).")
+		},
+		Fixes: tlsDataFixes,
+	},
+	probes.PassiveListDenied: {
+		ID: CauseServerConfig, Severity: dataRule,
+		Title: "The directory cannot be listed",
+		Explain: func(f finding) string {
+			return dataExplain(f, "The data path may work, but the server refused to list the directory, so the transfer could not be tested.")
+		},
+		Fixes: listDeniedFixes,
+	},
+	probes.PassiveBadReply: {
+		ID: CauseServerConfig, Severity: dataRule,
+		Title: "The server's passive reply cannot be parsed",
+		Explain: func(f finding) string {
+			return dataExplain(f, "The 227/229 reply does not hold an address and port in the forms RFC 959 and RFC 2428 define.")
+		},
+		Fixes: func(f finding) []Fix {
+			return []Fix{{SideServer, "Fix or update the server (or the firewall rewriting its replies) so that PASV answers \"227 Entering Passive Mode (h1,h2,h3,h4,p1,p2)\"."}}
+		},
+	},
+}
+
+// tlsDataFixes are the fixes for data connections that must be encrypted.
+func tlsDataFixes(f finding) []Fix {
+	return append([]Fix{
+		{SideClient, "Use explicit FTPS, which protects data connections too: FileZilla Site Manager > Encryption: 'Require explicit FTP over TLS'; curl --ssl-reqd; lftp set ftp:ssl-force true and set ftp:ssl-protect-data true."},
+	}, serverFixes(f.outcome.Server, plainLogin)...)
+}
+
+// listDeniedFixes are the fixes for a refused listing.
+func listDeniedFixes(f finding) []Fix {
+	return []Fix{
+		{SideClient, "Check the path given with --path and that this user may read it."},
+		{SideServer, "Check the directory's owner and permissions, and the server's access rules (vsftpd chroot settings, ProFTPD <Limit LIST>)."},
+	}
+}

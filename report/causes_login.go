@@ -1,0 +1,154 @@
+package report
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/ftpdoctor/ftpdoctor/probes"
+)
+
+// loginReply is the reply that ended the login: to PASS if sent, else to
+// USER.
+func loginReply(r probes.Result) probes.Exchange {
+	if ex, ok := replyTo(r, "PASS"); ok {
+		return ex
+	}
+	ex, _ := replyTo(r, "USER")
+	return ex
+}
+
+// loginExplain quotes the exchange that ended the login.
+func loginExplain(f finding, what string) string {
+	ex := loginReply(f.result)
+	return sentence(quoteExchange(ex)+".", what)
+}
+
+// loginCauses explains the login stage's codes.
+var loginCauses = map[string]entry{
+	probes.LoginRejected: {
+		ID: CauseCredentials, Severity: alwaysCritical,
+		Title: "The user name or password was rejected",
+		Explain: func(f finding) string {
+			ex := loginReply(f.result)
+			s := fmt.Sprintf("The server accepted USER %s but rejected the password: %s.", f.outcome.Target.User, quoteExchange(ex))
+			if ex.ElapsedMS >= 1000 {
+				s += " The slow reply is the server's deliberate delay after a failed login, not a network problem."
+			}
+			return s
+		},
+		Fixes: func(f finding) []Fix {
+			return []Fix{
+				{SideClient, "Check the user name and password (case, keyboard layout, a stale saved password in the client's site manager)."},
+				{SideServer, "Check that the account exists, is not locked or expired, and may use FTP: vsftpd needs local_enable=YES and, through PAM's pam_shells, a shell listed in /etc/shells; ProFTPD RequireValidShell off allows users without one."},
+				{SideServer, "The server's log (vsftpd.log, proftpd's SystemLog, the auth log) says why the login failed."},
+			}
+		},
+	},
+	probes.LoginUserRejected: {
+		ID: CauseCredentials, Severity: alwaysCritical,
+		Title: "The user is not allowed to log in",
+		Explain: func(f finding) string {
+			ex, _ := replyTo(f.result, "USER")
+			return fmt.Sprintf("The server refused the user before asking for a password: %s.", quoteExchange(ex))
+		},
+		Fixes: func(f finding) []Fix {
+			return []Fix{
+				{SideClient, "Check the user name."},
+				{SideServer, "Check the deny lists: /etc/ftpusers (ProFTPD UseFtpUsers); vsftpd userlist_enable=YES with /etc/vsftpd.user_list (userlist_deny=YES denies the listed users, userlist_deny=NO allows only them); ProFTPD <Limit LOGIN> blocks."},
+			}
+		},
+	},
+	probes.LoginAnonRefused: {
+		ID: CauseCredentials, Severity: alwaysCritical,
+		Title: "Anonymous login is refused",
+		Explain: func(f finding) string {
+			return loginExplain(f, "The server does not accept anonymous logins.")
+		},
+		Fixes: func(f finding) []Fix {
+			return append([]Fix{{SideClient, "Log in with a user name and password (--user, with the password from --password-stdin, the FTP_PASSWORD variable or ~/.netrc)."}},
+				serverFixes(f.outcome.Server, anonymousEnable)...)
+		},
+	},
+	probes.LoginTLSRequired: {
+		ID: CauseTLS, Severity: alwaysCritical,
+		Title: "The server requires TLS (FTPS) before login",
+		Explain: func(f finding) string {
+			return loginExplain(f, "The server only accepts logins over an encrypted control connection (AUTH TLS, RFC 4217).")
+		},
+		Fixes: func(f finding) []Fix {
+			return append([]Fix{
+				{SideClient, "Use explicit FTPS: FileZilla Site Manager > General > Encryption: 'Require explicit FTP over TLS'; WinSCP Encryption: 'TLS/SSL Explicit encryption'; curl --ssl-reqd ftp://HOST/; lftp set ftp:ssl-force true."},
+			}, serverFixes(f.outcome.Server, plainLogin)...)
+		},
+	},
+	probes.LoginUnavailable: {
+		ID: CauseServerDown, Severity: alwaysCritical,
+		Title: "The server refused service during login (421)",
+		Explain: func(f finding) string {
+			return loginExplain(f, "The server closed the session, usually because a per-user or per-address session limit was reached.")
+		},
+		Fixes: func(f finding) []Fix {
+			return append([]Fix{{SideClient, "Close other sessions of this user and retry; open fewer parallel connections."}},
+				serverFixes(f.outcome.Server, sessionLimits)...)
+		},
+	},
+	probes.LoginServerError: {
+		ID: CauseServerConfig, Severity: alwaysCritical,
+		Title: "The server failed with a configuration error after login",
+		Explain: func(f finding) string {
+			text := f.result.Evidence.ServerError
+			if text == "" {
+				text = loginReply(f.result).Text
+			}
+			return fmt.Sprintf("After the login the server reported an internal error: %q. The credentials may be right; the server cannot start the session.", firstLine(text))
+		},
+		Fixes: func(f finding) []Fix {
+			text := strings.ToLower(f.result.Evidence.ServerError + " " + loginReply(f.result).Text)
+			switch {
+			case strings.Contains(text, "writable root inside chroot"):
+				return []Fix{
+					{SideServer, "vsftpd: the chroot directory (the user's home) is writable. Either remove write permission from it (chmod a-w HOME, with a writable subdirectory for uploads) or set allow_writeable_chroot=YES in vsftpd.conf."},
+				}
+			case strings.Contains(text, "cannot change directory"), strings.Contains(text, "chdir"):
+				return []Fix{{SideServer, "The user's home directory is missing or not accessible: create it, or fix its owner and permissions."}}
+			}
+			return []Fix{{SideServer, "Read the full error text and the server's log; a vsftpd \"500 OOPS\" names the failing setting or system call."}}
+		},
+	},
+	probes.LoginTimeout: {
+		ID: CauseServerConfig, Severity: alwaysCritical,
+		Title: "The server did not answer the login in time",
+		Explain: func(f finding) string {
+			return loginExplain(f, "Slow authentication back ends (LDAP, RADIUS, DNS lookups in PAM) or an overloaded server delay the reply.")
+		},
+		Fixes: func(f finding) []Fix {
+			return []Fix{
+				{SideClient, "Retry with a longer --timeout."},
+				{SideServer, "Check the authentication back end's response time and the server's log."},
+			}
+		},
+	},
+	probes.LoginUnexpected: {
+		ID: CauseServerConfig, Severity: alwaysCritical,
+		Title: "The server answered the login unexpectedly",
+		Explain: func(f finding) string {
+			return sentence(loginExplain(f, ""), f.result.Summary+".")
+		},
+		Fixes: func(f finding) []Fix {
+			return []Fix{{SideServer, "Check the server's log and its authentication setup; the reply text names the reason."}}
+		},
+	},
+	probes.LoginClosed: {
+		ID: CauseServerConfig, Severity: alwaysCritical,
+		Title: "The server closed the connection during login",
+		Explain: func(f finding) string {
+			return loginExplain(f, "The server dropped the session instead of answering: a crashed session process, an intrusion-prevention ban after failed logins, or a session limit.")
+		},
+		Fixes: func(f finding) []Fix {
+			return []Fix{
+				{SideServer, "Check the server's log; vsftpd with seccomp_sandbox=YES can kill sessions on some kernels (set seccomp_sandbox=NO to test)."},
+				{SideServer, "Check fail2ban or similar for a ban on this client's address."},
+			}
+		},
+	},
+}

@@ -1,0 +1,166 @@
+package report
+
+import (
+	"fmt"
+
+	"github.com/ftpdoctor/ftpdoctor/probes"
+)
+
+// Display names of the server products, keyed by probes.ServerInfo.Software.
+var softwareNames = map[string]string{
+	probes.SoftwareVsftpd:    "vsftpd",
+	probes.SoftwareProFTPD:   "ProFTPD",
+	probes.SoftwarePureFTPd:  "Pure-FTPd",
+	probes.SoftwareFileZilla: "FileZilla Server",
+	probes.SoftwareIIS:       "IIS FTP",
+	probes.SoftwareServU:     "Serv-U",
+}
+
+// softwareOrder is the order in which directives are listed when the
+// server software is unknown.
+var softwareOrder = []string{
+	probes.SoftwareVsftpd, probes.SoftwareProFTPD, probes.SoftwarePureFTPd,
+	probes.SoftwareFileZilla, probes.SoftwareIIS, probes.SoftwareServU,
+}
+
+// setting is one server setting: what it does in general words and the
+// exact directive per server product. A product without a directive is
+// left out.
+type setting struct {
+	generic string            // the setting in words, for unknown software
+	by      map[string]string // directive per probes.Software* name
+}
+
+// serverFixes returns the server-side fixes for a setting: the directive of
+// the detected software, or, when the software is unknown or has no such
+// directive, the generic words followed by each known product's directive.
+func serverFixes(si probes.ServerInfo, s setting) []Fix {
+	if d, ok := s.by[si.Software]; ok {
+		return []Fix{{SideServer, softwareNames[si.Software] + ": " + d}}
+	}
+	lead := "The server software was not recognised. " + s.generic
+	if si.Software != "" {
+		lead = softwareNames[si.Software] + ": " + s.generic
+	}
+	out := []Fix{{SideServer, lead}}
+	for _, sw := range softwareOrder {
+		if d, ok := s.by[sw]; ok && sw != si.Software {
+			out = append(out, Fix{SideServer, "If it is " + softwareNames[sw] + ": " + d})
+		}
+	}
+	return out
+}
+
+// pasvAddress sets the address a server advertises in its 227 reply.
+func pasvAddress(addr string) setting {
+	if addr == "" {
+		addr = "PUBLIC_ADDRESS"
+	}
+	return setting{
+		generic: "Set the passive-mode (PASV) address to the address clients connect to, " + addr + ".",
+		by: map[string]string{
+			probes.SoftwareVsftpd:    "set pasv_address=" + addr + " in vsftpd.conf and restart vsftpd.",
+			probes.SoftwareProFTPD:   "set MasqueradeAddress " + addr + " in proftpd.conf (server config or the <VirtualHost>) and restart ProFTPD.",
+			probes.SoftwarePureFTPd:  "start pure-ftpd with -P " + addr + " (--forcepassiveip; the file ForcePassiveIP in Debian's /etc/pure-ftpd/conf/).",
+			probes.SoftwareFileZilla: "Server > Configure > Protocols settings > FTP and FTP over TLS (FTPS) > Passive mode: 'Use the following host' = " + addr + ".",
+			probes.SoftwareIIS:       "IIS Manager > the server or site > FTP Firewall Support: 'External IP Address of Firewall' = " + addr + " (firewallSupport externalIp4Address), then restart the FTP service.",
+			probes.SoftwareServU:     "Domain > Domain Details > Listeners > the FTP listener: 'PASV IP address' = " + addr + ".",
+		},
+	}
+}
+
+// pasvRange sets the port range a server uses for passive data connections.
+func pasvRange(low, high int) setting {
+	r := "LOW-HIGH"
+	lo, hi := "LOW", "HIGH"
+	if low > 0 && high >= low {
+		r = fmt.Sprintf("%d-%d", low, high)
+		lo, hi = fmt.Sprint(low), fmt.Sprint(high)
+	}
+	return setting{
+		generic: "Set a fixed passive port range (" + r + ") and open exactly that range in the firewall.",
+		by: map[string]string{
+			probes.SoftwareVsftpd:    "set pasv_min_port=" + lo + " and pasv_max_port=" + hi + " in vsftpd.conf.",
+			probes.SoftwareProFTPD:   "set PassivePorts " + lo + " " + hi + " in proftpd.conf.",
+			probes.SoftwarePureFTPd:  "start pure-ftpd with -p " + lo + ":" + hi + " (--passiveportrange; the file PassivePortRange in Debian's /etc/pure-ftpd/conf/).",
+			probes.SoftwareFileZilla: "Server > Configure > Protocols settings > FTP and FTP over TLS (FTPS) > Passive mode: 'Use custom port range' " + lo + " to " + hi + ".",
+			probes.SoftwareIIS:       "IIS Manager > the server > FTP Firewall Support: 'Data Channel Port Range' = " + r + " (system.ftpServer/firewallSupport lowDataChannelPort/highDataChannelPort).",
+			probes.SoftwareServU:     "the 'PASV port range' in the server or domain settings (Limits & Settings) = " + r + ".",
+		},
+	}
+}
+
+// pasvEnable turns passive mode on.
+var pasvEnable = setting{
+	generic: "Enable passive mode (PASV and EPSV) in the server.",
+	by: map[string]string{
+		probes.SoftwareVsftpd:  "set pasv_enable=YES in vsftpd.conf.",
+		probes.SoftwareProFTPD: "remove any <Limit PASV EPSV> block with DenyAll from proftpd.conf.",
+	},
+}
+
+// portEnable turns active mode on.
+var portEnable = setting{
+	generic: "Enable active mode (PORT and EPRT) in the server.",
+	by: map[string]string{
+		probes.SoftwareVsftpd:  "set port_enable=YES in vsftpd.conf.",
+		probes.SoftwareProFTPD: "remove any <Limit PORT EPRT> block with DenyAll from proftpd.conf.",
+	},
+}
+
+// portForeign lets PORT name an address other than the control peer's.
+var portForeign = setting{
+	generic: "Allow PORT/EPRT addresses that differ from the client's control-connection address (this also allows FXP; prefer passive mode instead).",
+	by: map[string]string{
+		probes.SoftwareVsftpd:   "port_promiscuous=YES in vsftpd.conf (turns off a security check; prefer passive mode).",
+		probes.SoftwareProFTPD:  "AllowForeignAddress on in proftpd.conf (prefer passive mode).",
+		probes.SoftwarePureFTPd: "start pure-ftpd with -w (--allowuserfxp) (prefer passive mode).",
+	},
+}
+
+// plainLogin lets clients log in without TLS.
+var plainLogin = setting{
+	generic: "Allow plain FTP logins, or keep TLS required and have clients use explicit FTPS (recommended).",
+	by: map[string]string{
+		probes.SoftwareVsftpd:   "TLS is required by force_local_logins_ssl=YES (and force_local_data_ssl=YES for data) with ssl_enable=YES; keep them and use FTPS in the client, or set both to NO to allow plain FTP.",
+		probes.SoftwareProFTPD:  "TLS is required by TLSRequired on (or ctrl/data); keep it and use FTPS in the client, or set TLSRequired off to allow plain FTP.",
+		probes.SoftwarePureFTPd: "TLS is required by -Y 2 or -Y 3 (--tls); keep it and use FTPS in the client, or use -Y 1 to accept both.",
+	},
+}
+
+// sessionLimits raises connection limits behind 421 replies.
+var sessionLimits = setting{
+	generic: "Raise the limit on simultaneous sessions (in total and per client address), or find what holds sessions open.",
+	by: map[string]string{
+		probes.SoftwareVsftpd:   "raise max_clients= and max_per_ip= in vsftpd.conf.",
+		probes.SoftwareProFTPD:  "raise MaxClients and MaxClientsPerHost (and MaxClientsPerUser) in proftpd.conf.",
+		probes.SoftwarePureFTPd: "raise -c (--maxclientsnumber) and -C (--maxclientsperip).",
+	},
+}
+
+// anonymousEnable turns anonymous logins on.
+var anonymousEnable = setting{
+	generic: "Enable anonymous logins, if this server is meant to offer them.",
+	by: map[string]string{
+		probes.SoftwareVsftpd:   "set anonymous_enable=YES in vsftpd.conf.",
+		probes.SoftwareProFTPD:  "add an <Anonymous ~ftp> block (with User ftp and UserAlias anonymous ftp) to proftpd.conf.",
+		probes.SoftwarePureFTPd: "start pure-ftpd without -E (--noanonymous) and make sure the ftp user exists.",
+	},
+}
+
+// clientPassive tells each client how to switch to passive mode.
+func clientPassive() []Fix {
+	return []Fix{
+		{SideClient, "FileZilla: Edit > Settings > Connection > FTP > Transfer Mode: Passive (per site: Site Manager > Transfer Settings > Transfer mode: Passive)."},
+		{SideClient, "WinSCP: Session > Advanced > Connection: tick 'Passive mode'. curl: passive is the default (--ftp-pasv); lftp: set ftp:passive-mode on."},
+		{SideClient, "Windows ftp.exe only does active mode: use another client (FileZilla, WinSCP, curl)."},
+	}
+}
+
+// clientActive tells each client how to switch to active mode.
+func clientActive() []Fix {
+	return []Fix{
+		{SideClient, "FileZilla: Edit > Settings > Connection > FTP > Transfer Mode: Active (per site: Site Manager > Transfer Settings > Transfer mode: Active)."},
+		{SideClient, "WinSCP: Session > Advanced > Connection: untick 'Passive mode'. curl: --ftp-port - (or -P -), add --disable-eprt for servers that refuse EPRT; lftp: set ftp:passive-mode off."},
+	}
+}

@@ -1,0 +1,107 @@
+package report
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/ftpdoctor/ftpdoctor/probes"
+)
+
+// fmtMS prints milliseconds with a unit: "12.3 ms" below one second,
+// "5.0 s" from one second on.
+func fmtMS(ms float64) string {
+	if ms >= 1000 {
+		return fmt.Sprintf("%.1f s", ms/1000)
+	}
+	return fmt.Sprintf("%.1f ms", ms)
+}
+
+// fmtDur prints a duration like fmtMS.
+func fmtDur(d time.Duration) string { return fmtMS(millis(d)) }
+
+// firstLine is the first line of a reply text.
+func firstLine(text string) string {
+	line, _, _ := strings.Cut(text, "\n")
+	return line
+}
+
+// quoteReply renders a reply as `"530 Login incorrect."`, or says why none
+// came.
+func quoteReply(ex probes.Exchange) string {
+	if ex.Code == 0 {
+		if ex.Error != "" {
+			return "no reply (" + ex.Error + ")"
+		}
+		return "no reply"
+	}
+	return fmt.Sprintf("%q", fmt.Sprintf("%d %s", ex.Code, firstLine(ex.Text)))
+}
+
+// quoteExchange renders "PASV" answered "227 ..." after 1.2 ms.
+func quoteExchange(ex probes.Exchange) string {
+	cmd := ex.Command
+	if cmd == "" {
+		cmd = "the greeting"
+	}
+	if ex.Code == 0 {
+		return fmt.Sprintf("%s got %s after %s", cmd, quoteReply(ex), fmtMS(ex.ElapsedMS))
+	}
+	return fmt.Sprintf("%s answered %s after %s", cmd, quoteReply(ex), fmtMS(ex.ElapsedMS))
+}
+
+// replyTo finds the stage's exchange for a command word (USER, PASS, ...),
+// the last one when there are several.
+func replyTo(r probes.Result, word string) (probes.Exchange, bool) {
+	for i := len(r.Evidence.Replies) - 1; i >= 0; i-- {
+		ex := r.Evidence.Replies[i]
+		w, _, _ := strings.Cut(ex.Command, " ")
+		if strings.EqualFold(w, word) {
+			return ex, true
+		}
+	}
+	return probes.Exchange{}, false
+}
+
+// greeting is the control stage's greeting exchange.
+func greeting(r probes.Result) (probes.Exchange, bool) {
+	for _, ex := range r.Evidence.Replies {
+		if ex.Command == "" {
+			return ex, true
+		}
+	}
+	return probes.Exchange{}, false
+}
+
+// portChecks renders "10.0.0.2:22 open (0.4 ms), 10.0.0.2:80 closed (0.3 ms)".
+func portChecks(pcs []probes.PortCheck) string {
+	var parts []string
+	for _, p := range pcs {
+		parts = append(parts, fmt.Sprintf("%s %s (%s)", p.Address, p.State, fmtMS(p.ElapsedMS)))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// dials renders the data connections of an attempt.
+func dials(ds []probes.Dial) string {
+	var parts []string
+	for _, d := range ds {
+		why := "the advertised address"
+		if d.Why == "control_peer" {
+			why = "the control connection's address"
+		}
+		parts = append(parts, fmt.Sprintf("%s (%s): %s after %s", d.Address, why, d.Outcome, fmtMS(d.ElapsedMS)))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// sentence joins the non-empty parts with spaces.
+func sentence(parts ...string) string {
+	var out []string
+	for _, p := range parts {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, " ")
+}

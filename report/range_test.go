@@ -1,0 +1,210 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ftpdoctor/ftpdoctor/probes"
+	"github.com/ftpdoctor/ftpdoctor/scan"
+)
+
+// The -update flag rewrites golden files. Another test file of this
+// package may register it first; then that registration is used.
+func init() {
+	if flag.Lookup("update") == nil {
+		flag.Bool("update", false, "rewrite golden files under testdata/")
+	}
+}
+
+func updating() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
+
+// golden compares got with testdata/name, or rewrites it with -update.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if updating() {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./report/ -run Range -update)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the golden file:\n--- got\n%s\n--- want\n%s", name, got, want)
+	}
+}
+
+// ports builds a port list: each step is (count, state, reason, token).
+func ports(low int, steps ...any) []scan.Port {
+	var ps []scan.Port
+	for i := 0; i+3 < len(steps)+3 && i < len(steps); i += 4 {
+		for n := 0; n < steps[i].(int); n++ {
+			ps = append(ps, scan.Port{Port: low + len(ps), State: steps[i+1].(scan.State), Reason: steps[i+2].(string),
+				Token: steps[i+3].(scan.TokenCheck)})
+		}
+	}
+	return ps
+}
+
+func rangeResult(r probes.PortRange, ps []scan.Port) scan.Result {
+	return scan.Result{Address: "10.231.0.2", Range: r, Ports: ps, Concurrency: 256, FDLimit: 20000,
+		Timeout: 100 * time.Millisecond, Retries: 1, Duration: 432 * time.Millisecond}
+}
+
+func rangeCases() map[string]scan.Report {
+	half := probes.PortRange{Low: 50000, High: 50999}
+	declared := probes.PortRange{Low: 50000, High: 50009}
+	disc := &scan.Discovery{Control: "10.231.0.2:21", Addresses: []string{"10.231.0.2", "192.168.7.2"},
+		Observed: &probes.PortRange{Low: 40001, High: 50007}, Distinct: 3, Declared: &declared, Outside: []int{40001},
+		Samples: []scan.Sample{{Command: "PASV", Code: 227, Address: "10.231.0.2", Port: 50003},
+			{Command: "EPSV", Code: 229, Port: 50007}, {Command: "PASV", Code: 227, Address: "192.168.7.2", Port: 40001}},
+		Transcript: []probes.Exchange{{Code: 220, Text: "ready"}, {Command: "USER u", Code: 331}, {Command: "PASS ****", Code: 230}}}
+	return map[string]scan.Report{
+		"half_dropped": scan.Build("ftp.test", rangeResult(half, ports(50000,
+			500, scan.StateClosed, scan.ReasonRefused, scan.TokenCheck(""),
+			500, scan.StateFiltered, scan.ReasonNoResponse, scan.TokenCheck(""))), false, nil),
+		"all_pass": scan.Build("10.231.0.2", rangeResult(half, ports(50000,
+			999, scan.StateClosed, scan.ReasonRefused, scan.TokenCheck(""),
+			1, scan.StateOpen, scan.ReasonSynAck, scan.TokenCheck(""))), false, nil),
+		"token": scan.Build("10.231.0.2", rangeResult(probes.PortRange{Low: 50000, High: 50009}, ports(50000,
+			6, scan.StateOpen, scan.ReasonSynAck, scan.TokenMatch,
+			2, scan.StateOpen, scan.ReasonSynAck, scan.TokenMismatch,
+			2, scan.StateClosed, scan.ReasonRefused, scan.TokenCheck(""))), true, nil),
+		"discovery": scan.Build("ftp.test", rangeResult(declared, ports(50000,
+			10, scan.StateClosed, scan.ReasonRefused, scan.TokenCheck(""))), false, disc),
+	}
+}
+
+func TestRangeTableGolden(t *testing.T) {
+	for name, rep := range rangeCases() {
+		t.Run(name, func(t *testing.T) {
+			var b bytes.Buffer
+			if err := WriteRangeTable(&b, rep, Options{}); err != nil {
+				t.Fatal(err)
+			}
+			golden(t, "range_table_"+name+".golden", b.Bytes())
+		})
+	}
+}
+
+func TestRangeJSONGolden(t *testing.T) {
+	for name, rep := range rangeCases() {
+		t.Run(name, func(t *testing.T) {
+			var b bytes.Buffer
+			if err := WriteRangeJSON(&b, rep); err != nil {
+				t.Fatal(err)
+			}
+			golden(t, "range_json_"+name+".golden", b.Bytes())
+			var back struct {
+				SchemaVersion int `json:"schema_version"`
+				Counts        scan.Counts
+				Runs          []scan.Run
+				Verdict       scan.Verdict
+			}
+			if err := json.Unmarshal(b.Bytes(), &back); err != nil {
+				t.Fatal(err)
+			}
+			if back.SchemaVersion != SchemaVersion || back.Counts != rep.Counts || len(back.Runs) != len(rep.Runs) || back.Verdict.Code != rep.Verdict.Code {
+				t.Errorf("JSON lost facts: %+v", back)
+			}
+		})
+	}
+}
+
+// TestRangeTableAndJSONAgree checks that every run of the JSON is a row of
+// the table, so both show the same facts.
+func TestRangeTableAndJSONAgree(t *testing.T) {
+	for name, rep := range rangeCases() {
+		t.Run(name, func(t *testing.T) {
+			var b bytes.Buffer
+			WriteRangeTable(&b, rep, Options{})
+			for _, run := range rep.Runs {
+				if !strings.Contains(b.String(), scan.RunText(run)) {
+					t.Errorf("table lacks run %s", scan.RunText(run))
+				}
+			}
+			if !strings.Contains(b.String(), strings.ToUpper(rep.Verdict.Status)) {
+				t.Errorf("table lacks the verdict %s", rep.Verdict.Status)
+			}
+		})
+	}
+}
+
+func TestRangeTableCapsRows(t *testing.T) {
+	var ps []scan.Port
+	for i := 0; i < 100; i++ {
+		s, reason := scan.StateClosed, scan.ReasonRefused
+		if i%2 == 1 {
+			s, reason = scan.StateFiltered, scan.ReasonNoResponse
+		}
+		ps = append(ps, scan.Port{Port: 1000 + i, State: s, Reason: reason})
+	}
+	rep := scan.Build("h", rangeResult(probes.PortRange{Low: 1000, High: 1099}, ps), false, nil)
+	cases := []struct {
+		name    string
+		verbose bool
+		has     string
+		lacks   string
+	}{
+		{"capped", false, "... 60 more runs", "1099"},
+		{"verbose_shows_all", true, "1099", "more runs"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var b bytes.Buffer
+			WriteRangeTable(&b, rep, Options{Verbose: tc.verbose})
+			_, table, _ := strings.Cut(b.String(), "PORTS")
+			table, _, _ = strings.Cut(table, "CRITICAL")
+			if !strings.Contains(table, tc.has) || strings.Contains(table, tc.lacks) {
+				t.Errorf("table should have %q and not %q:\n%s", tc.has, tc.lacks, table)
+			}
+		})
+	}
+}
+
+func TestRangeTableColor(t *testing.T) {
+	rep := rangeCases()["half_dropped"]
+	for _, tc := range []struct {
+		name  string
+		color bool
+	}{{"plain", false}, {"colored", true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			var b bytes.Buffer
+			WriteRangeTable(&b, rep, Options{Color: tc.color})
+			if got := strings.Contains(b.String(), "\x1b["); got != tc.color {
+				t.Errorf("escape codes present: %v, want %v", got, tc.color)
+			}
+		})
+	}
+}
+
+func TestListenGolden(t *testing.T) {
+	rep := scan.ListenReport{Address: "", Range: probes.PortRange{Low: 50000, High: 50999}, Token: "k7",
+		Bound: []probes.PortRange{{Low: 50000, High: 50020}, {Low: 50022, High: 50899}}, BoundCount: 899,
+		Busy: []probes.PortRange{{Low: 50021, High: 50021}}, FDSkipped: []probes.PortRange{{Low: 50900, High: 50999}},
+		FDLimit: 1024, Connections: 1200, PortsHit: 899, Peers: []string{"10.231.0.1"}, DurationMS: 600000}
+	var b bytes.Buffer
+	if err := WriteListenStart(&b, rep, 10*time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteListenEnd(&b, rep); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "range_listen.golden", b.Bytes())
+	b.Reset()
+	if err := WriteListenJSON(&b, rep); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "range_listen_json.golden", b.Bytes())
+}

@@ -1,0 +1,148 @@
+// Package report turns a probes.Outcome into a Report: a verdict, the
+// causes of every failure with their evidence and fixes, and a
+// recommendation for the client's data mode. Build is pure (no I/O, no
+// clock); the renderers (WriteTable, WriteJSON, WriteTrace) only format a
+// Report and take an io.Writer. The Report's fields map one to one onto the
+// JSON schema documented in docs/json.md.
+package report
+
+import "github.com/ftpdoctor/ftpdoctor/probes"
+
+// SchemaVersion is the version of the JSON schema a Report follows.
+const SchemaVersion = 1
+
+// Verdict is the overall result of a check.
+type Verdict string
+
+// The verdicts, in Nagios order.
+const (
+	VerdictOK       Verdict = "ok"       // every stage that ran passed
+	VerdictWarning  Verdict = "warning"  // a data mode works, but something failed or warned
+	VerdictCritical Verdict = "critical" // dns, control or login failed, or no requested data mode works
+	VerdictUnknown  Verdict = "unknown"  // the check itself could not run (internal error)
+)
+
+// Exit codes by verdict (Nagios plugin convention).
+const (
+	ExitOK       = 0 // VerdictOK
+	ExitWarning  = 1 // VerdictWarning
+	ExitCritical = 2 // VerdictCritical
+	ExitUnknown  = 3 // VerdictUnknown
+)
+
+// Severity ranks a cause.
+type Severity string
+
+// The severities of a cause.
+const (
+	SeverityCritical Severity = "critical" // the user cannot work until it is fixed
+	SeverityWarning  Severity = "warning"  // works, but some clients or setups fail
+)
+
+// CauseID groups cause codes into the families users know.
+type CauseID string
+
+// The cause families.
+const (
+	CauseDNS            CauseID = "dns"              // the name does not resolve
+	CauseCredentials    CauseID = "credentials"      // user or password refused
+	CauseTransferMode   CauseID = "transfer_mode"    // a data mode (passive or active) fails
+	CauseServerDown     CauseID = "server_down"      // nothing answers, or the service is unavailable
+	CausePortOrFirewall CauseID = "port_or_firewall" // a port is closed, filtered or wrong
+	CauseTLS            CauseID = "tls"              // the server wants FTPS (explicit or implicit)
+	CauseServerConfig   CauseID = "server_config"    // the server is misconfigured or is not FTP
+)
+
+// Side says who applies a fix.
+type Side string
+
+// The sides a fix can be on, in the order they are shown.
+const (
+	SideClient  Side = "client"  // the person running the FTP client
+	SideServer  Side = "server"  // the FTP server's administrator
+	SideNetwork Side = "network" // whoever runs the firewall, router or NAT
+)
+
+// ClientMode is the data mode the recommendation asks the user to set.
+type ClientMode string
+
+// The recommended client modes.
+const (
+	ModePassive ClientMode = "passive" // use passive mode
+	ModeActive  ClientMode = "active"  // use active mode
+	ModeEither  ClientMode = "either"  // both work
+	ModeNone    ClientMode = "none"    // no data mode works: fix the server or network first
+	ModeUnknown ClientMode = "unknown" // the data stages did not run
+)
+
+// Report is the whole diagnosis, ready to render.
+type Report struct {
+	SchemaVersion  int               `json:"schema_version"` // always SchemaVersion
+	Target         Target            `json:"target"`         // what was checked
+	Verdict        Verdict           `json:"verdict"`        // ok, warning, critical or unknown
+	ExitCode       int               `json:"exit_code"`      // 0, 1, 2 or 3 for the verdict
+	DurationMS     float64           `json:"duration_ms"`    // wall time of the whole run in milliseconds
+	Server         probes.ServerInfo `json:"server"`         // server software, banner, SYST, FEAT
+	Stages         []Stage           `json:"stages"`         // one per stage, in run order
+	Causes         []Cause           `json:"causes"`         // most important first; empty (not null) when healthy
+	Recommendation Recommendation    `json:"recommendation"` // which data mode the client should use
+}
+
+// Target is what was checked. It never holds the password.
+type Target struct {
+	Host         string            `json:"host"`                    // name or address as given
+	Port         int               `json:"port"`                    // control port
+	User         string            `json:"user"`                    // login name
+	Mode         string            `json:"mode"`                    // data modes requested: both, passive or active
+	PassiveRange *probes.PortRange `json:"passive_range,omitempty"` // the declared passive range, if any
+}
+
+// Stage is one probe stage as reported.
+type Stage struct {
+	ID         probes.StageID  `json:"id"`          // dns, control, login, passive, active or firewall
+	Status     probes.Status   `json:"status"`      // pass, warn, fail or skip
+	Code       string          `json:"code"`        // stable machine code, e.g. "passive.private_address"
+	Summary    string          `json:"summary"`     // one line: what happened
+	StartedMS  float64         `json:"started_ms"`  // start offset from the beginning of the run in milliseconds
+	DurationMS float64         `json:"duration_ms"` // wall time of the stage in milliseconds
+	Evidence   probes.Evidence `json:"evidence"`    // what the stage saw
+}
+
+// Cause is one problem found, with its explanation and fixes.
+type Cause struct {
+	ID          CauseID        `json:"id"`          // family: dns, credentials, transfer_mode, ...
+	Code        string         `json:"code"`        // the result or attempt code that raised it
+	Stage       probes.StageID `json:"stage"`       // the stage that saw it
+	Severity    Severity       `json:"severity"`    // critical or warning
+	Title       string         `json:"title"`       // one line
+	Explanation string         `json:"explanation"` // what happened, quoting the evidence
+	Fixes       []Fix          `json:"fixes"`       // what to change, by side
+	Doc         string         `json:"doc"`         // path of the cause's page, e.g. docs/causes/passive.private_address.md
+}
+
+// Fix is one thing to change.
+type Fix struct {
+	Side Side   `json:"side"` // client, server or network
+	Text string `json:"text"` // the change, with the exact setting where known
+}
+
+// Recommendation tells the user which data mode to set in the client.
+type Recommendation struct {
+	ClientMode ClientMode `json:"client_mode"` // passive, active, either, none or unknown
+	Text       string     `json:"text"`        // which mode and why
+}
+
+// Options control the renderers.
+type Options struct {
+	Color   bool            // colour the status words (table only)
+	Verbose bool            // show every attempt, dial and reply (table only)
+	Redact  []probes.Secret // texts to mask wherever they appear, e.g. a password a server echoed back
+}
+
+// exitCodes maps a verdict to its exit code.
+var exitCodes = map[Verdict]int{
+	VerdictOK:       ExitOK,
+	VerdictWarning:  ExitWarning,
+	VerdictCritical: ExitCritical,
+	VerdictUnknown:  ExitUnknown,
+}

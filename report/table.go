@@ -1,0 +1,211 @@
+package report
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/fatih/color"
+	"github.com/olekukonko/tablewriter"
+
+	"github.com/ftpdoctor/ftpdoctor/probes"
+)
+
+// palette holds the colours of one rendering, enabled or disabled
+// explicitly from Options (the global color.NoColor is never touched).
+type palette struct {
+	pass, warn, fail, skip, bold *color.Color
+}
+
+func newPalette(on bool) palette {
+	p := palette{
+		pass: color.New(color.FgGreen),
+		warn: color.New(color.FgYellow),
+		fail: color.New(color.FgRed, color.Bold),
+		skip: color.New(color.Faint),
+		bold: color.New(color.Bold),
+	}
+	for _, c := range []*color.Color{p.pass, p.warn, p.fail, p.skip, p.bold} {
+		if on {
+			c.EnableColor()
+		} else {
+			c.DisableColor()
+		}
+	}
+	return p
+}
+
+// status colours a stage status word.
+func (p palette) status(s probes.Status) string {
+	switch s {
+	case probes.StatusPass:
+		return p.pass.Sprint(string(s))
+	case probes.StatusWarn:
+		return p.warn.Sprint(string(s))
+	case probes.StatusFail:
+		return p.fail.Sprint(string(s))
+	}
+	return p.skip.Sprint(string(s))
+}
+
+// severity colours a cause severity word.
+func (p palette) severity(s Severity) string {
+	if s == SeverityCritical {
+		return p.fail.Sprint(string(s))
+	}
+	return p.warn.Sprint(string(s))
+}
+
+// verdict colours the verdict word.
+func (p palette) verdict(v Verdict) string {
+	word := strings.ToUpper(string(v))
+	switch v {
+	case VerdictOK:
+		return p.pass.Sprint(word)
+	case VerdictWarning:
+		return p.warn.Sprint(word)
+	}
+	return p.fail.Sprint(word)
+}
+
+// WriteTable writes the report for a person: the target and server, a
+// table of stages (status, time, running total, key evidence), each cause
+// with its explanation and fixes by side, the recommendation and the
+// verdict. Text from the server is escaped, never written raw.
+func WriteTable(w io.Writer, r Report, opts Options) error {
+	var buf bytes.Buffer
+	p := newPalette(opts.Color)
+	writeHeader(&buf, r)
+	tw := tablewriter.NewWriter(&buf)
+	tw.SetHeader([]string{"stage", "status", "time", "total", "evidence"})
+	tw.SetAutoWrapText(false)
+	tw.SetAutoFormatHeaders(false)
+	for _, s := range r.Stages {
+		tw.Append([]string{string(s.ID), p.status(s.Status), fmtMS(s.DurationMS), fmtMS(s.StartedMS + s.DurationMS), clean(s.Summary)})
+	}
+	tw.Render()
+	if opts.Verbose {
+		writeDetails(&buf, r)
+	}
+	writeCauses(&buf, r, p)
+	fmt.Fprintf(&buf, "\nRecommendation: client mode %s. %s\n", r.Recommendation.ClientMode, clean(r.Recommendation.Text))
+	fmt.Fprintf(&buf, "Verdict: %s (exit %d), %s in total.\n", p.verdict(r.Verdict), r.ExitCode, fmtMS(r.DurationMS))
+	_, err := w.Write(redactBytes(buf.Bytes(), opts.Redact))
+	return err
+}
+
+// writeHeader names the target and the server software.
+func writeHeader(w io.Writer, r Report) {
+	t := r.Target
+	fmt.Fprintf(w, "Target: %s port %d, user %s, data modes: %s", clean(t.Host), t.Port, clean(t.User), t.Mode)
+	if t.PassiveRange != nil {
+		fmt.Fprintf(w, ", declared passive range %d-%d", t.PassiveRange.Low, t.PassiveRange.High)
+	}
+	fmt.Fprintln(w)
+	s := r.Server
+	var parts []string
+	if s.Software != "" {
+		parts = append(parts, strings.TrimSpace(softwareNames[s.Software]+" "+clean(s.Version)))
+	}
+	if s.Banner != "" {
+		parts = append(parts, "banner \""+strings.Join(cleanLines(s.Banner), " / ")+"\"")
+	}
+	if s.Syst != "" {
+		parts = append(parts, "SYST \""+clean(s.Syst)+"\"")
+	}
+	if len(parts) > 0 {
+		fmt.Fprintf(w, "Server: %s\n", strings.Join(parts, ", "))
+	}
+	fmt.Fprintln(w)
+}
+
+// writeCauses lists each cause with its explanation and fixes by side.
+func writeCauses(w io.Writer, r Report, p palette) {
+	if len(r.Causes) == 0 {
+		fmt.Fprintln(w, "\nNo problems found.")
+		return
+	}
+	fmt.Fprintf(w, "\nCauses, most important first:\n")
+	for i, c := range r.Causes {
+		fmt.Fprintf(w, "\n%d. [%s] %s\n", i+1, p.severity(c.Severity), p.bold.Sprint(c.Title))
+		fmt.Fprintf(w, "   code %s, cause %s, stage %s; see %s\n", c.Code, c.ID, c.Stage, c.Doc)
+		fmt.Fprintf(w, "   %s\n", clean(c.Explanation))
+		for _, side := range []Side{SideClient, SideServer, SideNetwork} {
+			first := true
+			for _, f := range c.Fixes {
+				if f.Side != side {
+					continue
+				}
+				if first {
+					fmt.Fprintf(w, "   Fix on the %s side:\n", side)
+					first = false
+				}
+				fmt.Fprintf(w, "     - %s\n", clean(f.Text))
+			}
+		}
+	}
+}
+
+// writeDetails shows every reply, attempt, dial and port check by stage.
+func writeDetails(w io.Writer, r Report) {
+	for _, s := range r.Stages {
+		e := s.Evidence
+		if len(e.Replies)+len(e.Attempts)+len(e.Ports)+len(e.Liveness)+len(e.Addresses) == 0 && e.Error == "" {
+			continue
+		}
+		fmt.Fprintf(w, "\n[%s] %s\n", s.ID, s.Code)
+		if len(e.Addresses) > 0 {
+			fmt.Fprintf(w, "  addresses: %s\n", clean(strings.Join(e.Addresses, ", ")))
+		}
+		if e.Remote != "" || e.Local != "" {
+			fmt.Fprintf(w, "  connection: %s -> %s\n", clean(e.Local), clean(e.Remote))
+		}
+		if e.Error != "" {
+			fmt.Fprintf(w, "  error: %s\n", clean(e.Error))
+		}
+		for _, ex := range e.Replies {
+			writeExchange(w, "  ", ex)
+		}
+		for _, a := range e.Attempts {
+			fmt.Fprintf(w, "  attempt %s: %s %s, %d bytes, %s\n", a.Command, a.Status, a.Code, a.Bytes, fmtMS(a.ElapsedMS))
+			if a.Advertised != "" {
+				fmt.Fprintf(w, "    advertised %s\n", clean(a.Advertised))
+			}
+			if a.Sent != "" {
+				fmt.Fprintf(w, "    sent %s\n", clean(a.Sent))
+			}
+			for _, d := range a.Dials {
+				fmt.Fprintf(w, "    dial %s (%s): %s after %s\n", clean(d.Address), d.Why, d.Outcome, fmtMS(d.ElapsedMS))
+			}
+			if a.ConnectFrom != "" {
+				fmt.Fprintf(w, "    server connected from %s\n", clean(a.ConnectFrom))
+			}
+		}
+		if len(e.Liveness) > 0 {
+			fmt.Fprintf(w, "  other ports: %s\n", clean(portChecks(e.Liveness)))
+		}
+		if len(e.Ports) > 0 {
+			fmt.Fprintf(w, "  ports: %s\n", clean(portChecks(e.Ports)))
+		}
+	}
+}
+
+// writeExchange writes one command and its reply, escaped.
+func writeExchange(w io.Writer, indent string, ex probes.Exchange) {
+	if ex.Command != "" {
+		fmt.Fprintf(w, "%s> %s\n", indent, clean(redactCommand(ex.Command)))
+	}
+	if ex.Code == 0 {
+		fmt.Fprintf(w, "%s! %s (after %s)\n", indent, clean(ex.Error), fmtMS(ex.ElapsedMS))
+		return
+	}
+	lines := cleanLines(ex.Text)
+	for i, l := range lines {
+		sep := "-"
+		if i == len(lines)-1 {
+			sep = " "
+		}
+		fmt.Fprintf(w, "%s< %d%s%s\n", indent, ex.Code, sep, l)
+	}
+}
