@@ -2,6 +2,8 @@ package probes
 
 import (
 	"context"
+	"net"
+	"slices"
 	"time"
 )
 
@@ -39,6 +41,7 @@ func Check(ctx context.Context, cfg Config, env Env) Outcome {
 		s.Mode = ModeBoth
 	}
 	results := s.run(ctx)
+	s.Transcript = append(s.Transcript, s.extraTranscript...)
 	if s.Control != nil {
 		s.Control.record = func(Exchange) {}
 		s.Control.Send(ctx, time.Second, "QUIT")
@@ -77,17 +80,51 @@ func (s *Session) run(ctx context.Context) []Result {
 	}
 	if s.Mode == ModeActive {
 		out = append(out, Skipped(StagePassive, "--mode active"))
-	} else {
-		out = append(out, s.timed(ctx, Passive))
+		out = append(out, s.timed(ctx, Active))
+		return append(out, s.timed(ctx, Firewall))
 	}
+	// Active mode runs beside passive mode on a second control connection,
+	// so that a full check costs little more than one mode's round trips.
+	active := make(chan Result, 1)
+	if s.Mode == ModeBoth {
+		go func() { active <- s.activeOnSecondConnection(ctx) }()
+	}
+	out = append(out, s.timed(ctx, Passive))
 	fw := make(chan Result, 1)
 	go func() { fw <- s.timed(ctx, Firewall) }()
 	if s.Mode == ModePassive {
 		out = append(out, Skipped(StageActive, "--mode passive"))
+	} else if r := <-active; r.Stage != "" {
+		out = append(out, r)
 	} else {
 		out = append(out, s.timed(ctx, Active))
 	}
 	return append(out, <-fw)
+}
+
+// activeOnSecondConnection opens and logs in a second control connection
+// and runs the active stage on it. It returns a zero Result when the second
+// login fails (a server may limit connections per client), and the active
+// stage then runs on the first connection.
+func (s *Session) activeOnSecondConnection(ctx context.Context) Result {
+	sub := &Session{Config: s.Config, Env: s.Env, Start: s.Start, extra: true,
+		Addrs: []net.IP{s.Control.RemoteAddr().IP}}
+	start := s.Now()
+	Control(ctx, sub)
+	if sub.Control == nil {
+		return Result{}
+	}
+	defer sub.Control.Close()
+	if Login(ctx, sub); !sub.LoggedIn {
+		return Result{}
+	}
+	setup := slices.Clip(sub.Transcript)
+	r := Active(ctx, sub)
+	r.Evidence.Replies = append(setup, r.Evidence.Replies...)
+	r.Started = start.Sub(s.Start)
+	r.Duration = s.Now().Sub(start)
+	s.extraTranscript = sub.Transcript
+	return r
 }
 
 var stageOrder = []StageID{StageDNS, StageControl, StageLogin, StagePassive, StageActive, StageFirewall}

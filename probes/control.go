@@ -74,6 +74,9 @@ func Control(ctx context.Context, s *Session) Result {
 
 // feat asks for the feature list (RFC 2389); a refusal is not an error.
 func (s *Session) feat(ctx context.Context, r *Result) {
+	if s.extra {
+		return
+	}
 	reply, _, err := s.Control.Cmd(ctx, s.Timeout, "FEAT")
 	if err != nil || reply.Code != 211 {
 		return

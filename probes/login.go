@@ -98,6 +98,9 @@ func (s *Session) loginIOFailure(r Result, at string, err error) Result {
 
 // syst asks the system type (RFC 959), which also names some servers.
 func (s *Session) syst(ctx context.Context) {
+	if s.extra {
+		return
+	}
 	reply, _, err := s.Control.Cmd(ctx, s.Timeout, "SYST")
 	if err == nil && reply.Code == 215 {
 		s.Server.Syst = reply.Text()

@@ -2,7 +2,9 @@ package probes_test
 
 import (
 	"context"
+	"net"
 	"os"
+	"strconv"
 	"testing"
 	"time"
 
@@ -54,4 +56,19 @@ func TestCheckLeavesNoDescriptors(t *testing.T) {
 			}
 		})
 	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func mustPort(tb testing.TB, addr string) int {
+	tb.Helper()
+	_, p, err := net.SplitHostPort(addr)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	n, err := strconv.Atoi(p)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return n
 }

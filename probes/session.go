@@ -120,4 +120,7 @@ type Session struct {
 	LoggedIn   bool       // login succeeded
 	Advertised []string   // passive address:port pairs the server advertised
 	Transcript []Exchange // every exchange on control connections, in order
+
+	extra           bool       // a second control connection: skip FEAT and SYST, already known
+	extraTranscript []Exchange // the second control connection's exchanges
 }
