@@ -96,6 +96,7 @@ func (s *Session) activeList(ctx context.Context, a *Attempt, ln net.Listener) (
 		}
 		accepted <- c
 	}()
+	sent := s.Now()
 	first, ex, err := s.Control.Cmd(ctx, s.Timeout, "%s", s.listCommand())
 	a.List = &ex
 	if err != nil {
@@ -127,6 +128,6 @@ func (s *Session) activeList(ctx context.Context, a *Attempt, ln net.Listener) (
 		return StatusFail, ActiveNoConnect, false
 	}
 	a.ConnectFrom = dc.RemoteAddr().String()
-	status, code := s.finishListing(ctx, a, dc, activeCodes)
+	status, code := s.finishListing(ctx, a, dc, activeCodes, sent)
 	return status, code, status == StatusPass
 }

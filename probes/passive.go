@@ -6,6 +6,7 @@ import (
 	"net"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Passive-mode reply codes (RFC 959, RFC 2428).
@@ -139,6 +140,7 @@ func (s *Session) dialData(ctx context.Context, d Dial) (net.Conn, Dial) {
 // list sends the listing command over an open data connection and reads
 // the listing and the final reply.
 func (s *Session) list(ctx context.Context, a *Attempt, dc net.Conn, m modeCodes) (Status, string) {
+	sent := s.Now()
 	first, ex, err := s.Control.Cmd(ctx, s.Timeout, "%s", s.listCommand())
 	a.List = &ex
 	if err != nil {
@@ -149,20 +151,23 @@ func (s *Session) list(ctx context.Context, a *Attempt, dc net.Conn, m modeCodes
 		dc.Close()
 		return StatusFail, m.classifyListReply(first)
 	}
-	return s.finishListing(ctx, a, dc, m)
+	return s.finishListing(ctx, a, dc, m, sent)
 }
 
-// finishListing reads the data and the final reply of a transfer.
-func (s *Session) finishListing(ctx context.Context, a *Attempt, dc net.Conn, m modeCodes) (Status, string) {
+// finishListing reads the data and the final reply of a transfer whose
+// listing command was sent at sent.
+func (s *Session) finishListing(ctx context.Context, a *Attempt, dc net.Conn, m modeCodes, sent time.Time) (Status, string) {
 	n, derr := readListing(ctx, dc, s.Timeout, s.Now)
 	a.Bytes = n
+	opening := *a.List
+	a.Opening = &opening
 	final, fex, err := s.Control.Read(ctx, s.Timeout, "")
-	a.List.Code, a.List.Text = final.Code, a.List.Text+"\n"+fex.Text
-	a.List.Elapsed += fex.Elapsed
-	a.List.ElapsedMS = ms(a.List.Elapsed)
+	fex.Command = opening.Command
+	fex.Elapsed = s.Now().Sub(sent)
+	fex.ElapsedMS = ms(fex.Elapsed)
+	a.List = &fex
 	switch {
 	case err != nil:
-		a.List.Error = fex.Error
 		return StatusFail, m.listTimeout
 	case final.Code != codeTransferDone && final.Code != codeClosingData:
 		return StatusFail, m.classifyListReply(final)

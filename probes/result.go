@@ -82,7 +82,8 @@ type Attempt struct {
 	Sent        string        `json:"sent,omitempty"`         // active: address:port sent in PORT/EPRT
 	Dials       []Dial        `json:"dials,omitempty"`        // passive: data connections tried
 	ConnectFrom string        `json:"connect_from,omitempty"` // active: address:port the server connected from
-	List        *Exchange     `json:"list,omitempty"`         // the LIST/NLST exchange (first and final reply)
+	Opening     *Exchange     `json:"opening,omitempty"`      // the preliminary 150/125 reply to LIST, when one came
+	List        *Exchange     `json:"list,omitempty"`         // the decisive reply to LIST: the final 226/4xx, or a refusal in place of 150
 	Bytes       int64         `json:"bytes"`                  // listing bytes received
 	Elapsed     time.Duration `json:"-"`                      // wall time of the attempt
 	ElapsedMS   float64       `json:"elapsed_ms"`             // Elapsed in milliseconds
