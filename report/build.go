@@ -1,6 +1,7 @@
 package report
 
 import (
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -14,6 +15,7 @@ func Build(o probes.Outcome) Report {
 	if o.Mode == "" {
 		o.Mode = probes.ModeBoth
 	}
+	o = redactOutcome(o)
 	r := Report{
 		SchemaVersion: SchemaVersion,
 		Target: Target{
@@ -39,7 +41,7 @@ func Build(o probes.Outcome) Report {
 			Summary:    res.Summary,
 			StartedMS:  millis(res.Started),
 			DurationMS: millis(res.Duration),
-			Evidence:   redactEvidence(res.Evidence),
+			Evidence:   res.Evidence,
 		})
 	}
 	for _, f := range findings(o) {
@@ -255,24 +257,34 @@ func firstStop(o probes.Outcome) string {
 	return "no data stage in the results"
 }
 
-// redactEvidence copies e and masks the argument of any PASS command, in
-// case a caller recorded one unredacted.
-func redactEvidence(e probes.Evidence) probes.Evidence {
-	e.Replies = redactExchanges(e.Replies)
-	if e.Attempts != nil {
-		atts := make([]probes.Attempt, len(e.Attempts))
-		copy(atts, e.Attempts)
-		for i := range atts {
-			atts[i].Reply.Command = redactCommand(atts[i].Reply.Command)
-			if atts[i].List != nil {
-				l := *atts[i].List
-				l.Command = redactCommand(l.Command)
-				atts[i].List = &l
+// redactOutcome returns a copy of o in which the argument of every PASS
+// command is masked, in the commands and in reply texts that echo them, in
+// case a caller recorded one unredacted or a server repeated it.
+func redactOutcome(o probes.Outcome) probes.Outcome {
+	results := make([]probes.Result, len(o.Results))
+	copy(results, o.Results)
+	for i := range results {
+		e := &results[i].Evidence
+		e.Replies = redactExchanges(e.Replies)
+		if e.Attempts != nil {
+			atts := make([]probes.Attempt, len(e.Attempts))
+			copy(atts, e.Attempts)
+			for j := range atts {
+				atts[j].Reply = redactExchange(atts[j].Reply)
+				if atts[j].List != nil {
+					l := redactExchange(*atts[j].List)
+					atts[j].List = &l
+				}
 			}
+			e.Attempts = atts
 		}
-		e.Attempts = atts
+		e.ServerError = redactEcho(e.ServerError)
+		e.Error = redactEcho(e.Error)
+		results[i].Summary = redactEcho(results[i].Summary)
 	}
-	return e
+	o.Results = results
+	o.Transcript = redactExchanges(o.Transcript)
+	return o
 }
 
 func redactExchanges(in []probes.Exchange) []probes.Exchange {
@@ -280,11 +292,29 @@ func redactExchanges(in []probes.Exchange) []probes.Exchange {
 		return nil
 	}
 	out := make([]probes.Exchange, len(in))
-	copy(out, in)
-	for i := range out {
-		out[i].Command = redactCommand(out[i].Command)
+	for i := range in {
+		out[i] = redactExchange(in[i])
 	}
 	return out
+}
+
+func redactExchange(ex probes.Exchange) probes.Exchange {
+	ex.Command = redactCommand(ex.Command)
+	ex.Text = redactEcho(ex.Text)
+	ex.Error = redactEcho(ex.Error)
+	return ex
+}
+
+// passEcho matches a PASS command quoted inside a text, as servers do in
+// "500 'PASS x': command not understood".
+var passEcho = regexp.MustCompile(`(?i)\b(PASS|ACCT)(\s+)[^\s'"]+`)
+
+// redactEcho masks the argument of PASS or ACCT quoted in a text.
+func redactEcho(s string) string {
+	if !strings.Contains(strings.ToUpper(s), "PASS") && !strings.Contains(strings.ToUpper(s), "ACCT") {
+		return s
+	}
+	return passEcho.ReplaceAllString(s, "$1$2****")
 }
 
 // redactCommand masks the argument of PASS and ACCT (RFC 959 section 4.1.1).

@@ -79,8 +79,8 @@ func attemptText(a *probes.Attempt) string {
 		parts = append(parts, "Data connections: "+dials(a.Dials)+".")
 	}
 	if a.List != nil {
-		parts = append(parts, "Listing: "+quoteExchange(*a.List)+".")
-		if a.List.Error != "" {
+		parts = append(parts, "Listing: "+quoteFinal(*a.List)+fmt.Sprintf(", %d bytes.", a.Bytes))
+		if a.List.Error != "" && a.List.Code != 0 {
 			parts = append(parts, "Error: "+a.List.Error+".")
 		}
 	}

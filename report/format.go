@@ -105,3 +105,14 @@ func sentence(parts ...string) string {
 	}
 	return strings.Join(out, " ")
 }
+
+// quoteFinal renders the end of a transfer: the final reply's code with the
+// last line of the text (an attempt's List holds the first and the final
+// reply's texts under the final code).
+func quoteFinal(ex probes.Exchange) string {
+	if ex.Code == 0 {
+		return fmt.Sprintf("%s got %s after %s", ex.Command, quoteReply(ex), fmtMS(ex.ElapsedMS))
+	}
+	lines := strings.Split(ex.Text, "\n")
+	return fmt.Sprintf("%s ended with %q after %s", ex.Command, fmt.Sprintf("%d %s", ex.Code, lines[len(lines)-1]), fmtMS(ex.ElapsedMS))
+}

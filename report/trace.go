@@ -18,8 +18,9 @@ func WriteTrace(w io.Writer, transcript []probes.Exchange, opts ...Options) erro
 	var buf bytes.Buffer
 	bw := bufio.NewWriter(&buf)
 	for _, ex := range transcript {
+		ex = redactExchange(ex)
 		if ex.Command != "" {
-			fmt.Fprintf(bw, "> %s\n", clean(redactCommand(ex.Command)))
+			fmt.Fprintf(bw, "> %s\n", clean(ex.Command))
 		}
 		if ex.Code == 0 {
 			why := ex.Error

@@ -1,0 +1,348 @@
+package report
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/ftpdoctor/ftpdoctor/probes"
+)
+
+func TestBuildVerdictAndRecommendation(t *testing.T) {
+	activeOnly := healthy()
+	activeOnly.Mode = probes.ModeActive
+	activeOnly.Results[3] = skipped(probes.StagePassive, "--mode active")
+	activeOnly.Results[5] = skipped(probes.StageFirewall, "no passive port was advertised")
+
+	passiveOnly := healthy()
+	passiveOnly.Mode = probes.ModePassive
+	passiveOnly.Results[4] = skipped(probes.StageActive, "--mode passive")
+
+	passiveOnlyDropped := dataDropped()
+	passiveOnlyDropped.Mode = probes.ModePassive
+	passiveOnlyDropped.Results[4] = skipped(probes.StageActive, "--mode passive")
+
+	activeFails := healthy()
+	activeFails.Results[4] = with(activeFails.Results[4], probes.StatusFail, probes.ActiveCommandRefused, "no active listing arrived: EPRT: active.command_refused")
+	activeFails.Results[4].Evidence.Attempts[0].Status = probes.StatusFail
+	activeFails.Results[4].Evidence.Attempts[0].Code = probes.ActiveCommandRefused
+	activeFails.Results[4].Evidence.Attempts[0].Reply = ex("EPRT |1|10.231.0.1|41001|", 500, "Illegal PORT command.", 300*1000)
+
+	delayed := healthy()
+	delayed.Results[1] = with(delayed.Results[1], probes.StatusWarn, probes.ControlDelayedGreeting, "10.231.0.2:21 answered 120 (not ready) before 220")
+
+	noMode := healthy()
+	noMode.Mode = ""
+
+	badStatus := healthy()
+	badStatus.Results[2].Status = "exploded"
+
+	cases := []struct {
+		name     string
+		outcome  probes.Outcome
+		verdict  Verdict
+		exit     int
+		mode     ClientMode
+		causes   []string // codes, in order
+		severity []Severity
+	}{
+		{"healthy_both_modes", healthy(), VerdictOK, 0, ModeEither, nil, nil},
+		{"empty_mode_means_both", noMode, VerdictOK, 0, ModeEither, nil, nil},
+		{"active_only_requested_and_works", activeOnly, VerdictOK, 0, ModeActive, nil, nil},
+		{"passive_only_requested_and_works", passiveOnly, VerdictOK, 0, ModePassive, nil, nil},
+		{"passive_private_address_is_warning", passiveNAT(), VerdictWarning, 1, ModeActive, []string{probes.PassivePrivateAddress}, []Severity{SeverityWarning}},
+		{"passive_dropped_active_works_is_warning", dataDropped(), VerdictWarning, 1, ModeActive,
+			[]string{probes.PassiveDataTimeout, probes.FirewallFiltered}, []Severity{SeverityWarning, SeverityWarning}},
+		{"active_refused_passive_works_is_warning", activeFails, VerdictWarning, 1, ModePassive, []string{probes.ActiveCommandRefused}, []Severity{SeverityWarning}},
+		{"no_data_mode_works_is_critical", nothingWorks(), VerdictCritical, 2, ModeNone,
+			[]string{probes.PassiveDataTimeout, probes.ActiveNoConnect, probes.FirewallFiltered}, []Severity{SeverityCritical, SeverityCritical, SeverityCritical}},
+		{"only_requested_mode_fails_is_critical", passiveOnlyDropped, VerdictCritical, 2, ModeNone,
+			[]string{probes.PassiveDataTimeout, probes.FirewallFiltered}, []Severity{SeverityCritical, SeverityCritical}},
+		{"delayed_greeting_is_warning", delayed, VerdictWarning, 1, ModeEither, []string{probes.ControlDelayedGreeting}, []Severity{SeverityWarning}},
+		{"dns_failure_is_critical_and_data_unknown", stopAt(probes.StageDNS, probes.DNSNotFound, "ftp.test.zone does not exist in DNS (no such host)", probes.Evidence{Host: "ftp.test.zone", Error: "lookup ftp.test.zone: no such host"}),
+			VerdictCritical, 2, ModeUnknown, []string{probes.DNSNotFound}, []Severity{SeverityCritical}},
+		{"login_failure_is_critical", stopAt(probes.StageLogin, probes.LoginRejected, "user alice and the given password were rejected: 530 Login incorrect.", probes.Evidence{Replies: []probes.Exchange{ex("USER alice", 331, "Please specify the password.", 300*1000), ex("PASS ****", 530, "Login incorrect.", 2100*ms)}}),
+			VerdictCritical, 2, ModeUnknown, []string{probes.LoginRejected}, []Severity{SeverityCritical}},
+		{"no_results_is_unknown", probes.Outcome{Target: target()}, VerdictUnknown, 3, ModeUnknown, nil, nil},
+		{"invalid_status_is_unknown", badStatus, VerdictUnknown, 3, ModeEither, nil, nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := Build(tc.outcome)
+			if r.Verdict != tc.verdict || r.ExitCode != tc.exit {
+				t.Errorf("verdict %s exit %d, want %s exit %d", r.Verdict, r.ExitCode, tc.verdict, tc.exit)
+			}
+			if r.Recommendation.ClientMode != tc.mode {
+				t.Errorf("client mode %s, want %s (%s)", r.Recommendation.ClientMode, tc.mode, r.Recommendation.Text)
+			}
+			if r.Recommendation.Text == "" {
+				t.Error("recommendation has no text")
+			}
+			var got []string
+			var sev []Severity
+			for _, c := range r.Causes {
+				got = append(got, c.Code)
+				sev = append(sev, c.Severity)
+			}
+			if strings.Join(got, ",") != strings.Join(tc.causes, ",") {
+				t.Errorf("causes %v, want %v", got, tc.causes)
+			}
+			if len(tc.severity) > 0 && !equalSeverities(sev, tc.severity) {
+				t.Errorf("severities %v, want %v", sev, tc.severity)
+			}
+			if r.Causes == nil {
+				t.Error("Causes is nil; want an empty slice so JSON has []")
+			}
+		})
+	}
+}
+
+func equalSeverities(a, b []Severity) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func TestBuildOrdersCriticalBeforeWarning(t *testing.T) {
+	o := nothingWorks()
+	o.Results[1] = with(o.Results[1], probes.StatusWarn, probes.ControlDelayedGreeting, "120 before 220")
+	r := Build(o)
+	if len(r.Causes) != 4 || r.Causes[3].Code != probes.ControlDelayedGreeting {
+		t.Fatalf("causes %+v: want the control warning last, after the critical data causes", r.Causes)
+	}
+	if r.Causes[0].Code != probes.PassiveDataTimeout || r.Causes[1].Code != probes.ActiveNoConnect {
+		t.Errorf("critical causes out of stage order: %s, %s", r.Causes[0].Code, r.Causes[1].Code)
+	}
+}
+
+func TestBuildDoesNotModifyOutcome(t *testing.T) {
+	o := passiveNAT()
+	o.Results[2].Evidence.Replies[1].Command = "PASS hunter2"
+	Build(o)
+	if o.Results[2].Evidence.Replies[1].Command != "PASS hunter2" {
+		t.Error("Build changed its input")
+	}
+}
+
+func TestBuildStagesMapOneToOne(t *testing.T) {
+	o := passiveNAT()
+	r := Build(o)
+	if len(r.Stages) != len(o.Results) {
+		t.Fatalf("%d stages for %d results", len(r.Stages), len(o.Results))
+	}
+	p := r.Stages[3]
+	if p.ID != probes.StagePassive || p.Code != probes.PassivePrivateAddress || p.DurationMS != 5004.8 || p.StartedMS != 12.5 {
+		t.Errorf("passive stage %+v", p)
+	}
+	if r.DurationMS != 5012 || r.Target.Host != "ftp.test.zone" || r.Target.Mode != "both" {
+		t.Errorf("report header %+v %v", r.Target, r.DurationMS)
+	}
+}
+
+// problemCodes reads probes/codes.go and returns every code constant that
+// names a problem (not ok, literal, open or skipped).
+func problemCodes(t *testing.T) []string {
+	t.Helper()
+	src, err := os.ReadFile("../probes/codes.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := parser.ParseFile(token.NewFileSet(), "codes.go", src, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	ast.Inspect(f, func(n ast.Node) bool {
+		if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+			code, _ := strconv.Unquote(lit.Value)
+			switch {
+			case code == probes.CodeSkipped, strings.HasSuffix(code, ".ok"), code == probes.DNSLiteral,
+				code == probes.LoginAnonymousOK, code == probes.FirewallOpen:
+			default:
+				out = append(out, code)
+			}
+		}
+		return true
+	})
+	if len(out) < 40 {
+		t.Fatalf("found only %d codes in codes.go", len(out))
+	}
+	return out
+}
+
+// outcomeFor builds an outcome in which code is raised by its stage.
+func outcomeFor(code string) probes.Outcome {
+	stage := probes.StageID(code[:strings.IndexByte(code, '.')])
+	o := healthy()
+	switch stage {
+	case probes.StageDNS, probes.StageControl, probes.StageLogin:
+		status := probes.StatusFail
+		if code == probes.ControlDelayedGreeting {
+			status = probes.StatusWarn
+		}
+		o = stopAt(stage, code, "summary of "+code, probes.Evidence{Remote: "10.231.0.2:21", Error: "some error", Replies: []probes.Exchange{ex("", 421, "Too many users.", 1000)}})
+		for i := range o.Results {
+			if o.Results[i].Stage == stage {
+				o.Results[i].Status = status
+			}
+		}
+	default:
+		for i := range o.Results {
+			if o.Results[i].Stage == stage {
+				r := o.Results[i]
+				if len(r.Evidence.Attempts) > 0 {
+					r.Evidence.Attempts[0].Status, r.Evidence.Attempts[0].Code = probes.StatusFail, code
+				}
+				o.Results[i] = with(r, probes.StatusFail, code, "summary of "+code)
+			}
+		}
+	}
+	return o
+}
+
+func TestEveryProblemCodeHasAnEntry(t *testing.T) {
+	ids := map[CauseID]bool{CauseDNS: true, CauseCredentials: true, CauseTransferMode: true, CauseServerDown: true, CausePortOrFirewall: true, CauseTLS: true, CauseServerConfig: true}
+	for _, code := range problemCodes(t) {
+		t.Run(strings.ReplaceAll(code, ".", "_"), func(t *testing.T) {
+			e, ok := causeTable[code]
+			if !ok {
+				t.Fatalf("no cause table entry for %s", code)
+			}
+			if !ids[e.ID] {
+				t.Errorf("entry has unknown cause id %q", e.ID)
+			}
+			r := Build(outcomeFor(code))
+			var c *Cause
+			for i := range r.Causes {
+				if r.Causes[i].Code == code {
+					c = &r.Causes[i]
+				}
+			}
+			if c == nil {
+				t.Fatalf("no cause for %s in %+v", code, r.Causes)
+			}
+			if c.Title != e.Title || c.Explanation == "" || len(c.Fixes) == 0 {
+				t.Errorf("incomplete cause %+v", c)
+			}
+			if strings.Contains(c.Explanation, "%!") || strings.Contains(c.Title, "%!") {
+				t.Errorf("format error in %q", c.Explanation)
+			}
+			for _, f := range c.Fixes {
+				if f.Side != SideClient && f.Side != SideServer && f.Side != SideNetwork || f.Text == "" || strings.Contains(f.Text, "%!") {
+					t.Errorf("bad fix %+v", f)
+				}
+			}
+			if _, err := os.Stat("../" + c.Doc); err != nil {
+				t.Errorf("doc page %s: %v", c.Doc, err)
+			}
+		})
+	}
+}
+
+func TestUnknownCodeStillReported(t *testing.T) {
+	o := healthy()
+	o.Results[3] = with(o.Results[3], probes.StatusFail, "passive.brand_new_failure", "something new went wrong")
+	o.Results[3].Evidence.Attempts[1].Status = probes.StatusFail
+	o.Results[3].Evidence.Attempts[1].Code = "passive.brand_new_failure"
+	o.Results[3].Evidence.Attempts[1].List = &probes.Exchange{Command: "LIST", Code: 451, Text: "Strange local error"}
+	r := Build(o)
+	if len(r.Causes) != 1 {
+		t.Fatalf("causes %+v", r.Causes)
+	}
+	c := r.Causes[0]
+	if c.Code != "passive.brand_new_failure" || c.ID != CauseTransferMode || c.Severity != SeverityWarning {
+		t.Errorf("fallback cause %+v", c)
+	}
+	for _, want := range []string{"passive.brand_new_failure", "something new went wrong", "451 Strange local error"} {
+		if !strings.Contains(c.Title+c.Explanation, want) {
+			t.Errorf("fallback explanation lacks %q: %s", want, c.Explanation)
+		}
+	}
+	if r.Verdict != VerdictWarning {
+		t.Errorf("verdict %s, want warning (active still works)", r.Verdict)
+	}
+}
+
+func TestServerFixesFollowSoftware(t *testing.T) {
+	cases := []struct {
+		name     string
+		software string
+		want     []string
+		notWant  []string
+	}{
+		{"vsftpd_gets_pasv_address", probes.SoftwareVsftpd, []string{"pasv_address=10.231.0.2"}, []string{"MasqueradeAddress"}},
+		{"proftpd_gets_masquerade", probes.SoftwareProFTPD, []string{"MasqueradeAddress 10.231.0.2"}, []string{"pasv_address"}},
+		{"pureftpd_gets_force_passive_ip", probes.SoftwarePureFTPd, []string{"-P 10.231.0.2"}, []string{"pasv_address"}},
+		{"filezilla_gets_passive_host", probes.SoftwareFileZilla, []string{"Use the following host"}, []string{"pasv_address"}},
+		{"iis_gets_firewall_support", probes.SoftwareIIS, []string{"External IP Address of Firewall"}, []string{"pasv_address"}},
+		{"servu_gets_pasv_ip", probes.SoftwareServU, []string{"PASV IP address"}, []string{"pasv_address"}},
+		{"unknown_gets_every_product", "", []string{"not recognised", "pasv_address=", "MasqueradeAddress", "-P 10.231.0.2", "Use the following host", "External IP", "PASV IP"}, nil},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			o := passiveNAT()
+			o.Server.Software = tc.software
+			r := Build(o)
+			var all []string
+			for _, f := range r.Causes[0].Fixes {
+				if f.Side == SideServer {
+					all = append(all, f.Text)
+				}
+			}
+			text := strings.Join(all, "\n")
+			for _, w := range tc.want {
+				if !strings.Contains(text, w) {
+					t.Errorf("server fixes lack %q:\n%s", w, text)
+				}
+			}
+			for _, w := range tc.notWant {
+				if strings.Contains(text, w) {
+					t.Errorf("server fixes for %q mention %q:\n%s", tc.software, w, text)
+				}
+			}
+		})
+	}
+}
+
+func TestExplanationsQuoteEvidence(t *testing.T) {
+	cases := []struct {
+		name    string
+		outcome probes.Outcome
+		code    string
+		want    []string
+	}{
+		{"private_address_quotes_227_and_dials", passiveNAT(), probes.PassivePrivateAddress,
+			[]string{"227 Entering Passive Mode (192,168,7,10,117,53).", "192.168.7.10:30005", "filtered after 5.0 s", "10.231.0.2:30005", "open after 0.2 ms"}},
+		{"firewall_lists_ports", dataDropped(), probes.FirewallFiltered, []string{"10.231.0.2:30004 filtered (5.0 s)"}},
+		{"data_timeout_names_range", dataDropped(), probes.PassiveDataTimeout, []string{"Active mode works"}},
+		{"login_rejected_quotes_530_and_delay", stopAt(probes.StageLogin, probes.LoginRejected, "rejected", probes.Evidence{Replies: []probes.Exchange{ex("USER alice", 331, "Please specify the password.", 300*1000), ex("PASS ****", 530, "Login incorrect.", 2100*ms)}}),
+			probes.LoginRejected, []string{"530 Login incorrect.", "2.1 s", "deliberate delay"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := Build(tc.outcome)
+			for _, c := range r.Causes {
+				if c.Code != tc.code {
+					continue
+				}
+				for _, w := range tc.want {
+					if !strings.Contains(c.Explanation, w) {
+						t.Errorf("explanation lacks %q:\n%s", w, c.Explanation)
+					}
+				}
+				return
+			}
+			t.Fatalf("no cause %s", tc.code)
+		})
+	}
+}

@@ -1,0 +1,314 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/fatih/color"
+
+	"github.com/ftpdoctor/ftpdoctor/probes"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+
+// checkGolden compares got with testdata/name, or rewrites it with -update.
+func checkGolden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./report -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("output differs from %s (run go test ./report -update after checking the change):\n--- got\n%s\n--- want\n%s", path, got, want)
+	}
+}
+
+var scenarios = []struct {
+	name    string
+	outcome func() probes.Outcome
+}{
+	{"healthy", healthy},
+	{"passive_nat", passiveNAT},
+	{"data_dropped", dataDropped},
+	{"nothing_works", nothingWorks},
+	{"login_rejected", func() probes.Outcome {
+		return stopAt(probes.StageLogin, probes.LoginRejected, "user alice and the given password were rejected: 530 Login incorrect.",
+			probes.Evidence{Error: "Login incorrect.", Replies: []probes.Exchange{ex("USER alice", 331, "Please specify the password.", 300*1000), ex("PASS ****", 530, "Login incorrect.", 2100*ms)}})
+	}},
+}
+
+func TestGoldenTable(t *testing.T) {
+	for _, sc := range scenarios {
+		t.Run(sc.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := WriteTable(&buf, Build(sc.outcome()), Options{}); err != nil {
+				t.Fatal(err)
+			}
+			checkGolden(t, sc.name+".table.txt", buf.Bytes())
+		})
+	}
+}
+
+func TestGoldenTableVerbose(t *testing.T) {
+	var buf bytes.Buffer
+	if err := WriteTable(&buf, Build(passiveNAT()), Options{Verbose: true}); err != nil {
+		t.Fatal(err)
+	}
+	checkGolden(t, "passive_nat.verbose.txt", buf.Bytes())
+}
+
+func TestGoldenJSON(t *testing.T) {
+	for _, sc := range scenarios {
+		t.Run(sc.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := WriteJSON(&buf, Build(sc.outcome())); err != nil {
+				t.Fatal(err)
+			}
+			checkGolden(t, sc.name+".json", buf.Bytes())
+		})
+	}
+}
+
+func TestGoldenTrace(t *testing.T) {
+	o := passiveNAT()
+	var transcript []probes.Exchange
+	for _, r := range o.Results {
+		transcript = append(transcript, r.Evidence.Replies...)
+	}
+	var buf bytes.Buffer
+	if err := WriteTrace(&buf, transcript); err != nil {
+		t.Fatal(err)
+	}
+	checkGolden(t, "passive_nat.trace.txt", buf.Bytes())
+}
+
+func TestJSONSchemaFields(t *testing.T) {
+	cases := []struct {
+		name    string
+		outcome probes.Outcome
+		causes  int
+	}{
+		{"healthy_has_empty_causes_array", healthy(), 0},
+		{"nothing_works_has_causes", nothingWorks(), 3},
+		{"no_results_has_empty_arrays", probes.Outcome{Target: target()}, 0},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := WriteJSON(&buf, Build(tc.outcome)); err != nil {
+				t.Fatal(err)
+			}
+			var m map[string]any
+			if err := json.Unmarshal(buf.Bytes(), &m); err != nil {
+				t.Fatal(err)
+			}
+			for _, k := range []string{"schema_version", "target", "verdict", "exit_code", "duration_ms", "server", "stages", "causes", "recommendation"} {
+				if _, ok := m[k]; !ok {
+					t.Errorf("missing key %s", k)
+				}
+			}
+			if m["schema_version"] != float64(1) {
+				t.Errorf("schema_version %v", m["schema_version"])
+			}
+			causes, ok := m["causes"].([]any)
+			if !ok || len(causes) != tc.causes {
+				t.Errorf("causes %v, want an array of %d", m["causes"], tc.causes)
+			}
+			if _, ok := m["stages"].([]any); !ok {
+				t.Errorf("stages %v is not an array", m["stages"])
+			}
+			server := m["server"].(map[string]any)
+			if _, ok := server["features"].([]any); !ok {
+				t.Errorf("server.features %v is not an array", server["features"])
+			}
+			target := m["target"].(map[string]any)
+			for _, k := range []string{"host", "port", "user"} {
+				if _, ok := target[k]; !ok {
+					t.Errorf("target lacks %s", k)
+				}
+			}
+		})
+	}
+}
+
+// TestTableAndJSONCarryTheSameFacts checks that each cause's code, title
+// and fixes and each stage's summary appear in both renderings.
+func TestTableAndJSONCarryTheSameFacts(t *testing.T) {
+	r := Build(dataDropped())
+	var tb, jb bytes.Buffer
+	WriteTable(&tb, r, Options{})
+	WriteJSON(&jb, r)
+	var back Report
+	if err := json.Unmarshal(jb.Bytes(), &back); err != nil {
+		t.Fatal(err)
+	}
+	table := tb.String()
+	for _, s := range back.Stages {
+		if !strings.Contains(table, s.Summary) {
+			t.Errorf("table lacks stage summary %q", s.Summary)
+		}
+	}
+	for _, c := range back.Causes {
+		for _, want := range []string{c.Code, c.Title, c.Explanation, c.Doc} {
+			if !strings.Contains(table, want) {
+				t.Errorf("table lacks %q", want)
+			}
+		}
+		for _, f := range c.Fixes {
+			if !strings.Contains(table, f.Text) {
+				t.Errorf("table lacks fix %q", f.Text)
+			}
+		}
+	}
+	if !strings.Contains(table, back.Recommendation.Text) || !strings.Contains(table, "WARNING (exit 1)") {
+		t.Errorf("table lacks recommendation or verdict")
+	}
+}
+
+const sentinel = "hunter2-SENTINEL-pw"
+
+// leakyOutcome places the sentinel password wherever a bug or a server
+// could put it: unredacted PASS commands and a server echoing it.
+func leakyOutcome() probes.Outcome {
+	o := stopAt(probes.StageLogin, probes.LoginUnexpected, "unexpected reply to PASS",
+		probes.Evidence{Replies: []probes.Exchange{
+			ex("USER alice", 331, "Please specify the password.", 300*1000),
+			ex("PASS "+sentinel, 500, "'PASS "+sentinel+"': command not understood", 1*ms),
+			ex("pass "+sentinel, 500, "Echo: "+sentinel, 1*ms),
+		}})
+	o.Transcript = o.Results[2].Evidence.Replies
+	return o
+}
+
+func TestPasswordNeverInOutput(t *testing.T) {
+	redact := Options{Redact: []probes.Secret{sentinel}}
+	cases := []struct {
+		name   string
+		render func(*bytes.Buffer, Report, probes.Outcome) error
+	}{
+		{"table", func(b *bytes.Buffer, r Report, _ probes.Outcome) error { return WriteTable(b, r, redact) }},
+		{"table_verbose", func(b *bytes.Buffer, r Report, _ probes.Outcome) error {
+			o := redact
+			o.Verbose = true
+			return WriteTable(b, r, o)
+		}},
+		{"json", func(b *bytes.Buffer, r Report, _ probes.Outcome) error { return WriteJSON(b, r, redact) }},
+		{"trace", func(b *bytes.Buffer, _ Report, o probes.Outcome) error { return WriteTrace(b, o.Transcript, redact) }},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			o := leakyOutcome()
+			var buf bytes.Buffer
+			if err := tc.render(&buf, Build(o), o); err != nil {
+				t.Fatal(err)
+			}
+			if bytes.Contains(buf.Bytes(), []byte(sentinel)) {
+				t.Errorf("password leaked:\n%s", buf.String())
+			}
+			if !bytes.Contains(buf.Bytes(), []byte("****")) {
+				t.Errorf("no mask in output:\n%s", buf.String())
+			}
+		})
+	}
+}
+
+func TestPassCommandMaskedWithoutRedactOption(t *testing.T) {
+	o := leakyOutcome()
+	var tb, jb, trb bytes.Buffer
+	WriteTable(&tb, Build(o), Options{Verbose: true})
+	WriteJSON(&jb, Build(o))
+	WriteTrace(&trb, o.Transcript)
+	for name, out := range map[string]string{"table": tb.String(), "json": jb.String(), "trace": trb.String()} {
+		if strings.Contains(out, "PASS "+sentinel) || strings.Contains(out, "pass "+sentinel) {
+			t.Errorf("%s shows the PASS argument:\n%s", name, out)
+		}
+	}
+}
+
+func TestServerTextIsEscaped(t *testing.T) {
+	o := healthy()
+	evil := "(vsFTPd 3.0.3)\x1b[2J\x1b]0;owned\x07 \u009b31m \u202etxt.exe\xff"
+	o.Server.Banner = evil
+	o.Results[1].Summary = "connected and got 220 " + evil
+	o.Results[1].Evidence.Replies[0].Text = evil + "\nsecond line"
+	o.Transcript = o.Results[1].Evidence.Replies
+	r := Build(o)
+	var tb, trb, jb bytes.Buffer
+	WriteTable(&tb, r, Options{Verbose: true})
+	WriteTrace(&trb, o.Transcript)
+	WriteJSON(&jb, r)
+	for name, out := range map[string][]byte{"table": tb.Bytes(), "trace": trb.Bytes()} {
+		for _, bad := range []string{"\x1b", "\x07", "\u009b", "\u202e", "\xff"} {
+			if bytes.Contains(out, []byte(bad)) {
+				t.Errorf("%s holds raw %q", name, bad)
+			}
+		}
+		if !bytes.Contains(out, []byte(`\x1b[2J`)) || !bytes.Contains(out, []byte(`\u202e`)) || !bytes.Contains(out, []byte(`\xff`)) {
+			t.Errorf("%s does not show the escaped text:\n%s", name, out)
+		}
+	}
+	if !bytes.Contains(trb.Bytes(), []byte("< 220-")) || !bytes.Contains(trb.Bytes(), []byte("< 220 second line")) {
+		t.Errorf("trace does not show the multi-line reply line by line:\n%s", trb.Bytes())
+	}
+	if bytes.Contains(jb.Bytes(), []byte("\x1b")) || !bytes.Contains(jb.Bytes(), []byte(`\u001b`)) {
+		t.Errorf("JSON does not escape ESC")
+	}
+}
+
+func TestColorFollowsOptions(t *testing.T) {
+	before := color.NoColor
+	cases := []struct {
+		name   string
+		color  bool
+		global bool
+	}{
+		{"color_on_despite_global_off", true, true},
+		{"color_off_despite_global_on", false, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			color.NoColor = tc.global
+			defer func() { color.NoColor = before }()
+			var buf bytes.Buffer
+			WriteTable(&buf, Build(nothingWorks()), Options{Color: tc.color})
+			if got := bytes.Contains(buf.Bytes(), []byte("\x1b[")); got != tc.color {
+				t.Errorf("escape codes present %v, want %v", got, tc.color)
+			}
+			if color.NoColor != tc.global {
+				t.Error("WriteTable changed color.NoColor")
+			}
+		})
+	}
+}
+
+func TestFormatMilliseconds(t *testing.T) {
+	cases := []struct {
+		name string
+		ms   float64
+		want string
+	}{
+		{"sub_millisecond", 0.25, "0.2 ms"},
+		{"milliseconds", 12.34, "12.3 ms"},
+		{"just_below_a_second", 999.9, "999.9 ms"},
+		{"seconds", 5000, "5.0 s"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := fmtMS(tc.ms); got != tc.want {
+				t.Errorf("fmtMS(%v) = %q, want %q", tc.ms, got, tc.want)
+			}
+		})
+	}
+}
