@@ -1,0 +1,131 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/ftpdoctor/ftpdoctor/fixtures"
+	"github.com/ftpdoctor/ftpdoctor/probes"
+	"github.com/ftpdoctor/ftpdoctor/report"
+)
+
+func demoCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "demo",
+		Usage:     "diagnose built-in fake servers (a healthy one and many broken ones) on loopback",
+		ArgsUsage: "[SCENARIO...]",
+		Description: "Starts fixture FTP servers in this process on 127.0.0.1 and runs a full check against each,\n" +
+			"so you can see real reports with no server of your own. No packet leaves this machine.\n" +
+			"Name scenarios to run only those; --list shows them.",
+		OnUsageError: onUsageError,
+		Flags: append([]cli.Flag{
+			&cli.BoolFlag{Name: "list", Usage: "list the scenarios and exit"},
+			&cli.DurationFlag{Name: "timeout", Value: time.Second, Usage: "deadline for each network step"},
+		}, outputFlags()...),
+		Action: demoAction,
+	}
+}
+
+func demoAction(c *cli.Context) error {
+	scenarios, err := pickScenarios(c.Args().Slice())
+	if err != nil {
+		return err
+	}
+	w := c.App.Writer
+	if c.Bool("list") {
+		for _, sc := range scenarios {
+			fmt.Fprintf(w, "%-24s %s\n", sc.Name, sc.Description)
+		}
+		return nil
+	}
+	if c.Duration("timeout") <= 0 {
+		return usageError("--timeout must be positive, got %s", c.Duration("timeout"))
+	}
+	// Scenarios run side by side; their reports print in order.
+	outcomes := make([]probes.Outcome, len(scenarios))
+	errs := make([]error, len(scenarios))
+	var wg sync.WaitGroup
+	for i, sc := range scenarios {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			outcomes[i], errs[i] = runScenario(c.Context, sc, c.Duration("timeout"))
+		}()
+	}
+	wg.Wait()
+	opts := report.Options{Color: useColor(c.Bool("no-color"), w), Verbose: c.Bool("verbose"), Redact: []probes.Secret{fixtures.DemoPassword}}
+	for i, sc := range scenarios {
+		if errs[i] != nil {
+			return &exitError{code: exitUnknown, msg: fmt.Sprintf("demo %s: %s", sc.Name, errs[i])}
+		}
+		if err := writeDemo(c, w, sc, outcomes[i], opts); err != nil {
+			return &exitError{code: exitUnknown, msg: "writing the report: " + err.Error()}
+		}
+	}
+	return nil
+}
+
+func writeDemo(c *cli.Context, w io.Writer, sc fixtures.Scenario, o probes.Outcome, opts report.Options) error {
+	rep := report.Build(o)
+	if c.Bool("trace") {
+		report.WriteTrace(c.App.ErrWriter, o.Transcript, opts)
+	}
+	if c.Bool("json") {
+		return report.WriteJSON(w, rep, opts)
+	}
+	fmt.Fprintf(w, "=== demo %s: %s\n\n", sc.Name, sc.Description)
+	if err := report.WriteTable(w, rep, opts); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintln(w)
+	return err
+}
+
+func pickScenarios(names []string) ([]fixtures.Scenario, error) {
+	all := fixtures.DemoScenarios()
+	if len(names) == 0 {
+		return all, nil
+	}
+	byName := map[string]fixtures.Scenario{}
+	for _, sc := range all {
+		byName[sc.Name] = sc
+	}
+	var out []fixtures.Scenario
+	for _, n := range names {
+		sc, ok := byName[n]
+		if !ok {
+			return nil, usageError("unknown demo scenario %q (see 'ftpdoctor demo --list')", n)
+		}
+		out = append(out, sc)
+	}
+	return out, nil
+}
+
+// runScenario starts one fixture and checks it through the scenario's
+// loopback-only dialer.
+func runScenario(ctx context.Context, sc fixtures.Scenario, timeout time.Duration) (probes.Outcome, error) {
+	in, err := sc.Start()
+	if err != nil {
+		return probes.Outcome{}, err
+	}
+	defer in.Close()
+	env := probes.DefaultEnv()
+	env.Dialer = in.Dialer
+	cfg := probes.Config{
+		Target:   probes.Target{Host: in.Host, Port: in.Port, User: in.User},
+		Password: probes.Secret(in.Password),
+		Timeout:  timeout,
+		Mode:     probes.ModeBoth,
+	}
+	if in.User == "anonymous" {
+		cfg.Anonymous = true
+	}
+	ctx, cancel := context.WithTimeout(ctx, 12*timeout+10*time.Second)
+	defer cancel()
+	return probes.Check(ctx, cfg, env), nil
+}

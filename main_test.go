@@ -1,0 +1,177 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/ftpdoctor/ftpdoctor/fixtures"
+)
+
+// runCLI runs the program with buffers, as main would.
+func runCLI(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = run(context.Background(), append([]string{"ftpdoctor"}, args...), strings.NewReader(stdin), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestBadInputExitsUnknownWithOneLine(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no_target", []string{"check"}, "exactly one TARGET"},
+		{"two_targets", []string{"check", "a", "b"}, "exactly one TARGET"},
+		{"bad_port", []string{"check", "host:99999"}, "invalid port"},
+		{"bad_scheme", []string{"check", "sftp://host"}, "SSH file transfer"},
+		{"unknown_flag", []string{"check", "--frobnicate", "host"}, "frobnicate"},
+		{"bad_timeout", []string{"check", "--timeout", "soon", "host"}, "timeout"},
+		{"negative_timeout", []string{"check", "--timeout", "-1s", "host"}, "--timeout must be positive"},
+		{"bad_mode", []string{"check", "--mode", "sideways", "host"}, "--mode must be"},
+		{"bad_range", []string{"check", "--passive-range", "5-1", "host"}, "--passive-range"},
+		{"bad_active_address", []string{"check", "--active-address", "nope", "host"}, "--active-address"},
+		{"missing_netrc", []string{"check", "--netrc-file", "/nonexistent/netrc", "host"}, "--netrc-file"},
+		{"unknown_command", []string{"chek", "host"}, "unknown command"},
+		{"unknown_demo", []string{"demo", "no_such_scenario"}, "unknown demo scenario"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, stdout, stderr := runCLI(t, "", tt.args...)
+			if code != exitUnknown {
+				t.Errorf("exit %d, want %d", code, exitUnknown)
+			}
+			if strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, tt.want) {
+				t.Errorf("stderr %q, want one line containing %q", stderr, tt.want)
+			}
+			if stdout != "" {
+				t.Errorf("stdout %q, want nothing", stdout)
+			}
+		})
+	}
+}
+
+func TestVersionAndHelp(t *testing.T) {
+	if code, out, _ := runCLI(t, "", "--version"); code != 0 || !strings.Contains(out, version) {
+		t.Errorf("--version: exit %d, %q", code, out)
+	}
+	if code, out, _ := runCLI(t, "", "check", "--help"); code != 0 || !strings.Contains(out, "Examples:") || !strings.Contains(out, "--passive-range") {
+		t.Errorf("check --help: exit %d, %q", code, out)
+	}
+}
+
+var numbers = regexp.MustCompile(`[0-9]+(\.[0-9]+)?`)
+
+// jsonReport is the part of the JSON report the CLI tests read.
+type jsonReport struct {
+	Verdict  string `json:"verdict"`
+	ExitCode int    `json:"exit_code"`
+	Target   struct {
+		User string `json:"user"`
+	} `json:"target"`
+	Stages []struct {
+		ID, Status, Code, Summary string
+	} `json:"stages"`
+	Causes []struct {
+		ID, Code, Title string
+	} `json:"causes"`
+	Recommendation struct {
+		ClientMode string `json:"client_mode"`
+	} `json:"recommendation"`
+}
+
+func TestCheckExitCodesAndFormatsAgree(t *testing.T) {
+	const pass = "Cli-S3ntinel-pw"
+	tests := []struct {
+		name    string
+		script  fixtures.Script
+		args    []string
+		exit    int
+		verdict string
+		cause   string
+	}{
+		{"healthy", fixtures.Script{}, nil, exitOK, "ok", ""},
+		{"wrong_password", fixtures.Script{Users: map[string]string{"alice": "other"}}, nil, exitCritical, "critical", "login.rejected"},
+		{"port_refused", fixtures.Script{Active: fixtures.ActiveIllegal}, nil, exitWarning, "warning", "active.command_refused"},
+		{"port_refused_active_only", fixtures.Script{Active: fixtures.ActiveIllegal}, []string{"--mode", "active"}, exitCritical, "critical", "active.command_refused"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.script.Users == nil {
+				tt.script.Users = map[string]string{"alice": pass}
+			}
+			srv := fixtures.StartT(t, tt.script)
+			target := "ftp://alice:" + pass + "@127.0.0.1:" + strconv.Itoa(srv.Port()) + "/"
+			base := append([]string{"check", "--timeout", "1s"}, tt.args...)
+			code, table, stderr := runCLI(t, "", append(base, "--trace", target)...)
+			jcode, js, _ := runCLI(t, "", append(base, "--json", target)...)
+			if code != tt.exit || jcode != tt.exit {
+				t.Fatalf("exit %d (table) and %d (json), want %d; stderr %q", code, jcode, tt.exit, stderr)
+			}
+			for name, text := range map[string]string{"table": table, "json": js, "trace": stderr} {
+				if strings.Contains(text, pass) {
+					t.Fatalf("the password appears in the %s output", name)
+				}
+			}
+			var rep jsonReport
+			if err := json.Unmarshal([]byte(js), &rep); err != nil {
+				t.Fatalf("JSON: %v\n%s", err, js)
+			}
+			if rep.Verdict != tt.verdict || rep.ExitCode != tt.exit || rep.Target.User != "alice" {
+				t.Fatalf("verdict %s exit %d user %s", rep.Verdict, rep.ExitCode, rep.Target.User)
+			}
+			if tt.cause == "" && len(rep.Causes) != 0 || tt.cause != "" && (len(rep.Causes) == 0 || rep.Causes[0].Code != tt.cause) {
+				t.Fatalf("causes %+v, want first %q", rep.Causes, tt.cause)
+			}
+			// The same facts in both formats: every stage summary and cause
+			// title. The two runs' timings differ, so numbers are masked.
+			for _, s := range rep.Stages {
+				if !strings.Contains(numbers.ReplaceAllString(table, "N"), numbers.ReplaceAllString(s.Summary, "N")) {
+					t.Errorf("the table lacks the %s summary %q", s.ID, s.Summary)
+				}
+			}
+			for _, c := range rep.Causes {
+				if !strings.Contains(table, c.Title) || !strings.Contains(table, c.Code) {
+					t.Errorf("the table lacks cause %s %q", c.Code, c.Title)
+				}
+			}
+			if !strings.Contains(stderr, "PASS ****") {
+				t.Errorf("--trace lacks the redacted PASS: %q", stderr)
+			}
+		})
+	}
+}
+
+func TestPasswordSources(t *testing.T) {
+	const pass = "Stdin-S3ntinel"
+	srv := fixtures.StartT(t, fixtures.Script{Users: map[string]string{"bob": pass}})
+	target := "127.0.0.1:" + strconv.Itoa(srv.Port())
+	code, out, stderr := runCLI(t, pass+"\n", "check", "--timeout", "1s", "-u", "bob", "--password-stdin", "--no-color", target)
+	if code != exitOK || strings.Contains(out+stderr, pass) {
+		t.Fatalf("--password-stdin: exit %d\n%s%s", code, out, stderr)
+	}
+	t.Setenv("FTP_PASSWORD", pass)
+	if code, out, _ := runCLI(t, "", "check", "--timeout", "1s", "-u", "bob", target); code != exitOK || strings.Contains(out, pass) {
+		t.Fatalf("FTP_PASSWORD: exit %d\n%s", code, out)
+	}
+}
+
+func TestDemoRunsEveryScenario(t *testing.T) {
+	code, out, stderr := runCLI(t, "", "demo", "--no-color", "--timeout", "300ms")
+	if code != exitOK {
+		t.Fatalf("demo exit %d: %s", code, stderr)
+	}
+	for _, sc := range fixtures.DemoScenarios() {
+		if !strings.Contains(out, "=== demo "+sc.Name) {
+			t.Errorf("demo output lacks %s", sc.Name)
+		}
+	}
+	if strings.Contains(out, fixtures.DemoPassword) || strings.Contains(out, "\x1b[") {
+		t.Error("demo output holds the password or color codes")
+	}
+}

@@ -1,0 +1,152 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/ftpdoctor/ftpdoctor/probes"
+)
+
+// defaultFTPPort is the control port when TARGET names none (RFC 959).
+const defaultFTPPort = 21
+
+// parseTarget reads TARGET in any of the forms curl and lftp accept:
+// host, host:port, user@host[:port], [v6addr]:port, a bare IPv6 address,
+// or ftp://[user[:password]@]host[:port][/path]. The password, if the URL
+// holds one, is returned apart from the Target.
+func parseTarget(arg string) (probes.Target, probes.Secret, error) {
+	t := probes.Target{Port: defaultFTPPort}
+	arg = strings.TrimSpace(arg)
+	if arg == "" {
+		return t, "", errors.New("empty target: give a host name, host:port or ftp:// URL")
+	}
+	if strings.IndexFunc(arg, func(r rune) bool { return r < 0x20 || r == 0x7f || r == ' ' }) >= 0 {
+		return t, "", errors.New("target contains spaces or control characters")
+	}
+	if i := strings.Index(arg, "://"); i >= 0 {
+		return parseURL(arg, strings.ToLower(arg[:i]))
+	}
+	if ip := net.ParseIP(arg); ip != nil {
+		t.Host = ip.String()
+		return t, "", nil
+	}
+	if at := strings.LastIndex(arg, "@"); at >= 0 {
+		t.User, arg = arg[:at], arg[at+1:]
+		if t.User == "" {
+			return t, "", errors.New("empty user name before @")
+		}
+	}
+	host, port, err := splitHostPort(arg)
+	if err != nil {
+		return t, "", err
+	}
+	t.Host, t.Port = host, port
+	return t, "", nil
+}
+
+func parseURL(arg, scheme string) (probes.Target, probes.Secret, error) {
+	t := probes.Target{Port: defaultFTPPort}
+	switch scheme {
+	case "ftp":
+	case "sftp", "ssh", "scp":
+		return t, "", fmt.Errorf("%s:// is SSH file transfer, not FTP: ftpdoctor checks FTP servers", scheme)
+	case "ftps", "ftpes":
+		return t, "", fmt.Errorf("%s:// (FTP over TLS) is not checked yet: use ftp:// to see whether the server requires TLS", scheme)
+	default:
+		return t, "", fmt.Errorf("unsupported scheme %q: use ftp://", scheme)
+	}
+	u, err := url.Parse(arg)
+	if err != nil {
+		return t, "", fmt.Errorf("malformed URL: %s", strings.TrimPrefix(err.Error(), "parse "))
+	}
+	var pass probes.Secret
+	if u.User != nil {
+		t.User = u.User.Username()
+		p, _ := u.User.Password()
+		pass = probes.Secret(p)
+	}
+	host, port, err := splitHostPort(u.Host)
+	if err != nil {
+		return t, "", err
+	}
+	t.Host, t.Port = host, port
+	t.Path = strings.TrimPrefix(u.Path, "/")
+	if u.RawQuery != "" || u.Fragment != "" {
+		return t, "", errors.New("ftp:// URL with a query or fragment: remove the part after ? or #")
+	}
+	return t, pass, nil
+}
+
+// splitHostPort accepts host, host:port, [v6] and [v6]:port.
+func splitHostPort(s string) (string, int, error) {
+	if s == "" {
+		return "", 0, errors.New("missing host")
+	}
+	host, portText := s, ""
+	switch {
+	case strings.HasPrefix(s, "["):
+		end := strings.Index(s, "]")
+		if end < 0 {
+			return "", 0, fmt.Errorf("missing ] in %q", s)
+		}
+		host, portText = s[1:end], s[end+1:]
+		if net.ParseIP(host) == nil {
+			return "", 0, fmt.Errorf("%q in brackets is not an IPv6 address", host)
+		}
+		if portText != "" && !strings.HasPrefix(portText, ":") {
+			return "", 0, fmt.Errorf("unexpected %q after ]", portText)
+		}
+		portText = strings.TrimPrefix(portText, ":")
+		if portText == "" && strings.HasSuffix(s, ":") {
+			return "", 0, errors.New("empty port after ':'")
+		}
+	case strings.Count(s, ":") == 1:
+		i := strings.Index(s, ":")
+		host, portText = s[:i], s[i+1:]
+		if portText == "" {
+			return "", 0, errors.New("empty port after ':'")
+		}
+	case strings.Count(s, ":") > 1:
+		return "", 0, fmt.Errorf("%q: write an IPv6 address with a port as [addr]:port", s)
+	}
+	if err := checkHostName(host); err != nil {
+		return "", 0, err
+	}
+	port := defaultFTPPort
+	if portText != "" {
+		p, err := strconv.Atoi(portText)
+		if err != nil || p < 1 || p > 65535 {
+			return "", 0, fmt.Errorf("invalid port %q: want a number from 1 to 65535", portText)
+		}
+		port = p
+	}
+	return host, port, nil
+}
+
+// checkHostName accepts IP literals and names made of DNS label characters.
+func checkHostName(host string) error {
+	if host == "" {
+		return errors.New("missing host")
+	}
+	if net.ParseIP(host) != nil {
+		return nil
+	}
+	if len(host) > 253 {
+		return errors.New("host name longer than 253 characters")
+	}
+	for _, label := range strings.Split(strings.TrimSuffix(host, "."), ".") {
+		if label == "" || len(label) > 63 {
+			return fmt.Errorf("invalid host name %q", host)
+		}
+		for _, r := range label {
+			if !(r == '-' || r == '_' || (r >= '0' && r <= '9') || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z')) {
+				return fmt.Errorf("invalid character %q in host name %q", r, host)
+			}
+		}
+	}
+	return nil
+}
