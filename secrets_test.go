@@ -1,0 +1,62 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ftpdoctor/ftpdoctor/fixtures"
+	"github.com/ftpdoctor/ftpdoctor/probes"
+	"github.com/ftpdoctor/ftpdoctor/report"
+)
+
+// TestNoOutputHoldsThePassword runs every demo scenario (every failure path
+// the fixtures play) and renders every output format without any redaction
+// option: the password must appear in none of them.
+func TestNoOutputHoldsThePassword(t *testing.T) {
+	for _, sc := range fixtures.DemoScenarios() {
+		t.Run(sc.Name, func(t *testing.T) {
+			t.Parallel()
+			o, err := runScenario(context.Background(), sc, 300*time.Millisecond)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rep := report.Build(o)
+			var outputs bytes.Buffer
+			report.WriteTable(&outputs, rep, report.Options{})
+			report.WriteTable(&outputs, rep, report.Options{Verbose: true, Color: true})
+			report.WriteJSON(&outputs, rep)
+			report.WriteTrace(&outputs, o.Transcript)
+			fmt.Fprintf(&outputs, "%v %+v %#v", o, o, probes.Config{Password: fixtures.DemoPassword})
+			if strings.Contains(outputs.String(), fixtures.DemoPassword) {
+				t.Fatalf("the password appears in an output of %s", sc.Name)
+			}
+		})
+	}
+}
+
+// TestEchoedPasswordIsMasked plays a server that repeats the password in
+// its reply to PASS.
+func TestEchoedPasswordIsMasked(t *testing.T) {
+	const pass = "Echo-S3ntinel"
+	srv := fixtures.StartT(t, fixtures.Script{
+		Users:   map[string]string{"alice": "other"},
+		Replies: map[string]string{"PASS": "530 Password " + pass + " is wrong for alice"},
+	})
+	cfg := probes.Config{Target: probes.Target{Host: srv.Host(), Port: srv.Port(), User: "alice"}, Password: pass, Timeout: time.Second}
+	o := probes.Check(context.Background(), cfg, probes.DefaultEnv())
+	var out bytes.Buffer
+	rep := report.Build(o)
+	report.WriteTable(&out, rep, report.Options{Verbose: true})
+	report.WriteJSON(&out, rep)
+	report.WriteTrace(&out, o.Transcript)
+	if strings.Contains(out.String(), pass) {
+		t.Fatal("an echoed password reached the output")
+	}
+	if !strings.Contains(out.String(), "530 Password **** is wrong") {
+		t.Fatalf("the masked reply is missing:\n%s", out.String())
+	}
+}
