@@ -66,3 +66,22 @@ func BenchmarkCurlPassiveList50msRTT(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkDropEverything times a check against a host that drops every
+// packet; the goal is a verdict within about two step timeouts. The metric
+// "timeouts/op" is the run's wall time divided by --timeout.
+func BenchmarkDropEverything(b *testing.B) {
+	const timeout = 200 * time.Millisecond
+	env := probes.DefaultEnv()
+	env.Dialer = &fixtures.Dialer{Rule: func(string) fixtures.Action { return fixtures.BlackHole }}
+	cfg := probes.Config{Target: probes.Target{Host: "127.0.0.1", Port: 21, User: "alice"}, Timeout: timeout}
+	var total time.Duration
+	for b.Loop() {
+		o := probes.Check(context.Background(), cfg, env)
+		if o.Results[1].Code != probes.ControlTimeout {
+			b.Fatalf("control: %s", o.Results[1].Code)
+		}
+		total += o.Duration
+	}
+	b.ReportMetric(float64(total)/float64(b.N)/float64(timeout), "timeouts/op")
+}
