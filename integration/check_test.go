@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -119,7 +120,13 @@ func (l *lab) check(r checkRun) checkResult {
 	}
 	res.Raw = redact(stdout.String())
 	res.Stderr = redact(stderr.String())
-	l.t.Logf("ftpdoctor check %s: exit after %.0f ms", r.Target, float64(res.Elapsed)/float64(time.Millisecond))
+	if dir := os.Getenv("FDIT_REPORTS"); dir != "" { // keep every report for reading later
+		name := strings.ReplaceAll(l.t.Name(), "/", "_") + ".json"
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(res.Raw), 0o644); err != nil {
+			l.t.Errorf("saving the report: %v", err)
+		}
+	}
+	l.t.Logf("ftpdoctor check %s: exit %v after %.0f ms", r.Target, err, float64(res.Elapsed)/float64(time.Millisecond))
 	if ctx.Err() != nil {
 		l.t.Fatalf("ftpdoctor was killed after %s: it did not end within its deadlines\nstdout:\n%s\nstderr:\n%s", budget, res.Raw, res.Stderr)
 	}
@@ -155,6 +162,7 @@ type expectation struct {
 	ClientMode string            // recommendation.client_mode
 	Software   string            // server.software
 	Fix        string            // some fix of the primary cause must contain this (a directive)
+	AlsoCodes  []string          // codes that must appear among the other causes
 	Stages     map[string]string // stage id to expected code
 }
 
@@ -190,6 +198,15 @@ func assertReport(t *testing.T, got checkResult, want expectation) {
 			}
 		}
 	}
+	for _, code := range want.AlsoCodes {
+		found := false
+		for _, c := range rep.Causes {
+			found = found || c.Code == code
+		}
+		if !found {
+			fail("no cause with code %s; causes: %s", code, causeList(rep.Causes))
+		}
+	}
 	if want.ClientMode != "" && rep.Recommendation.ClientMode != want.ClientMode {
 		fail("recommendation.client_mode = %q, want %q", rep.Recommendation.ClientMode, want.ClientMode)
 	}
@@ -205,6 +222,8 @@ func assertReport(t *testing.T, got checkResult, want expectation) {
 	}
 	if len(errs) > 0 {
 		t.Errorf("ftpdoctor's diagnosis differs:\n  %s\nreport:\n%s\nstderr:\n%s", strings.Join(errs, "\n  "), got.Raw, got.Stderr)
+	} else {
+		t.Logf("report:\n%s", got.Raw) // shown with -v
 	}
 }
 

@@ -80,13 +80,36 @@ var scenarios = []scenario{
 		want: expectation{Verdict: "ok", Exit: 0, ClientMode: "either", Software: "pure-ftpd", Stages: healthyStages},
 	},
 	{
+		// NAT done right: the server advertises the router's address.
+		name: "healthy_vsftpd_behind_nat_with_pasv_address",
+		topo: serverNAT,
+		setup: func(l *lab) checkRun {
+			l.vsftpd("pasv_address=" + l.RtrCli)
+			return login(l.RtrCli)
+		},
+		want: expectation{Verdict: "ok", Exit: 0, ClientMode: "either", Software: "vsftpd", Stages: healthyStages},
+	},
+	{
+		// The admin says the passive range is 40000-40099; the server
+		// uses 30000-30099.
+		name: "passive_ports_outside_declared_range",
+		setup: func(l *lab) checkRun {
+			l.proftpd("")
+			r := login(l.SrvAddr)
+			r.Extra = []string{"--passive-range", "40000-40099"}
+			return r
+		},
+		want: expectation{Verdict: "warning", Exit: 1, CauseCode: "passive.port_out_of_range", Software: "proftpd", Fix: "PassivePorts",
+			Stages: map[string]string{"passive": "passive.port_out_of_range", "active": "active.ok"}},
+	},
+	{
 		name: "dns_name_not_found",
 		setup: func(l *lab) checkRun {
 			l.dnsmasq(map[string]string{"ftp.test.zone": l.SrvAddr})
 			l.vsftpd()
 			return login("missing.test.zone")
 		},
-		want: expectation{Verdict: "critical", Exit: 2, Cause: "dns", CauseCode: "dns.not_found",
+		want: expectation{Verdict: "critical", Exit: 2, ClientMode: "unknown", Cause: "dns", CauseCode: "dns.not_found",
 			Stages: map[string]string{"dns": "dns.not_found", "control": "skipped"}},
 	},
 	{
@@ -97,7 +120,7 @@ var scenarios = []scenario{
 			r.Password = "wrong-" + suite.password
 			return r
 		},
-		want: expectation{Verdict: "critical", Exit: 2, Cause: "credentials", CauseCode: "login.rejected", Software: "vsftpd",
+		want: expectation{Verdict: "critical", Exit: 2, ClientMode: "unknown", Cause: "credentials", CauseCode: "login.rejected", Software: "vsftpd",
 			Stages: map[string]string{"control": "control.ok", "login": "login.rejected", "passive": "skipped"}},
 	},
 	{
@@ -109,7 +132,7 @@ var scenarios = []scenario{
 			l.pureftpd("")
 			return checkRun{Target: l.SrvAddr, User: suite.user, Password: "wrong-" + suite.password, Timeout: 8 * time.Second}
 		},
-		want: expectation{Verdict: "critical", Exit: 2, Cause: "credentials", CauseCode: "login.rejected", Software: "pure-ftpd",
+		want: expectation{Verdict: "critical", Exit: 2, ClientMode: "unknown", Cause: "credentials", CauseCode: "login.rejected", Software: "pure-ftpd",
 			Stages: map[string]string{"login": "login.rejected"}},
 		extra: func(t *testing.T, l *lab, got checkResult) {
 			if s, ok := stage(got.Report, "login"); ok && s.DurationMS < 2000 {
@@ -118,12 +141,23 @@ var scenarios = []scenario{
 		},
 	},
 	{
+		name: "wrong_password_proftpd",
+		setup: func(l *lab) checkRun {
+			l.proftpd("")
+			r := login(l.SrvAddr)
+			r.Password = "wrong-" + suite.password
+			return r
+		},
+		want: expectation{Verdict: "critical", Exit: 2, ClientMode: "unknown", Cause: "credentials", CauseCode: "login.rejected", Software: "proftpd",
+			Stages: map[string]string{"login": "login.rejected"}},
+	},
+	{
 		name: "anonymous_refused_vsftpd",
 		setup: func(l *lab) checkRun {
 			l.vsftpd("anonymous_enable=NO")
 			return checkRun{Target: l.SrvAddr, Timeout: quick}
 		},
-		want: expectation{Verdict: "critical", Exit: 2, Cause: "credentials", CauseCode: "login.anonymous_refused", Software: "vsftpd",
+		want: expectation{Verdict: "critical", Exit: 2, ClientMode: "unknown", Cause: "credentials", CauseCode: "login.anonymous_refused", Software: "vsftpd", Fix: "anonymous_enable",
 			Stages: map[string]string{"login": "login.anonymous_refused"}},
 	},
 	{
@@ -131,7 +165,7 @@ var scenarios = []scenario{
 		setup: func(l *lab) checkRun {
 			return login(l.NoHostAddr())
 		},
-		want: expectation{Verdict: "critical", Exit: 2, Cause: "server_down", CauseCode: "control.unreachable",
+		want: expectation{Verdict: "critical", Exit: 2, ClientMode: "unknown", Cause: "server_down", CauseCode: "control.unreachable",
 			Stages: map[string]string{"dns": "dns.literal", "control": "control.unreachable"}},
 	},
 	{
@@ -141,7 +175,7 @@ var scenarios = []scenario{
 			p.stop(l)
 			return login(l.SrvAddr)
 		},
-		want: expectation{Verdict: "critical", Exit: 2, Cause: "server_down", CauseCode: "control.refused",
+		want: expectation{Verdict: "critical", Exit: 2, ClientMode: "unknown", Cause: "server_down", CauseCode: "control.refused",
 			Stages: map[string]string{"control": "control.refused"}},
 	},
 	{
@@ -156,7 +190,7 @@ var scenarios = []scenario{
 }`, ftpPort))
 			return login(l.SrvAddr)
 		},
-		want: expectation{Verdict: "critical", Exit: 2, Cause: "port_or_firewall", CauseCode: "control.filtered",
+		want: expectation{Verdict: "critical", Exit: 2, ClientMode: "unknown", Cause: "port_or_firewall", CauseCode: "control.filtered",
 			Stages: map[string]string{"control": "control.filtered"}},
 	},
 	{
@@ -171,7 +205,7 @@ var scenarios = []scenario{
 }`, l.SrvAddr, ftpPort))
 			return login(l.SrvAddr)
 		},
-		want: expectation{Verdict: "critical", Exit: 2, Cause: "port_or_firewall", CauseCode: "control.filtered",
+		want: expectation{Verdict: "critical", Exit: 2, ClientMode: "unknown", Cause: "port_or_firewall", CauseCode: "control.filtered",
 			Stages: map[string]string{"control": "control.filtered"}},
 	},
 	{
@@ -180,7 +214,7 @@ var scenarios = []scenario{
 			l.sshd()
 			return login(hostPort(l.SrvAddr, sshPort))
 		},
-		want: expectation{Verdict: "critical", Exit: 2, Cause: "port_or_firewall", CauseCode: "control.ssh",
+		want: expectation{Verdict: "critical", Exit: 2, ClientMode: "unknown", Cause: "port_or_firewall", CauseCode: "control.ssh", Fix: "sftp://",
 			Stages: map[string]string{"control": "control.ssh"}},
 	},
 	{
@@ -190,7 +224,8 @@ var scenarios = []scenario{
 			dropPassiveRange(l)
 			return login(l.SrvAddr)
 		},
-		want: expectation{Verdict: "warning", Exit: 1, Cause: "port_or_firewall", ClientMode: "active", Software: "vsftpd",
+		want: expectation{Verdict: "warning", Exit: 1, Cause: "port_or_firewall", CauseCode: "passive.data_timeout", ClientMode: "active",
+			Software: "vsftpd", Fix: "pasv_min_port", AlsoCodes: []string{"firewall.filtered"},
 			Stages: map[string]string{"passive": "passive.data_timeout", "active": "active.ok", "firewall": "firewall.filtered"}},
 	},
 	{
@@ -200,7 +235,7 @@ var scenarios = []scenario{
 			l.vsftpd()
 			return login(l.RtrCli)
 		},
-		want: expectation{Verdict: "warning", Exit: 1, Cause: "server_config", CauseCode: "passive.private_address",
+		want: expectation{Verdict: "warning", Exit: 1, Cause: "transfer_mode", CauseCode: "passive.private_address", ClientMode: "active",
 			Software: "vsftpd", Fix: "pasv_address", Stages: map[string]string{"passive": "passive.private_address"}},
 	},
 	{
@@ -210,7 +245,7 @@ var scenarios = []scenario{
 			l.proftpd("")
 			return login(l.RtrCli)
 		},
-		want: expectation{Verdict: "warning", Exit: 1, Cause: "server_config", CauseCode: "passive.private_address",
+		want: expectation{Verdict: "warning", Exit: 1, Cause: "transfer_mode", CauseCode: "passive.private_address", ClientMode: "active",
 			Software: "proftpd", Fix: "MasqueradeAddress", Stages: map[string]string{"passive": "passive.private_address"}},
 	},
 	{
@@ -220,7 +255,7 @@ var scenarios = []scenario{
 			l.pureftpd("")
 			return login(l.RtrCli)
 		},
-		want: expectation{Verdict: "warning", Exit: 1, Cause: "server_config", CauseCode: "passive.private_address",
+		want: expectation{Verdict: "warning", Exit: 1, Cause: "transfer_mode", CauseCode: "passive.private_address", ClientMode: "active",
 			Software: "pure-ftpd", Fix: "-P", Stages: map[string]string{"passive": "passive.private_address"}},
 	},
 	{
@@ -231,7 +266,7 @@ var scenarios = []scenario{
 			return login(l.SrvAddr)
 		},
 		want: expectation{Verdict: "warning", Exit: 1, Cause: "transfer_mode", CauseCode: "active.command_refused", ClientMode: "passive",
-			Software: "vsftpd", Stages: map[string]string{"passive": "passive.ok", "active": "active.command_refused"}},
+			Software: "vsftpd", Fix: "port_promiscuous", Stages: map[string]string{"passive": "passive.ok", "active": "active.command_refused"}},
 	},
 	{
 		name: "client_firewall_drops_connect_back",
@@ -250,7 +285,7 @@ var scenarios = []scenario{
 			return login(l.SrvAddr)
 		},
 		want: expectation{Verdict: "warning", Exit: 1, Cause: "transfer_mode", CauseCode: "active.disabled", ClientMode: "passive",
-			Software: "vsftpd", Stages: map[string]string{"passive": "passive.ok", "active": "active.disabled"}},
+			Software: "vsftpd", Fix: "port_enable=YES", Stages: map[string]string{"passive": "passive.ok", "active": "active.disabled"}},
 	},
 	{
 		name: "both_data_modes_blocked",
@@ -260,7 +295,8 @@ var scenarios = []scenario{
 			dropConnectBack(l)
 			return login(l.SrvAddr)
 		},
-		want: expectation{Verdict: "critical", Exit: 2, Cause: "port_or_firewall", ClientMode: "none", Software: "vsftpd",
+		want: expectation{Verdict: "critical", Exit: 2, Cause: "port_or_firewall", CauseCode: "passive.data_timeout", ClientMode: "none",
+			Software: "vsftpd", AlsoCodes: []string{"active.no_connect", "firewall.filtered"},
 			Stages: map[string]string{"passive": "passive.data_timeout", "active": "active.no_connect", "firewall": "firewall.filtered"}},
 	},
 	{
@@ -270,8 +306,20 @@ var scenarios = []scenario{
 			l.vsftpd("ssl_enable=YES", "rsa_cert_file="+cert, "rsa_private_key_file="+key, "force_local_logins_ssl=YES")
 			return login(l.SrvAddr)
 		},
-		want: expectation{Verdict: "critical", Exit: 2, Cause: "tls", CauseCode: "login.tls_required", Software: "vsftpd",
+		want: expectation{Verdict: "critical", Exit: 2, ClientMode: "unknown", Cause: "tls", CauseCode: "login.tls_required", Software: "vsftpd", Fix: "force_local_logins_ssl",
 			Stages: map[string]string{"login": "login.tls_required"}},
+	},
+	{
+		// Implicit FTPS on 990: the server speaks TLS first and never
+		// sends a plain greeting.
+		name: "implicit_ftps_vsftpd",
+		setup: func(l *lab) checkRun {
+			cert, key := l.selfSigned()
+			l.vsftpd("ssl_enable=YES", "implicit_ssl=YES", "listen_port=990", "rsa_cert_file="+cert, "rsa_private_key_file="+key)
+			return login(hostPort(l.SrvAddr, 990))
+		},
+		want: expectation{Verdict: "critical", Exit: 2, ClientMode: "unknown", Cause: "tls", CauseCode: "control.implicit_tls",
+			Stages: map[string]string{"control": "control.implicit_tls"}},
 	},
 	{
 		name: "writable_chroot_refused_vsftpd",
@@ -279,7 +327,7 @@ var scenarios = []scenario{
 			l.vsftpd("chroot_local_user=YES")
 			return login(l.SrvAddr)
 		},
-		want: expectation{Verdict: "critical", Exit: 2, Cause: "server_config", CauseCode: "login.server_error", Software: "vsftpd",
+		want: expectation{Verdict: "critical", Exit: 2, ClientMode: "unknown", Cause: "server_config", CauseCode: "login.server_error", Software: "vsftpd",
 			Fix: "allow_writeable_chroot", Stages: map[string]string{"login": "login.server_error"}},
 	},
 	{
@@ -292,7 +340,7 @@ var scenarios = []scenario{
 			r.Budget = 4 * r.Timeout
 			return r
 		},
-		want: expectation{Verdict: "critical", Exit: 2, Cause: "server_config", CauseCode: "control.no_greeting",
+		want: expectation{Verdict: "critical", Exit: 2, ClientMode: "unknown", Cause: "server_config", CauseCode: "control.no_greeting",
 			Stages: map[string]string{"control": "control.no_greeting", "login": "skipped"}},
 	},
 }

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -156,7 +157,11 @@ func (l *lab) vsftpd(extra ...string) *proc {
 	l.t.Cleanup(func() { stdin.Close() })
 	p := l.start(l.srv, "vsftpd", stdin, filepath.Join(suite.root, "usr/sbin/vsftpd"), conf)
 	p.logs = []string{filepath.Join(l.dir, "vsftpd.log"), stdin.Name()}
-	l.waitListening(l.srv, ftpPort, p)
+	port, err := strconv.Atoi(cfg["listen_port"])
+	if err != nil {
+		l.t.Fatalf("vsftpd listen_port %q: %v", cfg["listen_port"], err)
+	}
+	l.waitListening(l.srv, port, p)
 	return p
 }
 
