@@ -144,3 +144,13 @@ func TestCheckServiceStopped(t *testing.T) {
 		t.Fatalf("control code %s: %s", got, o.Results[1].Summary)
 	}
 }
+
+func TestOOPSRightAfterLogin(t *testing.T) {
+	o, _ := check(t, fixtures.Script{Replies: map[string]string{"SYST": "500 OOPS: priv_sock_get_cmd"}}, "alice")
+	if r := o.Results[2]; r.Code != probes.LoginServerError || r.Status != probes.StatusFail {
+		t.Fatalf("login: %s %s", r.Code, r.Summary)
+	}
+	if o.Results[3].Status != probes.StatusSkip {
+		t.Fatalf("passive ran after a failed login: %s", o.Results[3].Code)
+	}
+}

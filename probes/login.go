@@ -51,8 +51,10 @@ func Login(ctx context.Context, s *Session) Result {
 	}
 	s.Server.Detect(reply.Text())
 	if reply.Code == codeLoggedIn || reply.Code == codeLoggedInAuth {
+		if !s.syst(ctx, &r) {
+			return r
+		}
 		s.LoggedIn = true
-		s.syst(ctx)
 		if s.Anonymous {
 			return r.with(StatusPass, LoginAnonymousOK, "logged in anonymously: %d %s", reply.Code, firstLine(reply))
 		}
@@ -96,14 +98,26 @@ func (s *Session) loginIOFailure(r Result, at string, err error) Result {
 	return r.with(StatusFail, LoginUnexpected, "%s failed: %s", at, r.Evidence.Error)
 }
 
-// syst asks the system type (RFC 959), which also names some servers.
-func (s *Session) syst(ctx context.Context) {
+// syst asks the system type (RFC 959), which also names some servers. A
+// server that fails right after login (vsftpd prints "500 OOPS: ..." and
+// closes) fails the login stage, as the user cannot work: syst then sets
+// r and returns false.
+func (s *Session) syst(ctx context.Context, r *Result) bool {
 	if s.extra {
-		return
+		return true
 	}
 	reply, _, err := s.Control.Cmd(ctx, s.Timeout, "SYST")
-	if err == nil && reply.Code == 215 {
+	switch {
+	case err == nil && reply.Code == 215:
 		s.Server.Syst = reply.Text()
 		s.Server.Detect(s.Server.Syst)
+	case err == nil && strings.HasPrefix(firstLine(reply), "OOPS"):
+		r.Evidence.ServerError = reply.Text()
+		*r = r.with(StatusFail, LoginServerError, "the server failed right after login with a configuration error: %d %s", reply.Code, firstLine(reply))
+		return false
+	case Classify(err) == KindClosed:
+		*r = r.with(StatusFail, LoginClosed, "the server closed the connection right after login")
+		return false
 	}
+	return true
 }
