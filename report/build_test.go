@@ -242,8 +242,24 @@ func TestEveryProblemCodeHasAnEntry(t *testing.T) {
 					t.Errorf("bad fix %+v", f)
 				}
 			}
-			if _, err := os.Stat("../" + c.Doc); err != nil {
-				t.Errorf("doc page %s: %v", c.Doc, err)
+			page, err := os.ReadFile("../" + c.Doc)
+			if err != nil {
+				t.Fatalf("doc page %s: %v", c.Doc, err)
+			}
+			if !strings.Contains(string(page), "`"+code+"`") {
+				t.Errorf("%s does not document %s", c.Doc, code)
+			}
+			index, err := os.ReadFile("../docs/README.md")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, line := range strings.Split(string(index), "\n") {
+				if strings.Contains(line, "`"+code+"`") && !strings.HasPrefix(line, "| "+string(c.ID)+" |") {
+					t.Errorf("docs/README.md lists %s under another family: %s", code, line)
+				}
+			}
+			if !strings.Contains(string(index), "`"+code+"`") {
+				t.Errorf("docs/README.md does not list %s", code)
 			}
 		})
 	}

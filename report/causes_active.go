@@ -143,7 +143,7 @@ var firewallCauses = map[string]entry{
 			return fmt.Sprintf("Bare TCP connects to the passive ports: %s. A timeout (filtered) means a firewall drops the port; a refusal (closed) means the firewall lets it through.", portChecks(f.result.Evidence.Ports))
 		},
 		Fixes: func(f finding) []Fix {
-			return append(serverFixes(f.outcome.Server, pasvRange(declaredRange(f.outcome))),
+			return append(rangeFixes(f),
 				Fix{SideNetwork, fmt.Sprintf("Allow inbound TCP %s to the server %s in every firewall on the way (host firewall, cloud security group, router port forward).", passivePorts(f.outcome), serverHost(f.outcome))})
 		},
 	},

@@ -55,6 +55,15 @@ func passivePorts(o probes.Outcome) string {
 	return strings.Join(s, ", ") + " (the whole passive range, of which these are the ports seen)"
 }
 
+// rangeFixes suggests a fixed passive range on the server unless the user
+// declared one (then the admin already has a range to open).
+func rangeFixes(f finding) []Fix {
+	if f.outcome.PassiveRange != nil {
+		return nil
+	}
+	return serverFixes(f.outcome.Server, pasvRange(0, 0))
+}
+
 // declaredRange returns the declared passive range, or zeros.
 func declaredRange(o probes.Outcome) (int, int) {
 	if r := o.PassiveRange; r != nil {
@@ -160,7 +169,7 @@ var passiveCauses = map[string]entry{
 			if worked(stageResult(f.outcome, probes.StageActive)) {
 				out = append(out, clientActive()...)
 			}
-			out = append(out, serverFixes(f.outcome.Server, pasvRange(declaredRange(f.outcome)))...)
+			out = append(out, rangeFixes(f)...)
 			return append(out, Fix{SideNetwork, fmt.Sprintf("Allow inbound TCP %s to the server %s (and forward those ports to it if it is behind NAT).", passivePorts(f.outcome), serverHost(f.outcome))})
 		},
 	},
