@@ -78,7 +78,7 @@ var controlCauses = map[string]entry{
 		Title: "The FTP port is filtered: the host is up, but connections to the port are dropped",
 		Explain: func(f finding) string {
 			e := f.result.Evidence
-			return fmt.Sprintf("The connect to %s timed out after %s (%s), while other ports of the same host answered: %s. A firewall drops the FTP port.", e.Remote, fmtDur(f.result.Duration), e.Error, portChecks(e.Liveness))
+			return fmt.Sprintf("The connect to %s %s (the stage took %s), while other ports of the same host answered: %s. A firewall drops the FTP port.", e.Remote, e.Error, fmtDur(f.result.Duration), portChecks(e.Liveness))
 		},
 		Fixes: func(f finding) []Fix {
 			port := f.outcome.Target.Port
@@ -94,7 +94,7 @@ var controlCauses = map[string]entry{
 		Title: "The server does not answer at all",
 		Explain: func(f finding) string {
 			e := f.result.Evidence
-			s := fmt.Sprintf("The connect to %s timed out after %s (%s).", e.Remote, fmtDur(f.result.Duration), e.Error)
+			s := fmt.Sprintf("The connect to %s %s (the stage took %s).", e.Remote, e.Error, fmtDur(f.result.Duration))
 			if len(e.Liveness) > 0 {
 				s += " No other port of the host answered either: " + portChecks(e.Liveness) + "."
 			}
@@ -138,7 +138,7 @@ var controlCauses = map[string]entry{
 		Title: "The server accepted the connection but sent no greeting",
 		Explain: func(f finding) string {
 			e := f.result.Evidence
-			return fmt.Sprintf("The TCP connection to %s opened, but no 220 greeting arrived within %s (%s). The service is hung or overloaded, waits for a slow reverse-DNS or ident lookup, or is not an FTP server.", e.Remote, fmtDur(f.result.Duration), e.Error)
+			return fmt.Sprintf("The TCP connection to %s opened, but no 220 greeting arrived (%s; the stage took %s). The service is hung or overloaded, waits for a slow reverse-DNS or ident lookup, or is not an FTP server.", e.Remote, e.Error, fmtDur(f.result.Duration))
 		},
 		Fixes: func(f finding) []Fix {
 			return []Fix{

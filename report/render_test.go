@@ -312,3 +312,22 @@ func TestFormatMilliseconds(t *testing.T) {
 		})
 	}
 }
+
+func TestPassEchoMasking(t *testing.T) {
+	cases := []struct {
+		name, in, want string
+	}{
+		{"quoted_echo_masked", "'PASS s3cret': command not understood", "'PASS ****': command not understood"},
+		{"echo_at_start_masked", "PASS s3cret", "PASS ****"},
+		{"acct_masked", `"ACCT money" not understood`, `"ACCT ****" not understood`},
+		{"product_sentence_kept", "the server failed after PASS with a configuration error", "the server failed after PASS with a configuration error"},
+		{"no_pass_kept", "530 Login incorrect.", "530 Login incorrect."},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := redactEcho(tc.in); got != tc.want {
+				t.Errorf("redactEcho(%q) = %q, want %q", tc.in, got, tc.want)
+			}
+		})
+	}
+}
