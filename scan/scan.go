@@ -59,15 +59,15 @@ type Port struct {
 
 // Options says what to scan and how.
 type Options struct {
-	Address     string                // IP address to scan (no name: resolve first so every port hits the same host)
-	Range       probes.PortRange      // ports to scan, inclusive
-	Dialer      probes.Dialer         // opens every connection; nil means a *net.Dialer
-	Concurrency int                   // connects in flight at most; capped by the file-descriptor budget
-	Timeout     time.Duration         // longest wait for an answer per try, and the wait before any RTT is known
-	MinTimeout  time.Duration         // shortest wait per try however fast answers come; 0 means 100 ms
-	Retries     int                   // extra tries for a port that gave no answer (nmap -sT makes one)
-	Token       string                // when set, read the token from open ports (see Listen)
-	Progress    func(done, total int) // called after each port is settled; may be nil
+	Address     string                   // IP address to scan (no name: resolve first so every port hits the same host)
+	Range       probes.PortRange         // ports to scan, inclusive
+	Dialer      probes.Dialer            // opens every connection; nil means a *net.Dialer
+	Concurrency int                      // connects in flight at most; capped by the file-descriptor budget
+	Timeout     time.Duration            // longest wait for an answer per try, and the wait before any RTT is known
+	MinTimeout  time.Duration            // shortest wait per try however fast answers come; 0 means 100 ms
+	Retries     int                      // extra tries for a port that gave no answer (nmap -sT makes one)
+	Token       string                   // when set, read the token from open ports (see Listen)
+	Progress    func(tried, planned int) // called after each try: tries made and tries planned so far (retries add to it); may be nil
 }
 
 // Result is a finished scan.
@@ -119,7 +119,7 @@ func Scan(ctx context.Context, opt Options) (Result, error) {
 	// Random order, as nmap scans: answers from any part of the range
 	// calibrate the timeout early, whichever part is dropped.
 	pending := rand.Perm(total)
-	done := 0
+	tried, planned := 0, total
 	for try := 0; try <= opt.Retries && len(pending) > 0; try++ {
 		var again []int
 		var mu sync.Mutex
@@ -128,13 +128,13 @@ func Scan(ctx context.Context, opt Options) (Result, error) {
 			mu.Lock()
 			defer mu.Unlock()
 			res.Ports[i] = p
+			tried++
 			if p.Reason == ReasonNoResponse && try < opt.Retries {
 				again = append(again, i)
-				return
+				planned++
 			}
-			done++
 			if opt.Progress != nil {
-				opt.Progress(done, total)
+				opt.Progress(tried, planned)
 			}
 		})
 		if err := ctx.Err(); err != nil {
