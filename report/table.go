@@ -168,7 +168,11 @@ func writeDetails(w io.Writer, r Report) {
 			writeExchange(w, "  ", ex)
 		}
 		for _, a := range e.Attempts {
-			fmt.Fprintf(w, "  attempt %s: %s %s, %d bytes, %s\n", a.Command, a.Status, a.Code, a.Bytes, fmtMS(a.ElapsedMS))
+			code := ""
+			if a.Code != "" {
+				code = " " + a.Code
+			}
+			fmt.Fprintf(w, "  attempt %s: %s%s, %d bytes, %s\n", clean(a.Command), a.Status, code, a.Bytes, fmtMS(a.ElapsedMS))
 			if a.Advertised != "" {
 				fmt.Fprintf(w, "    advertised %s\n", clean(a.Advertised))
 			}
