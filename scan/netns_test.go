@@ -97,6 +97,7 @@ type helperOutput struct {
 	States     map[int]State      `json:"states"`      // port to state
 	Tokens     map[int]TokenCheck `json:"tokens"`      // port to token outcome
 	DurationMS float64            `json:"duration_ms"` // wall time of the scan
+	Wall       time.Duration      `json:"-"`           // wall time of the whole helper process, as measured for nmap
 }
 
 // helperCmd runs this test binary in namespace ns as a helper (see
@@ -123,7 +124,9 @@ func scanFromClient(t testing.TB, n netns, r probes.PortRange, token string) hel
 		fmt.Sprintf("SCAN_RANGE=%d-%d", r.Low, r.High), "SCAN_TOKEN="+token)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
+	start := time.Now()
 	out, err := cmd.Output()
+	wall := time.Since(start)
 	if err != nil {
 		t.Fatalf("scan helper: %v: %s", err, stderr.String())
 	}
@@ -131,6 +134,7 @@ func scanFromClient(t testing.TB, n netns, r probes.PortRange, token string) hel
 	if err := json.Unmarshal(out, &h); err != nil {
 		t.Fatalf("scan helper output: %v: %s", err, out)
 	}
+	h.Wall = wall
 	return h
 }
 
