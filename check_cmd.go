@@ -74,20 +74,23 @@ func checkAction(c *cli.Context) error {
 	ctx, cancel := context.WithTimeout(c.Context, deadline)
 	defer cancel()
 	outcome := probes.Check(ctx, cfg, probes.DefaultEnv())
-	return render(c, outcome)
+	return render(c, outcome, cfg.Password)
 }
 
 // render writes the report in the chosen format and returns its exit code.
-func render(c *cli.Context, o probes.Outcome) error {
+// The probes never record the password; masking it again here guards
+// against a server that echoes it in some form the probes did not expect.
+func render(c *cli.Context, o probes.Outcome, password probes.Secret) error {
 	rep := report.Build(o)
+	opts := report.Options{Color: useColor(c.Bool("no-color"), c.App.Writer), Verbose: c.Bool("verbose"), Redact: []probes.Secret{password}}
 	if c.Bool("trace") {
-		report.WriteTrace(c.App.ErrWriter, o.Transcript, report.Options{})
+		report.WriteTrace(c.App.ErrWriter, o.Transcript, opts)
 	}
 	var err error
 	if c.Bool("json") {
-		err = report.WriteJSON(c.App.Writer, rep)
+		err = report.WriteJSON(c.App.Writer, rep, opts)
 	} else {
-		err = report.WriteTable(c.App.Writer, rep, report.Options{Color: useColor(c.Bool("no-color"), c.App.Writer), Verbose: c.Bool("verbose")})
+		err = report.WriteTable(c.App.Writer, rep, opts)
 	}
 	if err != nil {
 		return &exitError{code: exitUnknown, msg: "writing the report: " + err.Error()}

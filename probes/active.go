@@ -129,5 +129,8 @@ func (s *Session) activeList(ctx context.Context, a *Attempt, ln net.Listener) (
 	}
 	a.ConnectFrom = dc.RemoteAddr().String()
 	status, code := s.finishListing(ctx, a, dc, activeCodes, sent)
+	if status == StatusPass {
+		code = ActiveOK
+	}
 	return status, code, status == StatusPass
 }
