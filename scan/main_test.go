@@ -15,6 +15,8 @@ func TestMain(m *testing.M) {
 		os.Exit(helperScan())
 	case "listen":
 		os.Exit(helperListen())
+	case "discover":
+		os.Exit(helperDiscover())
 	}
 	goleak.VerifyTestMain(m)
 }
