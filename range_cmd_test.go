@@ -1,0 +1,276 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/ftpdoctor/ftpdoctor/fixtures"
+	"github.com/ftpdoctor/ftpdoctor/scan"
+)
+
+// runRange runs the program with args after "ftpdoctor" and returns the
+// exit code, stdout and stderr. Until the lead registers range and listen
+// in commands(), they are added to the app here and the exit code mapped as
+// run does.
+func runRange(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var out, errb bytes.Buffer
+	argv := append([]string{"ftpdoctor"}, args...)
+	for _, c := range commands() {
+		if c.Name == "range" {
+			return run(ctx, argv, strings.NewReader(""), &out, &errb), out.String(), errb.String()
+		}
+	}
+	app := newApp(strings.NewReader(""), &out, &errb)
+	app.Commands = append(app.Commands, rangeCommand(), listenCommand())
+	err := app.RunContext(ctx, argv)
+	code := exitOK
+	if ee, ok := err.(*exitError); ok {
+		if ee.msg != "" {
+			fmt.Fprintln(&errb, "ftpdoctor: "+oneLine(ee.msg))
+		}
+		code = ee.code
+	} else if err != nil {
+		fmt.Fprintln(&errb, "ftpdoctor: "+oneLine(err.Error()))
+		code = exitUnknown
+	}
+	return code, out.String(), errb.String()
+}
+
+// loopbackPorts returns a port with a listener (open) and a freed port
+// (closed), both on 127.0.0.1.
+func loopbackPorts(t *testing.T) (open, closed int) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	gone, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone.Close()
+	return ln.Addr().(*net.TCPAddr).Port, gone.Addr().(*net.TCPAddr).Port
+}
+
+// droppedPort is a loopback port whose accept queue is full: Linux drops
+// further SYNs, so a connect times out, as behind a DROP rule.
+func droppedPort(t *testing.T) int {
+	t.Helper()
+	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { syscall.Close(fd) })
+	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Listen(fd, 0); err != nil {
+		t.Fatal(err)
+	}
+	sa, _ := syscall.Getsockname(fd)
+	port := sa.(*syscall.SockaddrInet4).Port
+	for i := 0; i < 2; i++ {
+		if c, err := net.DialTimeout("tcp", "127.0.0.1:"+strconv.Itoa(port), 300*time.Millisecond); err == nil {
+			t.Cleanup(func() { c.Close() })
+		}
+	}
+	return port
+}
+
+func TestRangeCommandExitCodes(t *testing.T) {
+	open, closed := loopbackPorts(t)
+	dropped := droppedPort(t)
+	one := func(p int) string { return fmt.Sprintf("%d-%d", p, p) }
+	cases := []struct {
+		name string
+		args []string
+		code int
+		out  string // in stdout
+	}{
+		{"open_port_is_ok", []string{"range", "127.0.0.1", one(open)}, exitOK, "open"},
+		{"closed_port_is_ok", []string{"range", "127.0.0.1", one(closed)}, exitOK, "passes the firewall"},
+		{"dropped_port_is_critical", []string{"range", "--timeout", "300ms", "127.0.0.1", one(dropped)}, exitCritical, "CRITICAL"},
+		{"token_on_plain_listener_is_critical", []string{"range", "--token", "abc", "127.0.0.1", one(open)}, exitCritical, "silent"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := runRange(t, tc.args...)
+			if code != tc.code || !strings.Contains(out, tc.out) {
+				t.Errorf("exit %d, want %d; stdout lacks %q?\n%s\nstderr: %s", code, tc.code, tc.out, out, errOut)
+			}
+			if errOut != "" {
+				t.Errorf("stderr not empty (no progress bar when not a terminal): %q", errOut)
+			}
+		})
+	}
+}
+
+func TestRangeCommandJSON(t *testing.T) {
+	open, closed := loopbackPorts(t)
+	lo, hi := min(open, closed), max(open, closed)
+	if hi-lo > 200 {
+		hi = lo
+	}
+	code, out, errOut := runRange(t, "range", "--json", "127.0.0.1", fmt.Sprintf("%d-%d", lo, hi))
+	var rep struct {
+		SchemaVersion int          `json:"schema_version"`
+		Counts        scan.Counts  `json:"counts"`
+		Runs          []scan.Run   `json:"runs"`
+		Verdict       scan.Verdict `json:"verdict"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("stdout is not JSON: %v\n%s", err, out)
+	}
+	total := 0
+	for _, r := range rep.Runs {
+		total += r.Count
+	}
+	if code != rep.Verdict.Code || rep.Counts.Total != hi-lo+1 || total != rep.Counts.Total || rep.SchemaVersion != 1 {
+		t.Errorf("exit %d, JSON %+v", code, rep)
+	}
+	if rep.Counts.Filtered != 0 || rep.Counts.Open < 1 {
+		t.Errorf("counts %+v: want the listener open and nothing filtered on loopback", rep.Counts)
+	}
+	if errOut != "" {
+		t.Errorf("stderr %q, want nothing with --json", errOut)
+	}
+}
+
+func TestRangeCommandBadArguments(t *testing.T) {
+	cases := []struct {
+		name string
+		args []string
+		says string
+	}{
+		{"no_arguments", []string{"range"}, "HOST LOW-HIGH"},
+		{"three_arguments", []string{"range", "127.0.0.1", "1-2", "3"}, "HOST LOW-HIGH"},
+		{"reversed_range", []string{"range", "127.0.0.1", "60-50"}, "LOW <= HIGH"},
+		{"not_a_range", []string{"range", "127.0.0.1", "fifty"}, "LOW-HIGH"},
+		{"zero_concurrency", []string{"range", "--concurrency", "0", "127.0.0.1", "1-2"}, "--concurrency"},
+		{"zero_timeout", []string{"range", "--timeout", "0s", "127.0.0.1", "1-2"}, "--timeout"},
+		{"bad_token", []string{"range", "--token", "a b", "127.0.0.1", "1-2"}, "--token"},
+		{"range_twice", []string{"range", "--passive-range", "1-2", "127.0.0.1", "1-2"}, "not both"},
+		{"sftp_target", []string{"range", "sftp://127.0.0.1"}, "SSH"},
+		{"listen_without_range", []string{"listen"}, "LOW-HIGH"},
+		{"listen_long_duration", []string{"listen", "--duration", "48h", "50000-50001"}, "--duration"},
+		{"listen_bad_address", []string{"listen", "--address", "here", "50000-50001"}, "--address"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := runRange(t, tc.args...)
+			if code != exitUnknown || out != "" {
+				t.Errorf("exit %d stdout %q, want 3 and nothing", code, out)
+			}
+			if strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, tc.says) {
+				t.Errorf("stderr %q, want one line mentioning %q", errOut, tc.says)
+			}
+		})
+	}
+}
+
+// TestListenThenRangeWithToken runs listen on free loopback ports and
+// range --token against them: every port must reach the listener. Listen
+// must also stop by itself after --duration.
+func TestListenThenRangeWithToken(t *testing.T) {
+	_, low := loopbackPorts(t)
+	r := fmt.Sprintf("%d-%d", low, low+2)
+	done := make(chan struct {
+		code    int
+		out, er string
+	}, 1)
+	go func() {
+		code, out, er := runRange(t, "listen", "--address", "127.0.0.1", "--token", "tk-1", "--duration", "1500ms", r)
+		done <- struct {
+			code    int
+			out, er string
+		}{code, out, er}
+	}()
+	// Wait until the first port answers with the token.
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		c, err := net.DialTimeout("tcp", "127.0.0.1:"+strconv.Itoa(low), time.Second)
+		if err == nil {
+			c.SetReadDeadline(time.Now().Add(time.Second))
+			line, _ := bufio.NewReader(c).ReadString('\n')
+			c.Close()
+			if strings.Contains(line, "tk-1") {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("listen did not come up")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	code, out, _ := runRange(t, "range", "--token", "tk-1", "127.0.0.1", r)
+	if code != exitOK || !strings.Contains(out, "reach the listener") {
+		t.Errorf("range with token: exit %d\n%s", code, out)
+	}
+	select {
+	case res := <-done:
+		if res.code != exitOK || !strings.Contains(res.out, "listening on") || !strings.Contains(res.out, "stopped after") {
+			t.Errorf("listen: exit %d\n%s\n%s", res.code, res.out, res.er)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("listen did not stop after --duration")
+	}
+}
+
+// TestRangeLearnsFromServer logs in to the fixture server, whose PASV and
+// EPSV replies hand out one port inside and one outside the declared range.
+func TestRangeLearnsFromServer(t *testing.T) {
+	_, closed := loopbackPorts(t)
+	outside := closed + 1000
+	srv := fixtures.StartT(t, fixtures.Script{Users: map[string]string{"alice": "pw-secret"}, Replies: map[string]string{
+		"PASV": fmt.Sprintf("227 Entering Passive Mode (127,0,0,1,%d,%d).", closed>>8, closed&0xff),
+		"EPSV": fmt.Sprintf("229 Entering Extended Passive Mode (|||%d|)", outside),
+	}})
+	target := fmt.Sprintf("ftp://alice:pw-secret@127.0.0.1:%d", srv.Port())
+	cases := []struct {
+		name string
+		args []string
+		code int
+		out  string
+	}{
+		{"declared_range_differs", []string{"range", "--samples", "4", "--trace", "--passive-range", fmt.Sprintf("%d-%d", closed, closed), target},
+			exitCritical, "outside the declared range"},
+		{"learned_range_is_scanned", []string{"range", "--samples", "1", target}, exitOK, "passive replies from"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errOut := runRange(t, tc.args...)
+			if code != tc.code || !strings.Contains(out, tc.out) {
+				t.Errorf("exit %d, want %d; stdout lacks %q?\n%s\n%s", code, tc.code, tc.out, out, errOut)
+			}
+			if strings.Contains(out+errOut, "pw-secret") {
+				t.Error("the password appears in the output")
+			}
+		})
+	}
+	code, _, errOut := runRange(t, "range", fmt.Sprintf("ftp://alice:wrong@127.0.0.1:%d", srv.Port()))
+	if code != exitUnknown || !strings.Contains(errOut, "login failed") || strings.Contains(errOut, "wrong") {
+		t.Errorf("wrong password: exit %d stderr %q, want 3 and a redacted login failure", code, errOut)
+	}
+}
