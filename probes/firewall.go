@@ -32,17 +32,21 @@ func CheckPort(ctx context.Context, d Dialer, addr string, timeout time.Duration
 		return pc
 	}
 	pc.Error = describe(err)
+	pc.State = portState(err)
+	return pc
+}
+
+// portState names the state of a port from a failed connect.
+func portState(err error) string {
 	switch Classify(err) {
 	case KindRefused:
-		pc.State = PortClosed
+		return PortClosed
 	case KindTimeout, KindCanceled:
-		pc.State = PortFiltered
+		return PortFiltered
 	case KindUnreachable:
-		pc.State = PortUnreachable
-	default:
-		pc.State = PortError
+		return PortUnreachable
 	}
-	return pc
+	return PortError
 }
 
 // CheckPorts checks every address in parallel and returns the checks in the

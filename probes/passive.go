@@ -124,16 +124,7 @@ func (s *Session) dialData(ctx context.Context, d Dial) (net.Conn, Dial) {
 		return c, d
 	}
 	d.Error = describe(err)
-	switch Classify(err) {
-	case KindRefused:
-		d.Outcome = PortClosed
-	case KindTimeout, KindCanceled:
-		d.Outcome = PortFiltered
-	case KindUnreachable:
-		d.Outcome = PortUnreachable
-	default:
-		d.Outcome = PortError
-	}
+	d.Outcome = portState(err)
 	return nil, d
 }
 
