@@ -10,7 +10,7 @@ set -euo pipefail
 
 ROOT="${FTPDOCTOR_IT_ROOT:-/opt/ftpdoctor-it/root}"
 UNPACKED=(vsftpd pure-ftpd proftpd-basic proftpd-core openssh-server openssh-sftp-server)
-INSTALLED=(nftables dnsmasq-base iproute2 curl openssl procps passwd)
+INSTALLED=(nftables dnsmasq-base iproute2 curl openssl openssh-client procps passwd)
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "install.sh: must run as root" >&2
@@ -32,7 +32,8 @@ apt_quiet() {
 
 if [ -x "$ROOT/usr/sbin/vsftpd" ] && [ -x "$ROOT/usr/sbin/proftpd" ] &&
 	[ -x "$ROOT/usr/sbin/pure-ftpd" ] && [ -x "$ROOT/usr/sbin/sshd" ] &&
-	command -v nft >/dev/null && command -v dnsmasq >/dev/null && id sshd >/dev/null 2>&1 &&
+	command -v nft >/dev/null && command -v dnsmasq >/dev/null && command -v ssh-keygen >/dev/null &&
+	command -v curl >/dev/null && id sshd >/dev/null 2>&1 &&
 	[ -f "$ROOT/.complete" ]; then
 	exit 0
 fi
@@ -43,7 +44,10 @@ apt_quiet install --no-install-recommends "${INSTALLED[@]}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 chmod 755 "$work" # apt-get download runs as _apt when it can
-(cd "$work" && apt-get -q -q download "${UNPACKED[@]}" >/dev/null 2>&1)
+if ! (cd "$work" && apt-get -q -q download "${UNPACKED[@]}" >"$work/download.log" 2>&1); then
+	cat "$work/download.log" >&2
+	exit 1
+fi
 
 # Install the shared libraries the unpacked packages depend on (lib* only:
 # those never conflict, unlike the servers themselves).

@@ -49,6 +49,8 @@ func TestMain(m *testing.M) {
 		os.Exit(m.Run())
 	}
 	removeStaleNamespaces()
+	_, err := os.Stat(netnsEtc)
+	madeNetnsEtc := os.IsNotExist(err)
 	dir, err := os.MkdirTemp("", "fdit-bin-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -65,6 +67,9 @@ func TestMain(m *testing.M) {
 	}
 	removeUser()
 	os.RemoveAll(dir)
+	if madeNetnsEtc {
+		os.Remove(netnsEtc) // only when empty: another user's files stay
+	}
 	os.Exit(code)
 }
 
