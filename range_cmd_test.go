@@ -190,11 +190,34 @@ func TestRangeCommandBadArguments(t *testing.T) {
 	}
 }
 
+// freeLoopbackRun returns the first of n consecutive loopback ports that
+// are free right now.
+func freeLoopbackRun(t *testing.T, n int) int {
+	t.Helper()
+	for attempt := 0; attempt < 20; attempt++ {
+		_, low := loopbackPorts(t)
+		var held []net.Listener
+		for p := low; p < low+n && p <= 65535; p++ {
+			if ln, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(p)); err == nil {
+				held = append(held, ln)
+			}
+		}
+		for _, ln := range held {
+			ln.Close()
+		}
+		if len(held) == n {
+			return low
+		}
+	}
+	t.Fatal("no run of free loopback ports")
+	return 0
+}
+
 // TestListenThenRangeWithToken runs listen on free loopback ports and
 // range --token against them: every port must reach the listener. Listen
 // must also stop by itself after --duration.
 func TestListenThenRangeWithToken(t *testing.T) {
-	_, low := loopbackPorts(t)
+	low := freeLoopbackRun(t, 3)
 	r := fmt.Sprintf("%d-%d", low, low+2)
 	done := make(chan struct {
 		code    int
