@@ -9,7 +9,6 @@ import (
 	"net"
 	"os"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/mattn/go-isatty"
@@ -75,6 +74,10 @@ func rangeOptions(c *cli.Context) (scan.Options, error) {
 }
 
 func rangeAction(c *cli.Context) error {
+	args, err := interspersed(c)
+	if err != nil {
+		return err
+	}
 	opt, err := rangeOptions(c)
 	if err != nil {
 		return err
@@ -89,16 +92,16 @@ func rangeAction(c *cli.Context) error {
 	}
 	var target probes.Target
 	var pass probes.Secret
-	switch c.NArg() {
+	switch len(args) {
 	case 1:
-		if target, pass, err = parseTarget(c.Args().First()); err != nil {
-			return usageError("bad target %q: %s", c.Args().First(), err)
+		if target, pass, err = parseTarget(args[0]); err != nil {
+			return usageError("bad target %q: %s", args[0], err)
 		}
 	case 2:
-		if target, _, err = parseTarget(c.Args().Get(0)); err != nil {
-			return usageError("bad host %q: %s", c.Args().Get(0), err)
+		if target, _, err = parseTarget(args[0]); err != nil {
+			return usageError("bad host %q: %s", args[0], err)
 		}
-		r, err := parsePortRange(c.Args().Get(1))
+		r, err := parsePortRange(args[1])
 		if err != nil {
 			return usageError("bad range: %s", err)
 		}
@@ -115,16 +118,19 @@ func rangeAction(c *cli.Context) error {
 	}
 	opt.Address = addr
 	var disc *scan.Discovery
-	if c.NArg() == 1 {
+	if len(args) == 1 {
 		if disc, err = discover(c, target, pass, addr, declared, opt.Timeout); err != nil {
 			return err
 		}
 		opt.Range = disc.ScanRange()
 	}
-	bar := newProgressBar(c.App.ErrWriter, !c.Bool("json") && !c.Bool("no-progress"))
-	opt.Progress = bar.update
+	var bar *report.Progress // nil: no bar
+	if !c.Bool("json") && !c.Bool("no-progress") && isTerminal(c.App.ErrWriter) {
+		bar = report.StartProgress(c.App.ErrWriter, time.Second)
+		opt.Progress = bar.Update
+	}
 	res, err := scan.Scan(c.Context, opt)
-	bar.finish()
+	bar.Finish()
 	if err != nil {
 		return &exitError{code: exitUnknown, msg: "scan: " + err.Error()}
 	}
@@ -187,74 +193,6 @@ func validToken(t string) bool {
 	}) < 0
 }
 
-// progressBar draws "[#####-----] 500/1000 tries, 1.2 s" on a terminal,
-// from the first second of a scan on, every 100 ms, and clears it at the
-// end. A port that gave no answer adds its retry to the tries planned.
-type progressBar struct {
-	mu             sync.Mutex
-	w              io.Writer     // the terminal
-	start          time.Time     // when the scan began
-	tried, planned int           // latest counts from the scan
-	drawn          bool          // something is on the line
-	stop           chan struct{} // closed by finish
-	done           chan struct{} // closed when the drawing goroutine ends
-}
-
-// newProgressBar starts drawing on w when allowed and w is a terminal.
-func newProgressBar(w io.Writer, allowed bool) *progressBar {
-	p := &progressBar{w: w, start: time.Now(), stop: make(chan struct{}), done: make(chan struct{})}
-	if !allowed || !isTerminal(w) {
-		close(p.done)
-		return p
-	}
-	go p.loop()
-	return p
-}
-
-// update records the scan's counts; it never blocks on the terminal.
-func (p *progressBar) update(tried, planned int) {
-	p.mu.Lock()
-	p.tried, p.planned = tried, planned
-	p.mu.Unlock()
-}
-
-func (p *progressBar) loop() {
-	defer close(p.done)
-	tick := time.NewTicker(100 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		select {
-		case <-p.stop:
-			if p.drawn {
-				fmt.Fprint(p.w, "\r\x1b[K")
-			}
-			return
-		case now := <-tick.C:
-			if now.Sub(p.start) < time.Second {
-				continue
-			}
-			p.mu.Lock()
-			tried, planned := p.tried, max(p.planned, 1)
-			p.mu.Unlock()
-			const width = 30
-			filled := width * tried / planned
-			fmt.Fprintf(p.w, "\r[%s%s] %d/%d tries, %.1f s", strings.Repeat("#", filled), strings.Repeat("-", width-filled),
-				tried, planned, now.Sub(p.start).Seconds())
-			p.drawn = true
-		}
-	}
-}
-
-// finish clears the bar and waits for the drawing goroutine to end.
-func (p *progressBar) finish() {
-	select {
-	case <-p.stop:
-	default:
-		close(p.stop)
-	}
-	<-p.done
-}
-
 func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
@@ -283,10 +221,14 @@ func listenCommand() *cli.Command {
 }
 
 func listenAction(c *cli.Context) error {
-	if c.NArg() != 1 {
+	args, err := interspersed(c)
+	if err != nil {
+		return err
+	}
+	if len(args) != 1 {
 		return usageError("listen needs exactly one LOW-HIGH range (see 'ftpdoctor listen --help')")
 	}
-	r, err := parsePortRange(c.Args().First())
+	r, err := parsePortRange(args[0])
 	if err != nil {
 		return usageError("bad range: %s", err)
 	}
@@ -324,4 +266,47 @@ func listenAction(c *cli.Context) error {
 		return &exitError{code: exitUnknown, msg: "writing the report: " + err.Error()}
 	}
 	return nil
+}
+
+// interspersed applies the flags written after the arguments, as in
+// "range HOST LOW-HIGH --token T" (urfave/cli v2 stops parsing flags at the
+// first argument and leaves the rest in Args), and returns the arguments.
+// "--" ends the flags.
+func interspersed(c *cli.Context) ([]string, error) {
+	isBool := map[string]bool{}
+	for _, f := range c.Command.Flags {
+		_, b := f.(*cli.BoolFlag)
+		for _, n := range f.Names() {
+			isBool[n] = b
+		}
+	}
+	var pos []string
+	args := c.Args().Slice()
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			return append(pos, args[i+1:]...), nil
+		}
+		if len(a) < 2 || a[0] != '-' {
+			pos = append(pos, a)
+			continue
+		}
+		name, val, hasVal := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		b, known := isBool[name]
+		switch {
+		case !known:
+			return nil, usageError("flag provided but not defined: %s (see --help)", a)
+		case !hasVal && b:
+			val = "true"
+		case !hasVal && i+1 == len(args):
+			return nil, usageError("flag needs an argument: %s", a)
+		case !hasVal:
+			i++
+			val = args[i]
+		}
+		if err := c.Set(name, val); err != nil {
+			return nil, usageError("invalid value %q for flag %s: %v", val, a, err)
+		}
+	}
+	return pos, nil
 }

@@ -113,6 +113,7 @@ func TestRangeCommandExitCodes(t *testing.T) {
 		{"closed_port_is_ok", []string{"range", "127.0.0.1", one(closed)}, exitOK, "passes the firewall"},
 		{"dropped_port_is_critical", []string{"range", "--timeout", "300ms", "127.0.0.1", one(dropped)}, exitCritical, "CRITICAL"},
 		{"token_on_plain_listener_is_critical", []string{"range", "--token", "abc", "127.0.0.1", one(open)}, exitCritical, "silent"},
+		{"flags_after_arguments", []string{"range", "127.0.0.1", one(dropped), "--timeout=300ms", "--token", "abc", "--no-color"}, exitCritical, "TOKEN"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -173,6 +174,9 @@ func TestRangeCommandBadArguments(t *testing.T) {
 		{"bad_token", []string{"range", "--token", "a b", "127.0.0.1", "1-2"}, "--token"},
 		{"range_twice", []string{"range", "--passive-range", "1-2", "127.0.0.1", "1-2"}, "not both"},
 		{"sftp_target", []string{"range", "sftp://127.0.0.1"}, "SSH"},
+		{"unknown_flag_after_arguments", []string{"range", "127.0.0.1", "1-2", "--bogus"}, "--bogus"},
+		{"flag_without_value_at_the_end", []string{"range", "127.0.0.1", "1-2", "--token"}, "needs an argument"},
+		{"bad_flag_value_after_arguments", []string{"range", "127.0.0.1", "1-2", "--retries", "many"}, "--retries"},
 		{"listen_without_range", []string{"listen"}, "LOW-HIGH"},
 		{"listen_long_duration", []string{"listen", "--duration", "48h", "50000-50001"}, "--duration"},
 		{"listen_bad_address", []string{"listen", "--address", "here", "50000-50001"}, "--address"},

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -207,4 +208,58 @@ func TestListenGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	golden(t, "range_listen_json.golden", b.Bytes())
+}
+
+// syncBuffer is a bytes.Buffer safe for the drawing goroutine.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestProgress(t *testing.T) {
+	cases := []struct {
+		name  string
+		delay time.Duration
+		wait  bool // wait for a frame before Finish
+		want  string
+	}{
+		{"short_scan_draws_nothing", time.Hour, false, ""},
+		{"long_scan_draws_and_clears", 0, true, "tries"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var w syncBuffer
+			p := StartProgress(&w, tc.delay)
+			p.Update(5, 10)
+			for deadline := time.Now().Add(5 * time.Second); tc.wait && !strings.Contains(w.String(), "5/10"); {
+				if time.Now().After(deadline) {
+					t.Fatal("no frame drawn within 5 s")
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+			p.Finish()
+			p.Finish()
+			got := w.String()
+			if tc.want == "" && got != "" {
+				t.Errorf("drew %q, want nothing", got)
+			}
+			if tc.want != "" && (!strings.Contains(got, "[###############---------------] 5/10 tries") || !strings.HasSuffix(got, "\r\x1b[K")) {
+				t.Errorf("drew %q, want a half bar and a cleared line at the end", got)
+			}
+		})
+	}
+	var none *Progress
+	none.Finish()
 }
