@@ -29,6 +29,10 @@ func TestNetnsHalfDroppedMatchesNmap(t *testing.T) {
 	if d := diffStates(benchRange, got.States, want); len(d) > 0 {
 		t.Fatalf("%d ports differ from the nft rule (ours vs rule), first: %v", len(d), d[:min(5, len(d))])
 	}
+	if !haveNmap() {
+		t.Log("nmap is not installed (apt-get install -y nmap): compared with the nft rule only")
+		return
+	}
 	nmap, wall := nmapFromClient(t, n, benchRange)
 	if d := diffStates(benchRange, got.States, nmap); len(d) > 0 {
 		t.Fatalf("%d ports differ from nmap -sT (ours vs nmap), first: %v", len(d), d[:min(5, len(d))])
