@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"flag"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -12,6 +13,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 )
 
 // suite holds what TestMain prepared once for every scenario.
@@ -210,7 +212,8 @@ func removeStaleNamespaces() {
 }
 
 // runHelper is the test binary re-executed inside a namespace as a small
-// server. "silent": accept connections and never send a byte.
+// server or client. "silent": accept connections and never send a byte;
+// "hold": open one connection and keep it open.
 func runHelper(kind, addr string) int {
 	switch kind {
 	case "silent":
@@ -227,6 +230,15 @@ func runHelper(kind, addr string) int {
 			}
 			held = append(held, c) // keep it open and silent until killed
 		}
+	case "hold":
+		c, err := net.DialTimeout("tcp", addr, 5*time.Second)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		fmt.Println("connected")
+		io.Copy(io.Discard, c) // hold the session until the server or a kill ends it
+		return 0
 	default:
 		fmt.Fprintln(os.Stderr, "unknown helper", kind)
 		return 2

@@ -167,4 +167,71 @@ var connectScenarios = []scenario{
 		want: expectation{Verdict: "critical", Exit: 2, ClientMode: "unknown", Cause: "server_config", CauseCode: "control.no_greeting",
 			Stages: map[string]string{"control": "control.no_greeting", "login": "skipped"}},
 	},
+	{
+		name: "anonymous_refused_proftpd",
+		setup: func(l *lab) checkRun {
+			l.proftpd("")
+			return checkRun{Target: l.SrvAddr, Timeout: quick}
+		},
+		want: expectation{Verdict: "critical", Exit: 2, ClientMode: "unknown", Cause: "credentials", CauseCode: "login.anonymous_refused",
+			Software: "proftpd", Stages: map[string]string{"login": "login.anonymous_refused"}},
+	},
+	{
+		// pure-ftpd -E refuses anonymous at USER, at once.
+		name: "anonymous_refused_pureftpd",
+		setup: func(l *lab) checkRun {
+			l.pureftpd("")
+			return checkRun{Target: l.SrvAddr, Timeout: quick}
+		},
+		want: expectation{Verdict: "critical", Exit: 2, ClientMode: "unknown", Cause: "credentials", CauseCode: "login.anonymous_refused",
+			Software: "pure-ftpd", Stages: map[string]string{"login": "login.anonymous_refused"}},
+	},
+	{
+		// The resolver the client uses drops every query.
+		name: "dns_resolver_silent",
+		setup: func(l *lab) checkRun {
+			l.resolver(l.SrvAddr)
+			l.nft(l.srv, `table inet fditfw {
+	chain input_chain {
+		type filter hook input priority 0;
+		udp dport 53 drop
+		tcp dport 53 drop
+	}
+}`)
+			return login("ftp.test.zone")
+		},
+		want: expectation{Verdict: "critical", Exit: 2, ClientMode: "unknown", Cause: "dns", CauseCode: "dns.timeout",
+			Stages: map[string]string{"dns": "dns.timeout", "control": "skipped"}},
+	},
+	{
+		// firewalld's default: reject with ICMP admin-prohibited, which
+		// the kernel reports as EHOSTUNREACH, the same error as a host
+		// that is down. The host is up (port 22 answers with a reset);
+		// only port 21 is blocked, so the cause is the firewall.
+		name: "control_port_rejected_admin_prohibited",
+		setup: func(l *lab) checkRun {
+			l.vsftpd()
+			l.nft(l.srv, fmt.Sprintf(`table inet fditfw {
+	chain input_chain {
+		type filter hook input priority 0;
+		tcp dport %d reject with icmpx type admin-prohibited
+	}
+}`, ftpPort))
+			return login(l.SrvAddr)
+		},
+		want: expectation{Verdict: "critical", Exit: 2, ClientMode: "unknown", Cause: "port_or_firewall"},
+	},
+	{
+		// vsftpd max_per_ip=1 while another session from this client
+		// is open: 421 instead of 220. The 421 text does not name the
+		// server, so the fixes cover every server.
+		name: "too_many_connections_421_vsftpd",
+		setup: func(l *lab) checkRun {
+			l.vsftpd("max_per_ip=1")
+			l.holdConnection(hostPort(l.SrvAddr, ftpPort))
+			return login(l.SrvAddr)
+		},
+		want: expectation{Verdict: "critical", Exit: 2, ClientMode: "unknown", Cause: "server_down", CauseCode: "control.unavailable",
+			Fix: "max_per_ip", Stages: map[string]string{"control": "control.unavailable"}},
+	},
 }

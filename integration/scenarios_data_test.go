@@ -122,4 +122,21 @@ var dataScenarios = []scenario{
 			Software: "vsftpd", AlsoCodes: []string{"active.no_connect", "firewall.filtered"},
 			Stages: map[string]string{"passive": "passive.data_timeout", "active": "active.no_connect", "firewall": "firewall.filtered"}},
 	},
+	{
+		// The firewall rejects (TCP reset) instead of dropping: passive
+		// fails at once, and the ports are not "filtered".
+		name: "passive_range_rejected_active_works",
+		setup: func(l *lab) checkRun {
+			l.vsftpd()
+			l.nft(l.srv, fmt.Sprintf(`table inet fditfw {
+	chain input_chain {
+		type filter hook input priority 0;
+		tcp dport %d-%d reject with tcp reset
+	}
+}`, passiveLow, passiveHigh))
+			return login(l.SrvAddr)
+		},
+		want: expectation{Verdict: "warning", Exit: 1, Cause: "port_or_firewall", CauseCode: "passive.data_refused", ClientMode: "active",
+			Software: "vsftpd", Stages: map[string]string{"passive": "passive.data_refused", "active": "active.ok", "firewall": "firewall.open"}},
+	},
 }

@@ -295,3 +295,25 @@ func (l *lab) selfSigned() (cert, key string) {
 		"-subj", "/CN=ftp.test.zone", "-keyout", key, "-out", cert)
 	return cert, key
 }
+
+// holdConnection opens one control connection from the client namespace to
+// addr and keeps it open, as another session of the same user would.
+func (l *lab) holdConnection(addr string) *proc {
+	l.t.Helper()
+	self, err := os.Executable()
+	if err != nil {
+		l.t.Fatal(err)
+	}
+	p := l.start(l.cli, "connection holder", nil, "env", helperEnv+"=hold", helperAddr+"="+addr, self)
+	deadline := time.After(10 * time.Second)
+	for !strings.Contains(p.out.String(), "connected") {
+		select {
+		case <-p.done:
+			l.t.Fatalf("connection holder ended: %v\n%s", p.err, p.out.String())
+		case <-deadline:
+			l.t.Fatalf("connection holder not connected to %s after 10 s", addr)
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	return p
+}
