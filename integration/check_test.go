@@ -70,6 +70,8 @@ type checkRun struct {
 	Timeout  time.Duration // --timeout; 0: the default (5 s)
 	Budget   time.Duration // kill the process after this long; 0: 60 s
 	Extra    []string      // more flags
+	Table    bool          // the human table with --trace and --verbose instead of JSON; no report is parsed
+	InURL    bool          // credentials in the target, ftp://user:password@target/, not in --user and FTP_PASSWORD
 }
 
 // checkResult is what came back.
@@ -90,21 +92,30 @@ func (l *lab) check(r checkRun) checkResult {
 	if budget == 0 {
 		budget = 60 * time.Second
 	}
-	args := []string{"netns", "exec", l.cli, suite.bin, "check", "--json", "--no-color"}
+	args := []string{"netns", "exec", l.cli, suite.bin, "check", "--no-color"}
+	if r.Table {
+		args = append(args, "--trace", "--verbose")
+	} else {
+		args = append(args, "--json")
+	}
 	if r.Timeout > 0 {
 		args = append(args, "--timeout", r.Timeout.String())
 	}
-	if r.User != "" {
+	target, password := r.Target, r.Password
+	switch {
+	case r.InURL:
+		target, password = fmt.Sprintf("ftp://%s:%s@%s/", r.User, r.Password, r.Target), ""
+	case r.User != "":
 		args = append(args, "--user", r.User)
 	}
 	args = append(args, r.Extra...)
-	args = append(args, r.Target)
+	args = append(args, target)
 	ctx, cancel := context.WithTimeout(context.Background(), budget)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "ip", args...)
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + l.dir, "NO_COLOR=1"}
-	if r.Password != "" {
-		cmd.Env = append(cmd.Env, "FTP_PASSWORD="+r.Password)
+	if password != "" {
+		cmd.Env = append(cmd.Env, "FTP_PASSWORD="+password)
 	}
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
@@ -138,6 +149,9 @@ func (l *lab) check(r checkRun) checkResult {
 		res.ExitCode = exitErr.ExitCode()
 	default:
 		l.t.Fatalf("running ftpdoctor: %v", err)
+	}
+	if r.Table {
+		return res
 	}
 	if err := json.Unmarshal(stdout.Bytes(), &res.Report); err != nil {
 		l.t.Fatalf("ftpdoctor's output is not a JSON report: %v\nstdout:\n%s\nstderr:\n%s", err, res.Raw, res.Stderr)

@@ -19,7 +19,8 @@ var connectScenarios = []scenario{
 			Stages: map[string]string{"dns": "dns.not_found", "control": "skipped"}},
 	},
 	{
-		name: "wrong_password_vsftpd",
+		name:  "wrong_password_vsftpd",
+		table: true,
 		setup: func(l *lab) checkRun {
 			l.vsftpd()
 			r := login(l.SrvAddr)
@@ -124,7 +125,8 @@ var connectScenarios = []scenario{
 			Stages: map[string]string{"control": "control.ssh"}},
 	},
 	{
-		name: "tls_required_for_login_vsftpd",
+		name:  "tls_required_for_login_vsftpd",
+		table: true,
 		setup: func(l *lab) checkRun {
 			cert, key := l.selfSigned()
 			l.vsftpd("ssl_enable=YES", "rsa_cert_file="+cert, "rsa_private_key_file="+key, "force_local_logins_ssl=YES")
@@ -146,7 +148,8 @@ var connectScenarios = []scenario{
 			Stages: map[string]string{"control": "control.implicit_tls"}},
 	},
 	{
-		name: "writable_chroot_refused_vsftpd",
+		name:  "writable_chroot_refused_vsftpd",
+		table: true,
 		setup: func(l *lab) checkRun {
 			l.vsftpd("chroot_local_user=YES")
 			return login(l.SrvAddr)

@@ -82,8 +82,9 @@ var dataScenarios = []scenario{
 			Software: "pure-ftpd", Fix: "-P", Stages: map[string]string{"passive": "passive.private_address"}},
 	},
 	{
-		name: "client_nat_port_refused_vsftpd",
-		topo: clientNAT,
+		name:  "client_nat_port_refused_vsftpd",
+		table: true,
+		topo:  clientNAT,
 		setup: func(l *lab) checkRun {
 			l.vsftpd()
 			return login(l.SrvAddr)

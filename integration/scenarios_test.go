@@ -3,6 +3,7 @@ package integration
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -17,6 +18,7 @@ type scenario struct {
 	setup func(l *lab) checkRun                       // starts servers, firewalls; returns the invocation
 	want  expectation                                 // what the report must say
 	extra func(t *testing.T, l *lab, got checkResult) // further checks, may be nil
+	table bool                                        // also run the table output with the credentials in the URL
 }
 
 // login returns a run as the test user with the right password.
@@ -33,7 +35,8 @@ var healthyStages = map[string]string{"control": "control.ok", "login": "login.o
 // healthyScenarios are setups where everything works: no cause at all.
 var healthyScenarios = []scenario{
 	{
-		name: "healthy_vsftpd_by_name",
+		name:  "healthy_vsftpd_by_name",
+		table: true,
 		setup: func(l *lab) checkRun {
 			l.dnsmasq(map[string]string{"ftp.test.zone": l.SrvAddr})
 			l.vsftpd()
@@ -95,6 +98,16 @@ func TestScenarios(t *testing.T) {
 			assertReport(t, got, sc.want)
 			if sc.extra != nil {
 				sc.extra(t, l, got)
+			}
+			if sc.table {
+				run.Table, run.InURL = true, true
+				text := l.check(run) // fails the test if the password shows
+				if text.ExitCode != got.ExitCode {
+					t.Errorf("table output exits %d, JSON output %d\n%s\n%s", text.ExitCode, got.ExitCode, text.Raw, text.Stderr)
+				}
+				if !strings.Contains(text.Raw, run.User) {
+					t.Errorf("the table does not name the user %s:\n%s", run.User, text.Raw)
+				}
 			}
 		})
 	}
