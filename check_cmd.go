@@ -26,7 +26,7 @@ const checkExamples = `Examples:
    ftpdoctor check --json ftp.example.net > report.json; echo "exit $?"`
 
 func commands() []*cli.Command {
-	return []*cli.Command{checkCommand(), demoCommand()}
+	return []*cli.Command{checkCommand(), demoCommand(), rangeCommand(), listenCommand()}
 }
 
 func outputFlags() []cli.Flag {
@@ -60,10 +60,14 @@ func checkCommand() *cli.Command {
 }
 
 func checkAction(c *cli.Context) error {
-	if c.NArg() != 1 {
+	args, err := interspersed(c)
+	if err != nil {
+		return err
+	}
+	if len(args) != 1 {
 		return usageError("check needs exactly one TARGET (see 'ftpdoctor check --help')")
 	}
-	cfg, err := checkConfig(c)
+	cfg, err := checkConfig(c, args[0])
 	if err != nil {
 		return err
 	}
@@ -99,10 +103,10 @@ func render(c *cli.Context, o probes.Outcome, password probes.Secret) error {
 }
 
 // checkConfig turns arguments and flags into a probes.Config.
-func checkConfig(c *cli.Context) (probes.Config, error) {
-	target, pass, err := parseTarget(c.Args().First())
+func checkConfig(c *cli.Context, arg string) (probes.Config, error) {
+	target, pass, err := parseTarget(arg)
 	if err != nil {
-		return probes.Config{}, usageError("bad target %q: %s", c.Args().First(), err)
+		return probes.Config{}, usageError("bad target %q: %s", arg, err)
 	}
 	cfg := probes.Config{Target: target, Timeout: c.Duration("timeout")}
 	if cfg.Timeout <= 0 {

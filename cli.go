@@ -95,3 +95,46 @@ func useColor(noColor bool, w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
 }
+
+// interspersed applies the flags written after the arguments, as in
+// "range HOST LOW-HIGH --token T" (urfave/cli v2 stops parsing flags at the
+// first argument and leaves the rest in Args), and returns the arguments.
+// "--" ends the flags.
+func interspersed(c *cli.Context) ([]string, error) {
+	isBool := map[string]bool{}
+	for _, f := range c.Command.Flags {
+		_, b := f.(*cli.BoolFlag)
+		for _, n := range f.Names() {
+			isBool[n] = b
+		}
+	}
+	var pos []string
+	args := c.Args().Slice()
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			return append(pos, args[i+1:]...), nil
+		}
+		if len(a) < 2 || a[0] != '-' {
+			pos = append(pos, a)
+			continue
+		}
+		name, val, hasVal := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		b, known := isBool[name]
+		switch {
+		case !known:
+			return nil, usageError("flag provided but not defined: %s (see --help)", a)
+		case !hasVal && b:
+			val = "true"
+		case !hasVal && i+1 == len(args):
+			return nil, usageError("flag needs an argument: %s", a)
+		case !hasVal:
+			i++
+			val = args[i]
+		}
+		if err := c.Set(name, val); err != nil {
+			return nil, usageError("invalid value %q for flag %s: %v", val, a, err)
+		}
+	}
+	return pos, nil
+}

@@ -32,7 +32,11 @@ func demoCommand() *cli.Command {
 }
 
 func demoAction(c *cli.Context) error {
-	scenarios, err := pickScenarios(c.Args().Slice())
+	args, err := interspersed(c)
+	if err != nil {
+		return err
+	}
+	scenarios, err := pickScenarios(args)
 	if err != nil {
 		return err
 	}

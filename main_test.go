@@ -175,3 +175,12 @@ func TestDemoRunsEveryScenario(t *testing.T) {
 		t.Error("demo output holds the password or color codes")
 	}
 }
+
+func TestFlagsAfterTheTarget(t *testing.T) {
+	srv := fixtures.StartT(t, fixtures.Script{Users: map[string]string{"alice": "pw-after"}})
+	target := "ftp://alice:pw-after@127.0.0.1:" + strconv.Itoa(srv.Port())
+	code, out, stderr := runCLI(t, "", "check", target, "--json", "--timeout", "1s")
+	if code != exitOK || !strings.HasPrefix(out, "{") {
+		t.Fatalf("exit %d, stdout %.80q, stderr %q", code, out, stderr)
+	}
+}

@@ -18,33 +18,13 @@ import (
 )
 
 // runRange runs the program with args after "ftpdoctor" and returns the
-// exit code, stdout and stderr. Until the lead registers range and listen
-// in commands(), they are added to the app here and the exit code mapped as
-// run does.
+// exit code, stdout and stderr.
 func runRange(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	var out, errb bytes.Buffer
-	argv := append([]string{"ftpdoctor"}, args...)
-	for _, c := range commands() {
-		if c.Name == "range" {
-			return run(ctx, argv, strings.NewReader(""), &out, &errb), out.String(), errb.String()
-		}
-	}
-	app := newApp(strings.NewReader(""), &out, &errb)
-	app.Commands = append(app.Commands, rangeCommand(), listenCommand())
-	err := app.RunContext(ctx, argv)
-	code := exitOK
-	if ee, ok := err.(*exitError); ok {
-		if ee.msg != "" {
-			fmt.Fprintln(&errb, "ftpdoctor: "+oneLine(ee.msg))
-		}
-		code = ee.code
-	} else if err != nil {
-		fmt.Fprintln(&errb, "ftpdoctor: "+oneLine(err.Error()))
-		code = exitUnknown
-	}
+	code := run(ctx, append([]string{"ftpdoctor"}, args...), strings.NewReader(""), &out, &errb)
 	return code, out.String(), errb.String()
 }
 
