@@ -133,6 +133,9 @@ func (l *lab) check(r checkRun) checkResult {
 	res.Stderr = redact(stderr.String())
 	if dir := os.Getenv("FDIT_REPORTS"); dir != "" { // keep every report for reading later
 		name := strings.ReplaceAll(l.t.Name(), "/", "_") + ".json"
+		if r.Table {
+			name = strings.TrimSuffix(name, ".json") + ".txt"
+		}
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(res.Raw), 0o644); err != nil {
 			l.t.Errorf("saving the report: %v", err)
 		}
@@ -176,6 +179,7 @@ type expectation struct {
 	ClientMode string            // recommendation.client_mode
 	Software   string            // server.software
 	Fix        string            // some fix of the primary cause must contain this (a directive)
+	NoFix      string            // no fix of the primary cause may contain this (advice the evidence rules out)
 	AlsoCodes  []string          // codes that must appear among the other causes
 	Stages     map[string]string // stage id to expected code
 }
@@ -209,6 +213,9 @@ func assertReport(t *testing.T, got checkResult, want expectation) {
 			}
 			if want.Fix != "" && !hasFix(c, want.Fix) {
 				fail("no fix of the primary cause %s names %q", c.ID, want.Fix)
+			}
+			if want.NoFix != "" && hasFix(c, want.NoFix) {
+				fail("a fix of the primary cause %s says %q, which the evidence rules out", c.ID, want.NoFix)
 			}
 		}
 	}

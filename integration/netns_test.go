@@ -18,9 +18,10 @@ import (
 type topology int
 
 const (
-	routed    topology = iota // plain routing: the client dials the server's own address
-	serverNAT                 // server behind NAT: the client dials the router, which DNATs the control port and passive range
-	clientNAT                 // client behind NAT: the router masquerades the client's connections
+	routed               topology = iota // plain routing: the client dials the server's own address
+	serverNAT                            // server behind NAT: the client dials the router, which DNATs the control port and passive range
+	serverNATControlOnly                 // server behind NAT whose router forwards the control port but not the passive range
+	clientNAT                            // client behind NAT: the router masquerades the client's connections
 )
 
 // passiveLow and passiveHigh bound the servers' passive range: 100 ports,
@@ -103,11 +104,15 @@ func newLab(t *testing.T, topo topology) *lab {
 	l.in(l.rtr, "sysctl", "-q", "-w",
 		"net.ipv4.neigh."+l.rtrSIf+".mcast_solicit=2", "net.ipv4.neigh."+l.rtrSIf+".retrans_time_ms=300")
 	switch topo {
-	case serverNAT:
+	case serverNAT, serverNATControlOnly:
+		forwarded := fmt.Sprintf("%d, %d-%d", ftpPort, passiveLow, passiveHigh)
+		if topo == serverNATControlOnly {
+			forwarded = fmt.Sprint(ftpPort)
+		}
 		l.nft(l.rtr, fmt.Sprintf(`table ip fditnat {
 	chain pre {
 		type nat hook prerouting priority dstnat;
-		iifname %q tcp dport { %d, %d-%d } dnat to %s
+		iifname %q tcp dport { %s } dnat to %s
 	}
 	chain post {
 		type nat hook postrouting priority srcnat;
@@ -121,7 +126,7 @@ table inet fditfilter {
 		iifname %q ip daddr %s ct state established,related accept
 		iifname %q ip daddr %s drop
 	}
-}`, l.rtrCIf, ftpPort, passiveLow, passiveHigh, l.SrvAddr,
+}`, l.rtrCIf, forwarded, l.SrvAddr,
 			l.rtrCIf, l.SrvNet,
 			l.rtrCIf, l.SrvNet, l.rtrCIf, l.SrvNet, l.rtrCIf, l.SrvNet))
 	case clientNAT:
@@ -144,7 +149,7 @@ table inet fditfilter {
 
 // Target returns the address a client dials to reach the server.
 func (l *lab) Target() string {
-	if l.topo == serverNAT {
+	if l.topo == serverNAT || l.topo == serverNATControlOnly {
 		return l.RtrCli
 	}
 	return l.SrvAddr

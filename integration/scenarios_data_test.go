@@ -125,7 +125,8 @@ var dataScenarios = []scenario{
 	},
 	{
 		// The firewall rejects (TCP reset) instead of dropping: passive
-		// fails at once, and the ports are not "filtered".
+		// fails at once, and the ports are not "filtered". The server
+		// advertises its own address, so "set pasv_address" is no fix.
 		name: "passive_range_rejected_active_works",
 		setup: func(l *lab) checkRun {
 			l.vsftpd()
@@ -138,6 +139,42 @@ var dataScenarios = []scenario{
 			return login(l.SrvAddr)
 		},
 		want: expectation{Verdict: "warning", Exit: 1, Cause: "port_or_firewall", CauseCode: "passive.data_refused", ClientMode: "active",
-			Software: "vsftpd", Stages: map[string]string{"passive": "passive.data_refused", "active": "active.ok", "firewall": "firewall.open"}},
+			Software: "vsftpd", NoFix: "pasv_address=", Stages: map[string]string{"passive": "passive.data_refused", "active": "active.ok", "firewall": "firewall.open"}},
+	},
+	{
+		// pasv_address is right, but the router forwards only port 21:
+		// the passive ports reach the router itself, which resets them.
+		// The server already advertises the address it is reached at,
+		// so "set pasv_address" is no fix here.
+		name: "server_nat_passive_range_not_forwarded",
+		topo: serverNATControlOnly,
+		setup: func(l *lab) checkRun {
+			l.vsftpd("pasv_address=" + l.RtrCli)
+			return login(l.RtrCli)
+		},
+		want: expectation{Verdict: "warning", Exit: 1, Cause: "port_or_firewall", CauseCode: "passive.data_refused", ClientMode: "active",
+			Software: "vsftpd", NoFix: "pasv_address=", Stages: map[string]string{"passive": "passive.data_refused", "active": "active.ok"}},
+	},
+	{
+		// ProFTPD refuses a PORT address other than the control peer
+		// (AllowForeignAddress off), as vsftpd does.
+		name: "client_nat_port_refused_proftpd",
+		topo: clientNAT,
+		setup: func(l *lab) checkRun {
+			l.proftpd("")
+			return login(l.SrvAddr)
+		},
+		want: expectation{Verdict: "warning", Exit: 1, Cause: "transfer_mode", CauseCode: "active.command_refused", ClientMode: "passive",
+			Software: "proftpd", Fix: "AllowForeignAddress", Stages: map[string]string{"passive": "passive.ok", "active": "active.command_refused"}},
+	},
+	{
+		name: "client_nat_port_refused_pureftpd",
+		topo: clientNAT,
+		setup: func(l *lab) checkRun {
+			l.pureftpd("")
+			return login(l.SrvAddr)
+		},
+		want: expectation{Verdict: "warning", Exit: 1, Cause: "transfer_mode", CauseCode: "active.command_refused", ClientMode: "passive",
+			Software: "pure-ftpd", Stages: map[string]string{"passive": "passive.ok", "active": "active.command_refused"}},
 	},
 }
