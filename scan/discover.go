@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -58,18 +57,23 @@ func Discover(ctx context.Context, cfg DiscoverConfig) (*Discovery, error) {
 	if dialer == nil {
 		dialer = &net.Dialer{}
 	}
-	addr := net.JoinHostPort(cfg.Address, strconv.Itoa(cfg.Target.Port))
-	dctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
-	nc, err := dialer.DialContext(dctx, "tcp", addr)
-	cancel()
-	if err != nil {
-		return d, fmt.Errorf("control connection to %s: %w", addr, err)
+	// The check's own control and login stages connect and log in, so a
+	// failure is classified exactly as `ftpdoctor check` would.
+	s := &probes.Session{
+		Config: probes.Config{Target: cfg.Target, Password: cfg.Password, Timeout: cfg.Timeout,
+			Anonymous: cfg.Password == "" && cfg.Target.User == "anonymous"},
+		Env:   probes.Env{Dialer: dialer, Now: time.Now},
+		Addrs: []net.IP{net.ParseIP(cfg.Address)},
 	}
-	c := probes.NewConn(nc, time.Now, func(e probes.Exchange) { d.Transcript = append(d.Transcript, e) })
+	defer func() { d.Transcript = s.Transcript }()
+	if r := probes.Control(ctx, s); s.Control == nil {
+		return d, fmt.Errorf("control connection: %s (%s)", r.Summary, r.Code)
+	}
+	c := s.Control
 	defer c.Close()
 	d.Control = c.RemoteAddr().String()
-	if err := login(ctx, c, cfg); err != nil {
-		return d, err
+	if r := probes.Login(ctx, s); !s.LoggedIn {
+		return d, fmt.Errorf("%w: %s (%s)", ErrLogin, r.Summary, r.Code)
 	}
 	usePASV, useEPSV := true, true
 	for i := 0; i < cfg.Samples && (usePASV || useEPSV); i++ {
@@ -104,38 +108,6 @@ func Discover(ctx context.Context, cfg DiscoverConfig) (*Discovery, error) {
 		return d, errors.New("the server handed out no passive port (PASV and EPSV both refused or unparsable)")
 	}
 	return d, nil
-}
-
-// login reads the greeting and sends USER and PASS (RFC 959 section 5.4).
-func login(ctx context.Context, c *probes.Conn, cfg DiscoverConfig) error {
-	reply, _, err := c.Read(ctx, cfg.Timeout, "")
-	if err == nil && reply.Code == 120 {
-		reply, _, err = c.Read(ctx, cfg.Timeout, "")
-	}
-	if err != nil {
-		return fmt.Errorf("greeting: %w", err)
-	}
-	if reply.Code != 220 {
-		return fmt.Errorf("%w: greeting %d %s", ErrLogin, reply.Code, reply.Text())
-	}
-	reply, _, err = c.Cmd(ctx, cfg.Timeout, "USER %s", cfg.Target.User)
-	if err != nil {
-		return fmt.Errorf("USER: %w", err)
-	}
-	if reply.Code == 331 {
-		pass := cfg.Password.Reveal()
-		if pass == "" && cfg.Target.User == "anonymous" {
-			pass = "ftpdoctor@"
-		}
-		reply, _, err = c.Cmd(ctx, cfg.Timeout, "PASS %s", pass)
-		if err != nil {
-			return fmt.Errorf("PASS: %w", err)
-		}
-	}
-	if reply.Code != 230 && reply.Code != 202 {
-		return fmt.Errorf("%w: %d %s", ErrLogin, reply.Code, reply.Text())
-	}
-	return nil
 }
 
 // summarize fills the derived fields from the samples.
