@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -103,6 +104,7 @@ func requireSuite(t *testing.T) {
 // build namespaces and servers on this machine.
 func requireLab(t *testing.T) {
 	t.Helper()
+	sourcesOnce.Do(func() { readSources("..") })
 	if suite.unavailable != "" {
 		msg := "integration suite cannot run here (" + suite.unavailable + "): run it as root after `bash .ci/install.sh`"
 		if os.Getenv("CI") != "" {
@@ -152,6 +154,29 @@ func buildFtpdoctor(out string) error {
 		return fmt.Errorf("go build: %v: %s", err, strings.TrimSpace(string(b)))
 	}
 	return nil
+}
+
+// sourcesOnce runs readSources once, inside a test: go test records only
+// what tests open after TestMain calls m.Run.
+var sourcesOnce sync.Once
+
+// readSources opens every Go source and module file of the module. go test
+// caches a package's result keyed on the files the test opened; the
+// ftpdoctor binary is built in a subprocess, so without this a change to
+// the product would not invalidate a cached pass of this suite.
+func readSources(root string) {
+	filepath.WalkDir(root, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		if d.IsDir() && path != root && (strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata") {
+			return filepath.SkipDir
+		}
+		if !d.IsDir() && (strings.HasSuffix(path, ".go") || d.Name() == "go.mod" || d.Name() == "go.sum") {
+			os.ReadFile(path)
+		}
+		return nil
+	})
 }
 
 // createUser adds the local test user with a random password and a PAM
