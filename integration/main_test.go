@@ -32,6 +32,8 @@ var suite struct {
 const (
 	testUser     = "fditftp"                // local user the FTP servers authenticate
 	testHome     = "/var/lib/fdit-home"     // its home, writable by it
+	anonUser     = "fditanon"               // the account vsftpd's anonymous sessions run as
+	anonHome     = "/var/lib/fdit-anon"     // its home: root-owned and read-only, as vsftpd's chroot wants
 	pamService   = "fdit-vsftpd"            // PAM service with pam_unix nodelay
 	defaultRoot  = "/opt/ftpdoctor-it/root" // default unpack root of .ci/install.sh
 	helperEnv    = "FDIT_HELPER"            // set when the test binary runs as a helper
@@ -179,8 +181,8 @@ func readSources(root string) {
 	})
 }
 
-// createUser adds the local test user with a random password and a PAM
-// service without pam_faildelay. It runs once, before the parallel part:
+// createUser adds the local test user with a random password, the account
+// for anonymous sessions and a PAM service without pam_faildelay. It runs once, before the parallel part:
 // /etc/shadow is not rewritten while servers authenticate.
 func createUser() error {
 	buf := make([]byte, 12)
@@ -210,6 +212,17 @@ func createUser() error {
 	if b, err := exec.Command("chown", "-R", testUser+":", testHome).CombinedOutput(); err != nil {
 		return fmt.Errorf("chown: %v: %s", err, b)
 	}
+	if err := exec.Command("id", anonUser).Run(); err != nil {
+		if b, err := exec.Command("useradd", "-M", "-d", anonHome, "-s", "/usr/sbin/nologin", anonUser).CombinedOutput(); err != nil {
+			return fmt.Errorf("useradd: %v: %s", err, b)
+		}
+	}
+	if err := os.MkdirAll(anonHome, 0o755); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(anonHome, "welcome.txt"), []byte("ftpdoctor integration\n"), 0o644); err != nil {
+		return err
+	}
 	pam := "auth required pam_unix.so nodelay\naccount required pam_unix.so\nsession required pam_permit.so\n"
 	return os.WriteFile(filepath.Join("/etc/pam.d", pamService), []byte(pam), 0o644)
 }
@@ -217,7 +230,9 @@ func createUser() error {
 // removeUser undoes createUser.
 func removeUser() {
 	exec.Command("userdel", testUser).Run()
+	exec.Command("userdel", anonUser).Run()
 	os.RemoveAll(testHome)
+	os.RemoveAll(anonHome)
 	os.Remove(filepath.Join("/etc/pam.d", pamService))
 }
 

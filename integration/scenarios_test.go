@@ -35,6 +35,27 @@ var healthyStages = map[string]string{"control": "control.ok", "login": "login.o
 // healthyScenarios are setups where everything works: no cause at all.
 var healthyScenarios = []scenario{
 	{
+		// TLS offered (AUTH TLS) but not required: plain FTP works.
+		name: "healthy_vsftpd_tls_optional",
+		setup: func(l *lab) checkRun {
+			cert, key := l.selfSigned()
+			l.vsftpd("ssl_enable=YES", "rsa_cert_file="+cert, "rsa_private_key_file="+key,
+				"force_local_logins_ssl=NO", "force_local_data_ssl=NO")
+			return login(l.SrvAddr)
+		},
+		want: expectation{Verdict: "ok", Exit: 0, ClientMode: "either", Software: "vsftpd", Stages: healthyStages},
+	},
+	{
+		// No user given: ftpdoctor logs in as anonymous, which works.
+		name: "healthy_vsftpd_anonymous",
+		setup: func(l *lab) checkRun {
+			l.vsftpd("anonymous_enable=YES", "ftp_username="+anonUser, "no_anon_password=YES")
+			return checkRun{Target: l.SrvAddr, Timeout: quick}
+		},
+		want: expectation{Verdict: "ok", Exit: 0, ClientMode: "either", Software: "vsftpd",
+			Stages: merge(healthyStages, map[string]string{"login": "login.anonymous_ok"})},
+	},
+	{
 		name:  "healthy_vsftpd_by_name",
 		table: true,
 		setup: func(l *lab) checkRun {
