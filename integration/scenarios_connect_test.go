@@ -222,7 +222,8 @@ var connectScenarios = []scenario{
 }`, ftpPort))
 			return login(l.SrvAddr)
 		},
-		want: expectation{Verdict: "critical", Exit: 2, ClientMode: "unknown", Cause: "port_or_firewall"},
+		want: expectation{Verdict: "critical", Exit: 2, ClientMode: "unknown", Cause: "port_or_firewall", CauseCode: "control.rejected",
+			Stages: map[string]string{"control": "control.rejected"}},
 	},
 	{
 		// vsftpd max_per_ip=1 while another session from this client

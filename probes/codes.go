@@ -16,6 +16,7 @@ const (
 	ControlDelayedGreeting = "control.delayed_greeting" // 120 (service ready in N minutes) before 220
 	ControlRefused         = "control.refused"          // connection refused: nothing listens on that port
 	ControlFiltered        = "control.filtered"         // connect timed out but the host answers on other ports
+	ControlRejected        = "control.rejected"         // an ICMP unreachable for the port while the host answers on other ports: a firewall rejects it
 	ControlTimeout         = "control.timeout"          // connect timed out and the host showed no other sign of life
 	ControlUnreachable     = "control.unreachable"      // no route to the host / network unreachable
 	ControlBlockedLocally  = "control.blocked_locally"  // the local system refused to send (EPERM/EACCES)

@@ -90,7 +90,8 @@ func (s *Session) feat(ctx context.Context, r *Result) {
 
 // dialWithLiveness dials addr; if the connect is still pending after half
 // the timeout (at most one second), it checks the liveness ports of the same
-// host in parallel, all within the connect's own deadline.
+// host in parallel, all within the connect's own deadline. A connect that
+// fails fast as unreachable gets the same checks afterwards.
 func (s *Session) dialWithLiveness(ctx context.Context, ip net.IP, addr string) (net.Conn, []PortCheck, error) {
 	ctx, cancel := context.WithTimeout(ctx, s.Timeout)
 	defer cancel()
@@ -108,10 +109,13 @@ func (s *Session) dialWithLiveness(ctx context.Context, ip net.IP, addr string) 
 	defer timer.Stop()
 	select {
 	case d := <-done:
-		if d.err == nil || Classify(d.err) != KindTimeout {
-			return d.c, nil, d.err
+		switch Classify(d.err) {
+		case KindTimeout, KindUnreachable:
+			// An ICMP unreachable may come from a firewall's reject rule
+			// (firewalld's default) as well as from a dead host.
+			return d.c, s.liveness(ctx, ip), d.err
 		}
-		return d.c, s.liveness(ctx, ip), d.err
+		return d.c, nil, d.err
 	case <-timer.C:
 	}
 	live := make(chan []PortCheck, 1)
@@ -152,6 +156,9 @@ func (s *Session) connectFailure(r Result, err error) Result {
 	case KindRefused:
 		return r.with(StatusFail, ControlRefused, "connection to %s refused: nothing listens on port %d", r.Evidence.Remote, s.Target.Port)
 	case KindUnreachable:
+		if seen, up := hostAnswered(r.Evidence.Liveness); up {
+			return r.with(StatusFail, ControlRejected, "connect to %s was rejected (%s), but the host is up (%s): a firewall rejects port %d", r.Evidence.Remote, r.Evidence.Error, seen, s.Target.Port)
+		}
 		return r.with(StatusFail, ControlUnreachable, "%s is unreachable: %s", r.Evidence.Remote, r.Evidence.Error)
 	case KindLocal:
 		return r.with(StatusFail, ControlBlockedLocally, "this machine refused to connect to %s: %s", r.Evidence.Remote, r.Evidence.Error)

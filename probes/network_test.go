@@ -3,7 +3,9 @@ package probes_test
 import (
 	"context"
 	"net"
+	"os"
 	"strconv"
+	"syscall"
 	"testing"
 	"time"
 
@@ -81,5 +83,40 @@ func TestPassiveRangeDeclared(t *testing.T) {
 	o := probes.Check(context.Background(), cfg, probes.DefaultEnv())
 	if r := o.Results[3]; r.Code != probes.PassivePortOutOfRange || r.Status != probes.StatusWarn {
 		t.Fatalf("passive: %s %s", r.Code, r.Summary)
+	}
+}
+
+// unreachableDialer answers the control port with an ICMP host unreachable,
+// as firewalld's reject rule does, and every other port as refused (the
+// host is up) unless hostDown is set.
+type unreachableDialer struct {
+	control  string
+	hostDown bool
+}
+
+func (d unreachableDialer) DialContext(_ context.Context, _, addr string) (net.Conn, error) {
+	if _, p, _ := net.SplitHostPort(addr); p == d.control || d.hostDown {
+		return nil, &net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.EHOSTUNREACH)}
+	}
+	return nil, &net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}
+}
+
+func TestControlRejectedVersusUnreachable(t *testing.T) {
+	for _, tt := range []struct {
+		name     string
+		hostDown bool
+		want     string
+	}{
+		{"firewall_rejects_port", false, probes.ControlRejected},
+		{"host_unreachable", true, probes.ControlUnreachable},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			env := probes.DefaultEnv()
+			env.Dialer = unreachableDialer{control: "2121", hostDown: tt.hostDown}
+			cfg := probes.Config{Target: probes.Target{Host: "127.0.0.1", Port: 2121, User: "alice"}, Timeout: time.Second}
+			if r := probes.Check(context.Background(), cfg, env).Results[1]; r.Code != tt.want {
+				t.Fatalf("control: %s (%s), want %s", r.Code, r.Summary, tt.want)
+			}
+		})
 	}
 }

@@ -89,6 +89,21 @@ var controlCauses = map[string]entry{
 			}
 		},
 	},
+	probes.ControlRejected: {
+		ID: CausePortOrFirewall, Severity: alwaysCritical,
+		Title: "A firewall rejects the FTP port: the host is up",
+		Explain: func(f finding) string {
+			e := f.result.Evidence
+			return fmt.Sprintf("The connect to %s failed at once with %q (an ICMP unreachable) after %s, while other ports of the same host answered: %s. A firewall rule rejects the FTP port (firewalld and many routers reject with admin-prohibited).", e.Remote, e.Error, fmtDur(f.result.Duration), portChecks(e.Liveness))
+		},
+		Fixes: func(f finding) []Fix {
+			port := f.outcome.Target.Port
+			return []Fix{
+				{SideServer, fmt.Sprintf("Open the port in the server's host firewall: firewalld: firewall-cmd --permanent --add-service=ftp (or --add-port=%d/tcp) and firewall-cmd --reload; nftables/iptables: accept inbound TCP %d.", port, port)},
+				{SideNetwork, fmt.Sprintf("Allow inbound TCP %d to the server %s in every firewall on the way.", port, hostOf(f.result.Evidence.Remote))},
+			}
+		},
+	},
 	probes.ControlTimeout: {
 		ID: CauseServerDown, Severity: alwaysCritical,
 		Title: "The server does not answer at all",
