@@ -58,7 +58,7 @@ var dataScenarios = []scenario{
 			l.vsftpd()
 			return login(l.RtrCli)
 		},
-		want: expectation{Verdict: "warning", Exit: 1, Cause: "transfer_mode", CauseCode: "passive.private_address", ClientMode: "active",
+		want: expectation{Verdict: "warning", Exit: 1, Cause: "transfer_mode", CauseCode: "passive.private_address", ClientMode: "passive",
 			Software: "vsftpd", Fix: "pasv_address", Stages: map[string]string{"passive": "passive.private_address"}},
 	},
 	{
@@ -68,7 +68,7 @@ var dataScenarios = []scenario{
 			l.proftpd("")
 			return login(l.RtrCli)
 		},
-		want: expectation{Verdict: "warning", Exit: 1, Cause: "transfer_mode", CauseCode: "passive.private_address", ClientMode: "active",
+		want: expectation{Verdict: "warning", Exit: 1, Cause: "transfer_mode", CauseCode: "passive.private_address", ClientMode: "passive",
 			Software: "proftpd", Fix: "MasqueradeAddress", Stages: map[string]string{"passive": "passive.private_address"}},
 	},
 	{
@@ -78,7 +78,7 @@ var dataScenarios = []scenario{
 			l.pureftpd("")
 			return login(l.RtrCli)
 		},
-		want: expectation{Verdict: "warning", Exit: 1, Cause: "transfer_mode", CauseCode: "passive.private_address", ClientMode: "active",
+		want: expectation{Verdict: "warning", Exit: 1, Cause: "transfer_mode", CauseCode: "passive.private_address", ClientMode: "passive",
 			Software: "pure-ftpd", Fix: "-P", Stages: map[string]string{"passive": "passive.private_address"}},
 	},
 	{

@@ -213,6 +213,8 @@ func recommend(o probes.Outcome) Recommendation {
 	}
 	pw, aw := worked(p), worked(a)
 	switch {
+	case pw && p.Status == probes.StatusWarn && cleanAttempt(p, "EPSV"):
+		return Recommendation{ModePassive, "Use passive mode: EPSV worked cleanly (" + p.Code + " affects PASV only). Clients that use EPSV or replace the advertised address with the server's (FileZilla, curl and lftp by default) work; fix the server for older clients."}
 	case pw && aw && p.Status == probes.StatusWarn && a.Status == probes.StatusPass:
 		return Recommendation{ModeActive, "Use active mode: it worked cleanly, while passive worked only with a problem (" + p.Code + "). Passive is fine once the server is fixed."}
 	case pw && aw:
@@ -229,6 +231,16 @@ func recommend(o probes.Outcome) Recommendation {
 		}
 	}
 	return Recommendation{ModeNone, "No data mode works: " + strings.Join(failed, " and ") + " failed. Changing the client's mode will not help until the server or firewall is fixed (see the causes)."}
+}
+
+// cleanAttempt reports whether the stage's attempt with this command passed.
+func cleanAttempt(r *probes.Result, command string) bool {
+	for _, a := range r.Evidence.Attempts {
+		if a.Command == command && a.Status == probes.StatusPass {
+			return true
+		}
+	}
+	return false
 }
 
 // otherMode describes the outcome of the mode not recommended.

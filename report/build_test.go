@@ -49,7 +49,7 @@ func TestBuildVerdictAndRecommendation(t *testing.T) {
 		{"empty_mode_means_both", noMode, VerdictOK, 0, ModeEither, nil, nil},
 		{"active_only_requested_and_works", activeOnly, VerdictOK, 0, ModeActive, nil, nil},
 		{"passive_only_requested_and_works", passiveOnly, VerdictOK, 0, ModePassive, nil, nil},
-		{"passive_private_address_is_warning", passiveNAT(), VerdictWarning, 1, ModeActive, []string{probes.PassivePrivateAddress}, []Severity{SeverityWarning}},
+		{"passive_private_address_is_warning", passiveNAT(), VerdictWarning, 1, ModePassive, []string{probes.PassivePrivateAddress}, []Severity{SeverityWarning}},
 		{"passive_dropped_active_works_is_warning", dataDropped(), VerdictWarning, 1, ModeActive,
 			[]string{probes.PassiveDataTimeout, probes.FirewallFiltered}, []Severity{SeverityWarning, SeverityWarning}},
 		{"active_refused_passive_works_is_warning", activeFails, VerdictWarning, 1, ModePassive, []string{probes.ActiveCommandRefused}, []Severity{SeverityWarning}},

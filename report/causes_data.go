@@ -180,7 +180,15 @@ var passiveCauses = map[string]entry{
 			return dataExplain(f, "Nothing listened on the advertised port: a firewall rejects it, a NAT forwards it to the wrong host, or the server advertises another machine's address."+workedOther(f, probes.StageActive))
 		},
 		Fixes: func(f finding) []Fix {
-			out := serverFixes(f.outcome.Server, pasvAddress(serverHost(f.outcome)))
+			var out []Fix
+			if worked(stageResult(f.outcome, probes.StageActive)) {
+				out = append(out, clientActive()...)
+			}
+			if advertisedElsewhere(&f.result) {
+				out = append(out, serverFixes(f.outcome.Server, pasvAddress(serverHost(f.outcome)))...)
+			} else {
+				out = append(out, rangeFixes(f)...)
+			}
 			return append(out, Fix{SideNetwork, fmt.Sprintf("Allow inbound TCP %s to the server %s, and check that a port forward sends them to the FTP server itself.", passivePorts(f.outcome), serverHost(f.outcome))})
 		},
 	},
@@ -292,4 +300,18 @@ func listDeniedFixes(f finding) []Fix {
 		{SideClient, "Check the path given with --path and that this user may read it."},
 		{SideServer, "Check the directory's owner and permissions, and the server's access rules (vsftpd chroot settings, ProFTPD <Limit LIST>)."},
 	}
+}
+
+// advertisedElsewhere reports whether a passive attempt advertised an
+// address other than the control connection's peer (the probe then also
+// dialled the peer): only then is the server's address setting to blame.
+func advertisedElsewhere(r *probes.Result) bool {
+	for _, a := range r.Evidence.Attempts {
+		for _, d := range a.Dials {
+			if d.Why == "control_peer" {
+				return true
+			}
+		}
+	}
+	return false
 }
