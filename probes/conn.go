@@ -77,8 +77,14 @@ func (c *Conn) Read(ctx context.Context, timeout time.Duration, command string) 
 		err = ctx.Err()
 	}
 	ex := exchange(command, reply, err, c.now().Sub(start))
+	ex.Conn = c.name()
 	c.record(ex)
 	return reply, ex, err
+}
+
+// name identifies the connection in exchanges: local -> remote.
+func (c *Conn) name() string {
+	return c.nc.LocalAddr().String() + " -> " + c.nc.RemoteAddr().String()
 }
 
 // Cmd sends one command line and reads its reply. The password in a PASS
@@ -92,6 +98,7 @@ func (c *Conn) Cmd(ctx context.Context, timeout time.Duration, format string, ar
 	c.nc.SetWriteDeadline(deadline(ctx, start, timeout))
 	if _, err := c.nc.Write([]byte(line + "\r\n")); err != nil {
 		ex := exchange(redact(line), Reply{}, err, c.now().Sub(start))
+		ex.Conn = c.name()
 		c.record(ex)
 		return Reply{}, ex, err
 	}

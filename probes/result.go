@@ -63,6 +63,7 @@ type Evidence struct {
 // Exchange is one command sent on the control connection and the reply to
 // it. The password is never stored: PASS is recorded as "PASS ****".
 type Exchange struct {
+	Conn      string        `json:"conn,omitempty"`    // the control connection, local -> server address, as "127.0.0.1:40000 -> 127.0.0.1:21"
 	Command   string        `json:"command,omitempty"` // the command as sent, password redacted; empty for the greeting
 	Code      int           `json:"code"`              // reply code, 0 when no reply came
 	Text      string        `json:"text"`              // reply text, lines joined with "\n", without the codes

@@ -331,3 +331,21 @@ func TestPassEchoMasking(t *testing.T) {
 		})
 	}
 }
+
+func TestTraceMarksEachConnection(t *testing.T) {
+	first, second := "127.0.0.1:40000 -> 127.0.0.1:21", "127.0.0.1:40002 -> 127.0.0.1:21"
+	var buf bytes.Buffer
+	err := WriteTrace(&buf, []probes.Exchange{
+		{Conn: first, Code: 220, Text: "ready"},
+		{Conn: first, Command: "EPSV", Code: 229, Text: "Entering Extended Passive Mode (|||30001|)"},
+		{Conn: second, Code: 220, Text: "ready"},
+		{Conn: second, Command: "EPRT |1|127.0.0.1|40001|", Code: 200, Text: "EPRT command successful."},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	if strings.Count(out, "* control connection ") != 2 || !strings.Contains(out, "* control connection "+second+"\n< 220 ready") {
+		t.Fatalf("trace does not mark the second connection:\n%s", out)
+	}
+}

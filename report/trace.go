@@ -9,16 +9,22 @@ import (
 	"github.com/ftpdoctor/ftpdoctor/probes"
 )
 
-// WriteTrace writes the control-connection transcript: "> CMD" for each
-// command sent and "< 220 text" for each reply line, with the time the
-// reply took. PASS arguments are masked again here, server text is
+// WriteTrace writes the control-connection transcript: "* control
+// connection LOCAL -> SERVER" when a connection starts (active mode runs on
+// a second one), "> CMD" for each command sent and "< 220 text" for each
+// reply line, with the time the reply took. PASS arguments are masked again here, server text is
 // escaped (never written raw to a terminal), and Options.Redact masks
 // secrets a server may have echoed.
 func WriteTrace(w io.Writer, transcript []probes.Exchange, opts ...Options) error {
 	var buf bytes.Buffer
 	bw := bufio.NewWriter(&buf)
+	conn := ""
 	for _, ex := range transcript {
 		ex = redactExchange(ex)
+		if ex.Conn != conn {
+			conn = ex.Conn
+			fmt.Fprintf(bw, "* control connection %s\n", clean(conn))
+		}
 		if ex.Command != "" {
 			fmt.Fprintf(bw, "> %s\n", clean(ex.Command))
 		}
