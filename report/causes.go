@@ -44,8 +44,14 @@ func merge(parts ...map[string]entry) map[string]entry {
 	return out
 }
 
-// DocPath is the page that documents a cause family.
-func DocPath(id CauseID) string { return "docs/causes/" + string(id) + ".md" }
+// DocPath is the page that documents one problem code: what it means, the
+// evidence the report shows and the fixes by side.
+func DocPath(code string) string { return "docs/causes/" + code + ".md" }
+
+// FamilyDocPath is the page of a cause family: what the family means and
+// the list of its codes. A code the cause table does not know points here,
+// since it has no page of its own.
+func FamilyDocPath(id CauseID) string { return "docs/causes/family-" + string(id) + ".md" }
 
 // cause turns a finding into a Cause through the table, or through the
 // fallback when the table has no entry for the code.
@@ -62,7 +68,10 @@ func (f finding) cause() Cause {
 		Title:       e.Title,
 		Explanation: e.Explain(f),
 		Fixes:       sortFixes(e.Fixes(f)),
-		Doc:         DocPath(e.ID),
+		Doc:         DocPath(f.code),
+	}
+	if !ok {
+		c.Doc = FamilyDocPath(e.ID)
 	}
 	if c.Fixes == nil {
 		c.Fixes = []Fix{}

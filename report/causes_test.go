@@ -1,10 +1,13 @@
 package report
 
 import (
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
 	"os"
+	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -105,25 +108,188 @@ func TestEveryProblemCodeHasAnEntry(t *testing.T) {
 					t.Errorf("bad fix %+v", f)
 				}
 			}
-			page, err := os.ReadFile("../" + c.Doc)
-			if err != nil {
-				t.Fatalf("doc page %s: %v", c.Doc, err)
+			checkCodePage(t, code, e, *c)
+			checkFamilyListing(t, code, e.ID)
+		})
+	}
+}
+
+// causeIDs are the cause families, each with a page docs/causes/family-ID.md.
+var causeIDs = []CauseID{CauseDNS, CauseCredentials, CauseTransferMode, CauseServerDown, CausePortOrFirewall, CauseTLS, CauseServerConfig}
+
+// readDoc reads a page under the repository root, or fails the test.
+func readDoc(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile("../" + path)
+	if err != nil {
+		t.Fatalf("doc page: %v", err)
+	}
+	return string(b)
+}
+
+// flat collapses every run of white space to one space, so that a quoted
+// report text matches however the page wraps it.
+func flat(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// fixVariants builds the outcomes under which an entry's fixes are
+// collected: every server product and none, with the other data mode
+// working or not, with and without a declared passive range.
+func fixVariants(code string) []probes.Outcome {
+	var out []probes.Outcome
+	for _, sw := range append([]string{""}, softwareOrder...) {
+		for _, otherWorks := range []bool{true, false} {
+			for _, declared := range []bool{false, true} {
+				o := outcomeFor(code)
+				o.Server.Software = sw
+				if declared {
+					o.PassiveRange = &probes.PortRange{Low: 50000, High: 51000}
+				}
+				stage := probes.StageID(code[:strings.IndexByte(code, '.')])
+				for i := range o.Results {
+					r := &o.Results[i]
+					if !otherWorks && r.Stage != stage && (r.Stage == probes.StagePassive || r.Stage == probes.StageActive) {
+						r.Status, r.Code = probes.StatusFail, string(r.Stage)+".transfer_failed"
+					}
+				}
+				out = append(out, o)
 			}
-			if !strings.Contains(string(page), "`"+code+"`") {
-				t.Errorf("%s does not document %s", c.Doc, code)
+		}
+	}
+	return out
+}
+
+var sideHeading = map[Side]string{SideClient: "### Client", SideServer: "### Server", SideNetwork: "### Network"}
+
+// checkCodePage checks docs/causes/CODE.md: it is the cause's doc path, its
+// title names the code, it links its family page, quotes the report's
+// title, has the meaning, evidence and fixes sections, a fixes heading for
+// exactly the sides the report can give, and names every server product
+// the report has a directive for.
+func checkCodePage(t *testing.T, code string, e entry, c Cause) {
+	t.Helper()
+	if want := "docs/causes/" + code + ".md"; c.Doc != want || DocPath(code) != want {
+		t.Fatalf("doc path %q, want %q", c.Doc, want)
+	}
+	page := readDoc(t, c.Doc)
+	first, _, _ := strings.Cut(page, "\n")
+	if !strings.HasPrefix(first, "# ") || !strings.Contains(first, "`"+code+"`") {
+		t.Errorf("%s: title %q does not name the code", c.Doc, first)
+	}
+	if link := fmt.Sprintf("[`%s`](family-%s.md)", e.ID, e.ID); !strings.Contains(page, link) {
+		t.Errorf("%s does not name its family with %s", c.Doc, link)
+	}
+	if !strings.Contains(flat(page), flat(e.Title)) {
+		t.Errorf("%s does not quote the report title %q", c.Doc, e.Title)
+	}
+	for _, h := range []string{"## What it means", "## Evidence the report shows", "## Fixes by side"} {
+		if !strings.Contains(page, "\n"+h+"\n") {
+			t.Errorf("%s lacks the section %q", c.Doc, h)
+		}
+	}
+	sides := map[Side]bool{}
+	for _, o := range fixVariants(code) {
+		f := finding{code: code, outcome: o}
+		for _, r := range o.Results {
+			if r.Stage == c.Stage {
+				f.result = r
+				f.attempt = attemptWith(r, code)
 			}
-			index, err := os.ReadFile("../docs/README.md")
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, line := range strings.Split(string(index), "\n") {
-				if strings.Contains(line, "`"+code+"`") && !strings.HasPrefix(line, "| "+string(c.ID)+" |") {
-					t.Errorf("docs/README.md lists %s under another family: %s", code, line)
+		}
+		for _, fix := range e.Fixes(f) {
+			sides[fix.Side] = true
+			// with unknown software, each product that has a directive
+			// gets a fix "If it is PRODUCT: DIRECTIVE"
+			for _, name := range softwareNames {
+				if strings.HasPrefix(fix.Text, "If it is "+name+": ") && !strings.Contains(page, name) {
+					t.Errorf("%s does not give the %s directive the report prints: %s", c.Doc, name, fix.Text)
 				}
 			}
-			if !strings.Contains(string(index), "`"+code+"`") {
-				t.Errorf("docs/README.md does not list %s", code)
+		}
+	}
+	for side, h := range sideHeading {
+		if has := strings.Contains(page, "\n"+h+"\n"); has != sides[side] {
+			t.Errorf("%s: heading %q present %v, but the report gives %s fixes: %v", c.Doc, h, has, side, sides[side])
+		}
+	}
+}
+
+// checkFamilyListing checks that the family page and docs/README.md list
+// the code's page under its family.
+func checkFamilyListing(t *testing.T, code string, id CauseID) {
+	t.Helper()
+	family := readDoc(t, FamilyDocPath(id))
+	if !strings.Contains(family, "("+code+".md)") {
+		t.Errorf("%s does not link %s.md", FamilyDocPath(id), code)
+	}
+	index := readDoc(t, "docs/README.md")
+	link := "(causes/" + code + ".md)"
+	heading, found := "", false
+	for _, line := range strings.Split(index, "\n") {
+		if strings.HasPrefix(line, "#") {
+			heading = line
+		}
+		if strings.Contains(line, link) {
+			found = true
+			if !strings.Contains(heading, "`"+string(id)+"`") {
+				t.Errorf("docs/README.md lists %s under %q, not under family %s", code, heading, id)
 			}
-		})
+		}
+	}
+	if !found {
+		t.Errorf("docs/README.md does not link %s", link)
+	}
+}
+
+func TestFamilyPages(t *testing.T) {
+	index := readDoc(t, "docs/README.md")
+	for _, id := range causeIDs {
+		path := FamilyDocPath(id)
+		page := readDoc(t, path)
+		first, _, _ := strings.Cut(page, "\n")
+		if !strings.HasPrefix(first, "# ") || !strings.Contains(first, "`"+string(id)+"`") {
+			t.Errorf("%s: title %q does not name the family", path, first)
+		}
+		if !strings.Contains(index, "(causes/family-"+string(id)+".md)") {
+			t.Errorf("docs/README.md does not link %s", path)
+		}
+		// every code the family page links belongs to the family
+		for _, m := range regexp.MustCompile(`\]\(([a-z_]+\.[a-z_]+)\.md\)`).FindAllStringSubmatch(page, -1) {
+			if e, ok := causeTable[m[1]]; !ok || e.ID != id {
+				t.Errorf("%s links %s, which is not a code of the family", path, m[1])
+			}
+		}
+	}
+}
+
+func TestNoStrayCausePages(t *testing.T) {
+	codes := map[string]bool{}
+	for _, code := range problemCodes(t) {
+		codes[code] = true
+	}
+	families := map[string]bool{}
+	for _, id := range causeIDs {
+		families["family-"+string(id)] = true
+	}
+	pages, err := filepath.Glob("../docs/causes/*.md")
+	if err != nil || len(pages) == 0 {
+		t.Fatalf("no pages under docs/causes: %v", err)
+	}
+	for _, p := range pages {
+		name := strings.TrimSuffix(filepath.Base(p), ".md")
+		if !codes[name] && !families[name] {
+			t.Errorf("docs/causes/%s.md documents neither a problem code nor a family", name)
+		}
+	}
+}
+
+func TestUnknownCodeLinksFamilyPage(t *testing.T) {
+	o := healthy()
+	o.Results[4] = with(o.Results[4], probes.StatusFail, "active.brand_new_failure", "something new went wrong")
+	r := Build(o)
+	if len(r.Causes) != 1 {
+		t.Fatalf("causes %+v", r.Causes)
+	}
+	if c := r.Causes[0]; c.Doc != "docs/causes/family-transfer_mode.md" {
+		t.Errorf("unknown code links %q, want the family page", c.Doc)
 	}
 }
