@@ -274,6 +274,11 @@ func TestNoStrayCausePages(t *testing.T) {
 	for _, id := range causeIDs {
 		families["family-"+string(id)] = true
 	}
+	for code := range causeTable {
+		if _, err := os.Stat("../" + DocPath(code)); err != nil {
+			t.Errorf("cause table code %s has no page: %v", code, err)
+		}
+	}
 	pages, err := filepath.Glob("../docs/causes/*.md")
 	if err != nil || len(pages) == 0 {
 		t.Fatalf("no pages under docs/causes: %v", err)
