@@ -25,7 +25,7 @@ const anonymousPassword = "ftpdoctor@"
 // about 2 s), and a shorter wait would report a timeout, not the 530.
 const minPassWait = 8 * time.Second
 
-var tlsRequired = regexp.MustCompile(`(?i)\b(tls|ssl|encrypt|auth\s+tls|secure|ftps)`)
+var tlsRequired = regexp.MustCompile(`(?i)\b(tls|ssl|encrypt|auth\s+tls|secure|ftps|cleartext|plain ?text)`)
 
 // Login sends USER and PASS and classifies the outcome, then asks SYST.
 func Login(ctx context.Context, s *Session) Result {
@@ -73,10 +73,11 @@ func (s *Session) loginRefused(r Result, reply Reply) Result {
 	case strings.HasPrefix(text, "OOPS") || (reply.Code == 500 && at == "PASS"):
 		r.Evidence.ServerError = reply.Text()
 		return r.with(StatusFail, LoginServerError, "the server failed after %s with a configuration error: %d %s", at, reply.Code, text)
+	case (reply.Code == codeUnavailable || reply.Code/100 == 5) && tlsRequired.MatchString(reply.Text()):
+		// Pure-FTPd -Y 2 closes plain sessions with a 421 that names TLS.
+		return r.with(StatusFail, LoginTLSRequired, "the server requires TLS (FTPS) before login: %d %s", reply.Code, text)
 	case reply.Code == codeUnavailable:
 		return r.with(StatusFail, LoginUnavailable, "the server refused service at %s: %d %s", at, reply.Code, text)
-	case (reply.Code == codeNotLoggedIn || reply.Code/100 == 5) && tlsRequired.MatchString(reply.Text()):
-		return r.with(StatusFail, LoginTLSRequired, "the server requires TLS (FTPS) before login: %d %s", reply.Code, text)
 	case s.Anonymous && (reply.Code == codeNotLoggedIn || reply.Code == codeDenied430 || reply.Code/100 == 5):
 		return r.with(StatusFail, LoginAnonRefused, "anonymous login refused at %s: %d %s", at, reply.Code, text)
 	case at == "USER" && (reply.Code == codeNotLoggedIn || reply.Code/100 == 5):
