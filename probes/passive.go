@@ -37,6 +37,13 @@ func Passive(ctx context.Context, s *Session) Result {
 func (s *Session) passiveAttempt(ctx context.Context, cmd string) Attempt {
 	a := Attempt{Command: cmd}
 	start := s.Now()
+	if cmd == "PASV" && s.Control.RemoteAddr().IP.To4() == nil {
+		// A 227 reply carries only an IPv4 address: over IPv6, clients use
+		// EPSV alone (RFC 2428 section 1).
+		a.Reply.Error = "not sent: PASV cannot carry an IPv6 address (RFC 2428)"
+		a.finish(start, s.Now, StatusSkip, CodeSkipped)
+		return a
+	}
 	reply, ex, err := s.Control.Cmd(ctx, s.Timeout, "%s", cmd)
 	a.Reply = ex
 	if err != nil {
@@ -88,17 +95,24 @@ func (s *Session) passiveAttempt(ctx context.Context, cmd string) Attempt {
 	}
 	status, code := s.list(ctx, &a, dc, passiveCodes)
 	if status == StatusPass {
-		status, code = s.judgeAdvertised(ip, peer, port)
+		status, code = s.judgeAdvertised(ip, peer, port, a.Dials[0])
 	}
 	a.finish(start, s.Now, status, code)
 	return a
 }
 
-// judgeAdvertised grades a passive attempt whose transfer worked.
-func (s *Session) judgeAdvertised(ip, peer net.IP, port int) (Status, string) {
+// judgeAdvertised grades a passive attempt whose transfer worked. A
+// private address that cannot be reached from here is the mark of a server
+// behind NAT; one that answers (or refuses) is another host on a network
+// this client shares: a wrong address setting, not NAT.
+func (s *Session) judgeAdvertised(ip, peer net.IP, port int, advertised Dial) (Status, string) {
 	if !ip.Equal(peer) {
+		reached := advertised.Outcome == PortOpen || advertised.Outcome == PortClosed
 		switch KindOf(ip) {
 		case AddrPrivate:
+			if reached && KindOf(peer) == AddrPrivate {
+				return StatusWarn, PassiveAddressMismatch
+			}
 			return StatusWarn, PassivePrivateAddress
 		case AddrUnspecified, AddrLoopback, AddrLinkLocal:
 			return StatusWarn, PassiveUnroutable
