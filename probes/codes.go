@@ -13,6 +13,7 @@ const (
 	DNSTimeout         = "dns.timeout"          // the resolver did not answer in time
 
 	ControlOK              = "control.ok"               // connected and got a 220 greeting
+	ControlAddressFailed   = "control.address_failed"   // the greeting came, but another address of the name has no working FTP port
 	ControlDelayedGreeting = "control.delayed_greeting" // 120 (service ready in N minutes) before 220
 	ControlRefused         = "control.refused"          // connection refused: nothing listens on that port
 	ControlFiltered        = "control.filtered"         // connect timed out but the host answers on other ports

@@ -26,19 +26,17 @@ var livenessPorts = []int{21, 22, 80, 443}
 // On success s.Control holds the connection.
 func Control(ctx context.Context, s *Session) Result {
 	r := Result{Stage: StageControl}
-	var nc net.Conn
-	var err error
-	for _, ip := range s.Addrs {
-		addr := net.JoinHostPort(ip.String(), strconv.Itoa(s.Target.Port))
-		r.Evidence.Remote = addr
-		nc, r.Evidence.Liveness, err = s.dialWithLiveness(ctx, ip, addr)
-		if err == nil || Classify(err) == KindTimeout {
-			break
-		}
+	first, others := s.dialAny(ctx)
+	r.Evidence.Remote, r.Evidence.Liveness = first.dial.Address, first.liveness
+	if first.err != nil {
+		return judgeOtherAddresses(s.connectFailure(r, first.err), others())
 	}
-	if err != nil {
-		return s.connectFailure(r, err)
-	}
+	r = s.greet(ctx, r, first.conn)
+	return judgeOtherAddresses(r, others())
+}
+
+// greet reads the greeting on a new control connection and asks FEAT.
+func (s *Session) greet(ctx context.Context, r Result, nc net.Conn) Result {
 	r.Evidence.Local = nc.LocalAddr().String()
 	c := NewConn(nc, s.Now, s.record(&r))
 	c.secret = s.Password.Reveal()

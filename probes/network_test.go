@@ -120,3 +120,53 @@ func TestControlRejectedVersusUnreachable(t *testing.T) {
 		})
 	}
 }
+
+// twoAddresses resolves every name to the fixture's address and a second one.
+type twoAddresses struct{ second string }
+
+func (r twoAddresses) LookupIPAddr(context.Context, string) ([]net.IPAddr, error) {
+	return []net.IPAddr{{IP: net.ParseIP(r.second)}, {IP: net.ParseIP("127.0.0.1")}}, nil
+}
+
+// netUnreachable fails every dial to one host with ENETUNREACH (no route
+// for that family here) and passes the rest to the fixture dialer.
+type netUnreachable struct {
+	host string
+	next probes.Dialer
+}
+
+func (d netUnreachable) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
+	if h, _, _ := net.SplitHostPort(addr); h == d.host {
+		return nil, &net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ENETUNREACH)}
+	}
+	return d.next.DialContext(ctx, network, addr)
+}
+
+func TestNameWithADeadAddress(t *testing.T) {
+	tests := []struct {
+		name   string
+		second string
+		dialer func() probes.Dialer
+		want   string
+	}{
+		{"dead_address_listed_first", "127.0.0.3", func() probes.Dialer { return &fixtures.Dialer{BlackHole: []string{"127.0.0.3"}} }, probes.ControlAddressFailed},
+		{"refused_address_listed_first", "127.0.0.3", func() probes.Dialer { return &fixtures.Dialer{Refuse: []string{"127.0.0.3"}} }, probes.ControlAddressFailed},
+		{"no_route_for_that_family_is_fine", "::2", func() probes.Dialer { return netUnreachable{"::2", &fixtures.Dialer{}} }, probes.ControlOK},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := fixtures.StartT(t, fixtures.Script{Users: map[string]string{"alice": testPassword}})
+			env := probes.DefaultEnv()
+			env.Resolver, env.Dialer = twoAddresses{tt.second}, tt.dialer()
+			cfg := probes.Config{Target: probes.Target{Host: "ftp.test", Port: srv.Port(), User: "alice"}, Password: testPassword, Timeout: 300 * time.Millisecond}
+			o := probes.Check(context.Background(), cfg, env)
+			r := o.Results[1]
+			if r.Code != tt.want || len(r.Evidence.Tried) != 1 {
+				t.Fatalf("control %s (%s), tried %+v; want %s", r.Code, r.Summary, r.Evidence.Tried, tt.want)
+			}
+			if o.Results[3].Code != probes.PassiveOK {
+				t.Fatalf("the check did not go on over the working address: %s", codes(o))
+			}
+		})
+	}
+}

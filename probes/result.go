@@ -53,6 +53,7 @@ type Evidence struct {
 	Local       string      `json:"local,omitempty"`        // local address:port of the control connection
 	Error       string      `json:"error,omitempty"`        // the classified low-level error, e.g. "connection refused"
 	Liveness    []PortCheck `json:"liveness,omitempty"`     // other ports on the host tried when the control connect failed
+	Tried       []Dial      `json:"tried,omitempty"`        // control connects to the name's other resolved addresses
 	Replies     []Exchange  `json:"replies,omitempty"`      // control-connection commands and replies of this stage
 	Attempts    []Attempt   `json:"attempts,omitempty"`     // data-connection attempts (passive, active)
 	Ports       []PortCheck `json:"ports,omitempty"`        // ports checked by the firewall stage

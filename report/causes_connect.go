@@ -89,6 +89,26 @@ var controlCauses = map[string]entry{
 			}
 		},
 	},
+	probes.ControlAddressFailed: {
+		ID: CauseServerDown, Severity: alwaysWarning,
+		Title: "The name has an address where no FTP server answers",
+		Explain: func(f finding) string {
+			e := f.result.Evidence
+			var bad []string
+			for _, d := range e.Tried {
+				if d.Outcome != probes.PortOpen {
+					bad = append(bad, fmt.Sprintf("%s %s (%s, after %s)", d.Address, d.Outcome, d.Error, fmtMS(d.ElapsedMS)))
+				}
+			}
+			return fmt.Sprintf("%s resolves to several addresses. The check went on over %s, but %s. A client that picks the failing address (most try them in DNS order, some only the first) cannot connect: a stale DNS record, or one of the servers behind the name is down.", f.outcome.Target.Host, e.Remote, strings.Join(bad, "; "))
+		},
+		Fixes: func(f finding) []Fix {
+			return []Fix{
+				{SideServer, "Remove the stale A/AAAA record from the zone, or bring the FTP service up on that address (check every server behind the name)."},
+				{SideClient, fmt.Sprintf("Until then, connect to the working address %s directly.", hostOf(f.result.Evidence.Remote))},
+			}
+		},
+	},
 	probes.ControlRejected: {
 		ID: CausePortOrFirewall, Severity: alwaysCritical,
 		Title: "A firewall rejects the FTP port: the host is up",
