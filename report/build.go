@@ -212,13 +212,13 @@ func recommend(o probes.Outcome) Recommendation {
 		return Recommendation{ModeUnknown, "The data stages did not run (" + firstStop(o) + "), so no data mode could be tested."}
 	}
 	pw, aw := worked(p), worked(a)
+	// Passive is preferred whenever it works from here: it needs no
+	// connection into the client, so it also works behind NAT.
 	switch {
-	case pw && p.Status == probes.StatusWarn && cleanAttempt(p, "EPSV"):
-		return Recommendation{ModePassive, "Use passive mode: EPSV worked cleanly (" + p.Code + " affects PASV only). Clients that use EPSV or replace the advertised address with the server's (FileZilla, curl and lftp by default) work; fix the server for older clients."}
-	case pw && aw && p.Status == probes.StatusWarn && a.Status == probes.StatusPass:
-		return Recommendation{ModeActive, "Use active mode: it worked cleanly, while passive worked only with a problem (" + p.Code + "). Passive is fine once the server is fixed."}
-	case pw && aw:
+	case pw && aw && p.Status == probes.StatusPass && a.Status == probes.StatusPass:
 		return Recommendation{ModeEither, "Either mode works from here. Keep the client's default, passive, which also works when the client is behind NAT."}
+	case pw && p.Status == probes.StatusWarn:
+		return Recommendation{ModePassive, "Use passive mode: a passive listing arrived from here, though " + p.Code + " needs fixing on the server for other clients or networks (see the causes); " + otherMode(a, "active") + "."}
 	case pw:
 		return Recommendation{ModePassive, "Use passive mode: a passive listing arrived; " + otherMode(a, "active") + "."}
 	case aw:
@@ -233,16 +233,6 @@ func recommend(o probes.Outcome) Recommendation {
 	return Recommendation{ModeNone, "No data mode works: " + strings.Join(failed, " and ") + " failed. Changing the client's mode will not help until the server or firewall is fixed (see the causes)."}
 }
 
-// cleanAttempt reports whether the stage's attempt with this command passed.
-func cleanAttempt(r *probes.Result, command string) bool {
-	for _, a := range r.Evidence.Attempts {
-		if a.Command == command && a.Status == probes.StatusPass {
-			return true
-		}
-	}
-	return false
-}
-
 // otherMode describes the outcome of the mode not recommended.
 func otherMode(r *probes.Result, name string) string {
 	switch {
@@ -250,6 +240,8 @@ func otherMode(r *probes.Result, name string) string {
 		return name + " mode was not tested"
 	case r.Status == probes.StatusSkip:
 		return name + " mode was not tested (" + r.Summary + ")"
+	case worked(r):
+		return name + " mode works too (" + r.Code + ")"
 	}
 	return name + " mode failed (" + r.Code + ")"
 }

@@ -127,7 +127,7 @@ var passiveCauses = map[string]entry{
 		ID: CauseTransferMode, Severity: alwaysWarning,
 		Title: "PASV advertises a private address",
 		Explain: func(f finding) string {
-			return dataExplain(f, fmt.Sprintf("The server advertises a private (RFC 1918) address while clients reach it at %s: it sits behind NAT and does not know its public address. Clients that use the advertised address try to connect to a host they cannot reach.", serverHost(f.outcome)))
+			return dataExplain(f, fmt.Sprintf("The server advertises a private (RFC 1918) address while clients reach it at %s: it sits behind NAT and does not know the address clients use, or its passive-address setting names another host. Clients that use the advertised address try to connect to a host they may not reach.", serverHost(f.outcome)))
 		},
 		Fixes: advertisedFixes,
 	},
