@@ -62,6 +62,8 @@ func TestCheckAgainstFixtures(t *testing.T) {
 			"dns=dns.literal control=control.ok login=login.tls_required passive=skipped active=skipped firewall=skipped"},
 		{"tls_required_at_pass", fixtures.Script{TLSRequired: fixtures.TLSAtPass}, "alice",
 			"dns=dns.literal control=control.ok login=login.tls_required passive=skipped active=skipped firewall=skipped"},
+		{"tls_required_with_421_pure_ftpd", fixtures.Script{Replies: map[string]string{"USER": "421 Sorry, cleartext sessions and weak ciphers are not accepted on this server."}}, "alice",
+			"dns=dns.literal control=control.ok login=login.tls_required passive=skipped active=skipped firewall=skipped"},
 		{"writable_chroot_oops", fixtures.Script{ChrootOOPS: true}, "alice",
 			"dns=dns.literal control=control.ok login=login.server_error passive=skipped active=skipped firewall=skipped"},
 		{"greeting_421", fixtures.Script{Connect: fixtures.ConnectUnavailable}, "alice",
