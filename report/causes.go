@@ -147,7 +147,7 @@ func fallbackEntry(f finding) entry {
 			return strings.Join(parts, " ")
 		},
 		Fixes: func(f finding) []Fix {
-			return []Fix{{SideClient, "Read the full control transcript (ftpdoctor --trace) and the stage evidence in the JSON output (--format json); report the code " + code + " to the ftpdoctor project so it can be explained."}}
+			return []Fix{{SideClient, "Read the full control transcript (ftpdoctor --trace) and the stage evidence in the JSON output (--json); report the code " + code + " to the ftpdoctor project so it can be explained."}}
 		},
 	}
 }

@@ -143,7 +143,7 @@ var passiveCauses = map[string]entry{
 		ID: CauseTransferMode, Severity: alwaysWarning,
 		Title: "PASV advertises a different host than the one connected to",
 		Explain: func(f finding) string {
-			return dataExplain(f, fmt.Sprintf("The advertised address is public but differs from %s, the address of the control connection: a multi-homed server, a load balancer or an outdated pasv_address/MasqueradeAddress.", serverHost(f.outcome)))
+			return dataExplain(f, fmt.Sprintf("The advertised address differs from %s, the address of the control connection, and is not a NAT leftover (it is public, or it answers from here): a multi-homed server, a load balancer, or a pasv_address/MasqueradeAddress that names another host.", serverHost(f.outcome)))
 		},
 		Fixes: advertisedFixes,
 	},
@@ -291,13 +291,13 @@ var passiveCauses = map[string]entry{
 func tlsDataFixes(f finding) []Fix {
 	return append([]Fix{
 		{SideClient, "Use explicit FTPS, which protects data connections too: FileZilla Site Manager > Encryption: 'Require explicit FTP over TLS'; curl --ssl-reqd; lftp set ftp:ssl-force true and set ftp:ssl-protect-data true."},
-	}, serverFixes(f.outcome.Server, plainLogin)...)
+	}, serverFixes(f.outcome.Server, plainData)...)
 }
 
 // listDeniedFixes are the fixes for a refused listing.
 func listDeniedFixes(f finding) []Fix {
 	return []Fix{
-		{SideClient, "Check the path given with --path and that this user may read it."},
+		{SideClient, "Check the path in the ftp:// URL and that this user may read it."},
 		{SideServer, "Check the directory's owner and permissions, and the server's access rules (vsftpd chroot settings, ProFTPD <Limit LIST>)."},
 	}
 }

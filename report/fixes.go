@@ -128,6 +128,18 @@ var plainLogin = setting{
 	},
 }
 
+// plainData lets clients open data connections without TLS.
+var plainData = setting{
+	generic: "Allow plain data connections, or keep them encrypted and have clients use explicit FTPS with PROT P (recommended).",
+	by: map[string]string{
+		probes.SoftwareVsftpd:    "encrypted data connections are required by force_local_data_ssl=YES (force_anon_data_ssl=YES for anonymous); keep it and use FTPS in the client, or set it to NO.",
+		probes.SoftwareProFTPD:   "TLSRequired on (or data, or !ctrl) requires encrypted data connections; keep it and use FTPS in the client, or set TLSRequired ctrl to protect logins only.",
+		probes.SoftwarePureFTPd:  "-Y 3 requires encrypted data connections; keep it and use FTPS in the client, or use -Y 2 to protect logins only.",
+		probes.SoftwareFileZilla: "the server's FTP over TLS settings require TLS for data connections; keep them and use FTPS in the client.",
+		probes.SoftwareIIS:       "the site's FTP SSL Settings require SSL for data channels (Require only for credentials allows plain data).",
+	},
+}
+
 // sessionLimits raises connection limits behind 421 replies.
 var sessionLimits = setting{
 	generic: "Raise the limit on simultaneous sessions (in total and per client address), or find what holds sessions open.",
