@@ -37,11 +37,9 @@ var loginCauses = map[string]entry{
 			return s
 		},
 		Fixes: func(f finding) []Fix {
-			return []Fix{
+			return append([]Fix{
 				{SideClient, "Check the user name and password (case, keyboard layout, a stale saved password in the client's site manager)."},
-				{SideServer, "Check that the account exists, is not locked or expired, and may use FTP: vsftpd needs local_enable=YES and, through PAM's pam_shells, a shell listed in /etc/shells; ProFTPD RequireValidShell off allows users without one."},
-				{SideServer, "The server's log (vsftpd.log, proftpd's SystemLog, the auth log) says why the login failed."},
-			}
+			}, serverFixes(f.outcome.Server, accountAllowed)...)
 		},
 	},
 	probes.LoginUserRejected: {
@@ -52,10 +50,7 @@ var loginCauses = map[string]entry{
 			return fmt.Sprintf("The server refused the user before asking for a password: %s.", quoteExchange(ex))
 		},
 		Fixes: func(f finding) []Fix {
-			return []Fix{
-				{SideClient, "Check the user name."},
-				{SideServer, "Check the deny lists: /etc/ftpusers (ProFTPD UseFtpUsers); vsftpd userlist_enable=YES with /etc/vsftpd.user_list (userlist_deny=YES denies the listed users, userlist_deny=NO allows only them); ProFTPD <Limit LOGIN> blocks."},
-			}
+			return append([]Fix{{SideClient, "Check the user name."}}, serverFixes(f.outcome.Server, userDenyLists)...)
 		},
 	},
 	probes.LoginAnonRefused: {

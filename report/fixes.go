@@ -128,6 +128,27 @@ var plainLogin = setting{
 	},
 }
 
+// accountAllowed names what lets an account log in, and where the server
+// logs why it did not.
+var accountAllowed = setting{
+	generic: "Check that the account exists, is not locked or expired, and may use FTP; the server's log (and the system's auth log) says why the login failed.",
+	by: map[string]string{
+		probes.SoftwareVsftpd:   "local users need local_enable=YES and, through PAM's pam_shells, a shell listed in /etc/shells; vsftpd.log (xferlog_enable, log_ftp_protocol=YES) and the auth log say why a login failed.",
+		probes.SoftwareProFTPD:  "RequireValidShell off admits users whose shell is not in /etc/shells; the SystemLog says why a login failed.",
+		probes.SoftwarePureFTPd: "the authentication method must know the user (-l unix, -l puredb:FILE for virtual users); the syslog says why a login failed.",
+	},
+}
+
+// userDenyLists names the lists that refuse a user at USER.
+var userDenyLists = setting{
+	generic: "Check the server's user deny lists (/etc/ftpusers and its own lists).",
+	by: map[string]string{
+		probes.SoftwareVsftpd:   "userlist_enable=YES with /etc/vsftpd.user_list refuses the listed users (userlist_deny=YES) or all others (userlist_deny=NO); /etc/ftpusers is applied through PAM.",
+		probes.SoftwareProFTPD:  "UseFtpUsers on refuses the users in /etc/ftpusers; <Limit LOGIN> blocks refuse others.",
+		probes.SoftwarePureFTPd: "the authentication method must know the user; -u UID refuses users below that UID.",
+	},
+}
+
 // plainData lets clients open data connections without TLS.
 var plainData = setting{
 	generic: "Allow plain data connections, or keep them encrypted and have clients use explicit FTPS with PROT P (recommended).",
