@@ -55,6 +55,7 @@ func Check(ctx context.Context, cfg Config, env Env) Outcome {
 		Results:      results,
 		Transcript:   s.Transcript,
 		Duration:     s.Now().Sub(s.Start),
+		Interrupted:  ctx.Err() != nil,
 	}
 }
 

@@ -156,3 +156,14 @@ func TestOOPSRightAfterLogin(t *testing.T) {
 		t.Fatalf("passive ran after a failed login: %s", o.Results[3].Code)
 	}
 }
+
+func TestRunDeadlineIsReported(t *testing.T) {
+	srv := fixtures.StartT(t, fixtures.Script{Connect: fixtures.ConnectSilent})
+	cfg := probes.Config{Target: probes.Target{Host: srv.Host(), Port: srv.Port(), User: "alice"}, Timeout: 5 * time.Second}
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	o := probes.Check(ctx, cfg, probes.DefaultEnv())
+	if !o.Interrupted || o.Results[1].Status != probes.StatusFail {
+		t.Fatalf("interrupted %v, control %s", o.Interrupted, o.Results[1].Code)
+	}
+}

@@ -106,6 +106,7 @@ type Outcome struct {
 	Results      []Result      // one per stage, in stage order
 	Transcript   []Exchange    // the whole control-connection transcript, password redacted
 	Duration     time.Duration // wall time of the whole run
+	Interrupted  bool          // the whole run's deadline ended the check before every stage finished
 }
 
 // Session is the state shared by the stages of one check.

@@ -24,10 +24,11 @@ func Build(o probes.Outcome) Report {
 			Mode:         string(o.Mode),
 			PassiveRange: o.PassiveRange,
 		},
-		DurationMS: millis(o.Duration),
-		Server:     o.Server,
-		Stages:     make([]Stage, 0, len(o.Results)),
-		Causes:     []Cause{},
+		DurationMS:  millis(o.Duration),
+		Interrupted: o.Interrupted,
+		Server:      o.Server,
+		Stages:      make([]Stage, 0, len(o.Results)),
+		Causes:      []Cause{},
 	}
 	if r.Server.Features == nil {
 		r.Server.Features = []string{}

@@ -82,6 +82,7 @@ type Report struct {
 	Verdict        Verdict           `json:"verdict"`        // ok, warning, critical or unknown
 	ExitCode       int               `json:"exit_code"`      // 0, 1, 2 or 3 for the verdict
 	DurationMS     float64           `json:"duration_ms"`    // wall time of the whole run in milliseconds
+	Interrupted    bool              `json:"interrupted"`    // the whole run's deadline (--deadline) ended the check before every stage finished
 	Server         probes.ServerInfo `json:"server"`         // server software, banner, SYST, FEAT
 	Stages         []Stage           `json:"stages"`         // one per stage, in run order
 	Causes         []Cause           `json:"causes"`         // most important first; empty (not null) when healthy

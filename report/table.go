@@ -89,6 +89,9 @@ func WriteTable(w io.Writer, r Report, opts Options) error {
 		writeDetails(&buf, r)
 	}
 	writeCauses(&buf, r, p)
+	if r.Interrupted {
+		fmt.Fprintf(&buf, "\nThe whole run's deadline ended the check before every stage finished: the last stages' timeouts may be the deadline's, not the server's (raise --deadline).\n")
+	}
 	fmt.Fprintf(&buf, "\nRecommendation: client mode %s. %s\n", r.Recommendation.ClientMode, clean(r.Recommendation.Text))
 	fmt.Fprintf(&buf, "Verdict: %s (exit %d), %s in total.\n", p.verdict(r.Verdict), r.ExitCode, fmtMS(r.DurationMS))
 	_, err := w.Write(redactBytes(buf.Bytes(), opts.Redact))
