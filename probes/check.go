@@ -55,8 +55,15 @@ func Check(ctx context.Context, cfg Config, env Env) Outcome {
 		Results:      results,
 		Transcript:   s.Transcript,
 		Duration:     s.Now().Sub(s.Start),
-		Interrupted:  ctx.Err() != nil,
+		Interrupted:  deadlineReached(ctx, s.Now()),
 	}
+}
+
+// deadlineReached reports whether ctx has ended or its deadline has come
+// (a socket deadline set from it can fire just before its own timer).
+func deadlineReached(ctx context.Context, now time.Time) bool {
+	dl, ok := ctx.Deadline()
+	return ctx.Err() != nil || (ok && !now.Before(dl))
 }
 
 func (s *Session) run(ctx context.Context) []Result {
