@@ -128,6 +128,15 @@ func exchange(command string, reply Reply, err error, elapsed time.Duration) Exc
 	return ex
 }
 
+// human writes a duration the way the report does: "12.3 ms" below a
+// second, "1.5 s" from a second on.
+func human(d time.Duration) string {
+	if d < time.Second {
+		return fmt.Sprintf("%.1f ms", ms(d))
+	}
+	return fmt.Sprintf("%.1f s", d.Seconds())
+}
+
 // ms converts a duration to fractional milliseconds, rounded to 0.1 ms.
 func ms(d time.Duration) float64 {
 	return float64(d.Round(100*time.Microsecond)) / float64(time.Millisecond)

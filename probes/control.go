@@ -162,9 +162,9 @@ func (s *Session) connectFailure(r Result, err error) Result {
 		return r.with(StatusFail, ControlBlockedLocally, "this machine refused to connect to %s: %s", r.Evidence.Remote, r.Evidence.Error)
 	case KindTimeout:
 		if seen, up := hostAnswered(r.Evidence.Liveness); up {
-			return r.with(StatusFail, ControlFiltered, "connect to %s timed out after %s, but the host is up (%s): port %d is filtered", r.Evidence.Remote, s.Timeout, seen, s.Target.Port)
+			return r.with(StatusFail, ControlFiltered, "connect to %s timed out after %s, but the host is up (%s): port %d is filtered", r.Evidence.Remote, human(s.Timeout), seen, s.Target.Port)
 		}
-		return r.with(StatusFail, ControlTimeout, "connect to %s timed out after %s and no other port of the host answered", r.Evidence.Remote, s.Timeout)
+		return r.with(StatusFail, ControlTimeout, "connect to %s timed out after %s and no other port of the host answered", r.Evidence.Remote, human(s.Timeout))
 	}
 	return r.with(StatusFail, ControlUnreachable, "cannot connect to %s: %s", r.Evidence.Remote, r.Evidence.Error)
 }
@@ -185,7 +185,7 @@ func (s *Session) greetingFailure(ctx context.Context, r Result, err error) Resu
 		if kind, line := s.probeSilent(ctx, r.Evidence.Remote); kind != "" {
 			return s.notFTP(r, line)
 		}
-		return r.with(StatusFail, ControlNoGreeting, "%s accepted the connection but sent no complete greeting within %s", r.Evidence.Remote, s.Timeout)
+		return r.with(StatusFail, ControlNoGreeting, "%s accepted the connection but sent no complete greeting within %s", r.Evidence.Remote, human(s.Timeout))
 	}
 	return r.with(StatusFail, ControlClosed, "reading the greeting from %s failed: %s", r.Evidence.Remote, r.Evidence.Error)
 }

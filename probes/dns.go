@@ -28,7 +28,7 @@ func DNS(ctx context.Context, s *Session) Result {
 		case errors.As(err, &de) && de.IsNotFound:
 			return r.with(StatusFail, DNSNotFound, "%s does not exist in DNS (no such host)", s.Target.Host)
 		case errors.As(err, &de) && de.IsTimeout, Classify(err) == KindTimeout:
-			return r.with(StatusFail, DNSTimeout, "no DNS answer for %s within %s", s.Target.Host, s.Timeout)
+			return r.with(StatusFail, DNSTimeout, "no DNS answer for %s within %s", s.Target.Host, human(s.Timeout))
 		}
 		return r.with(StatusFail, DNSResolverFailure, "the resolver failed to look up %s: %s", s.Target.Host, err)
 	}

@@ -87,7 +87,7 @@ func Firewall(ctx context.Context, s *Session) Result {
 	}
 	switch {
 	case len(filtered) > 0:
-		return r.with(StatusFail, FirewallFiltered, "%s dropped: no answer within %s", strings.Join(filtered, ", "), s.Timeout)
+		return r.with(StatusFail, FirewallFiltered, "%s dropped: no answer within %s", strings.Join(filtered, ", "), human(s.Timeout))
 	case len(other) > 0:
 		return r.with(StatusWarn, FirewallError, "%s", strings.Join(other, ", "))
 	}

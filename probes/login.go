@@ -38,12 +38,13 @@ func Login(ctx context.Context, s *Session) Result {
 	}
 	reply, _, err := c.Cmd(ctx, s.Timeout, "USER %s", user)
 	if err != nil {
-		return s.loginIOFailure(r, "USER", err)
+		return s.loginIOFailure(r, "USER", s.Timeout, err)
 	}
 	if reply.Code == codeNeedPassword {
-		reply, _, err = c.Cmd(ctx, max(s.Timeout, minPassWait), "PASS %s", pass)
+		wait := max(s.Timeout, minPassWait)
+		reply, _, err = c.Cmd(ctx, wait, "PASS %s", pass)
 		if err != nil {
-			return s.loginIOFailure(r, "PASS", err)
+			return s.loginIOFailure(r, "PASS", wait, err)
 		}
 		if reply.Code == codeNeedAccount {
 			return r.with(StatusFail, LoginUnexpected, "the server asks for an account (332 %s), which ftpdoctor does not send", firstLine(reply))
@@ -88,11 +89,11 @@ func (s *Session) loginRefused(r Result, reply Reply) Result {
 	return r.with(StatusFail, LoginUnexpected, "unexpected reply to %s: %d %s", at, reply.Code, text)
 }
 
-func (s *Session) loginIOFailure(r Result, at string, err error) Result {
+func (s *Session) loginIOFailure(r Result, at string, wait time.Duration, err error) Result {
 	r.Evidence.Error = describe(err)
 	switch Classify(err) {
 	case KindTimeout, KindCanceled:
-		return r.with(StatusFail, LoginTimeout, "no reply to %s within %s", at, s.Timeout)
+		return r.with(StatusFail, LoginTimeout, "no reply to %s within %s", at, human(wait))
 	case KindClosed:
 		return r.with(StatusFail, LoginClosed, "the server closed the connection after %s", at)
 	}

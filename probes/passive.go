@@ -193,7 +193,7 @@ func summarize(r Result, mode string) Result {
 	for _, a := range r.Evidence.Attempts {
 		switch a.Status {
 		case StatusPass, StatusWarn:
-			worked = append(worked, fmt.Sprintf("%s (%d bytes, %.1f ms)", a.Command, a.Bytes, a.ElapsedMS))
+			worked = append(worked, fmt.Sprintf("%s (%d bytes, %s)", a.Command, a.Bytes, human(a.Elapsed)))
 		}
 		if a.Status == StatusPass || a.Status == StatusSkip {
 			continue
