@@ -39,7 +39,9 @@ func CheckPort(ctx context.Context, d Dialer, addr string, timeout time.Duration
 // portState names the state of a port from a failed connect.
 func portState(err error) string {
 	switch Classify(err) {
-	case KindRefused:
+	case KindRefused, KindClosed:
+		// A reset during the handshake is an answer too: the port is
+		// reachable, as with a refusal.
 		return PortClosed
 	case KindTimeout, KindCanceled:
 		return PortFiltered
