@@ -3,8 +3,11 @@ package scan
 import (
 	"bufio"
 	"context"
+	"math/rand/v2"
 	"net"
+	"os"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -14,16 +17,18 @@ import (
 // freeRange finds n consecutive loopback ports that are free right now.
 func freeRange(t *testing.T, n int) probes.PortRange {
 	t.Helper()
-	for attempt := 0; attempt < 20; attempt++ {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
+	// Runs are looked for below the kernel's ephemeral range, where other
+	// tests' connections do not take ports at random.
+	top := 32768
+	if b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range"); err == nil {
+		if f := strings.Fields(string(b)); len(f) == 2 {
+			if v, err := strconv.Atoi(f[0]); err == nil && v > 10000+n {
+				top = v
+			}
 		}
-		low := ln.Addr().(*net.TCPAddr).Port
-		ln.Close()
-		if low+n > 65535 {
-			continue
-		}
+	}
+	for attempt := 0; attempt < 50; attempt++ {
+		low := 10000 + rand.IntN(top-10000-n)
 		ok := true
 		for p := low; p < low+n && ok; p++ {
 			l, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(p)))
