@@ -10,6 +10,7 @@ import (
 	"github.com/jlaffaye/ftp"
 
 	"github.com/ftpdoctor/ftpdoctor/fixtures"
+	"github.com/ftpdoctor/ftpdoctor/probes"
 	"github.com/ftpdoctor/ftpdoctor/report"
 )
 
@@ -20,21 +21,14 @@ import (
 // passive or either), that client must list the directory; when it says
 // only active works, or nothing, or cannot tell, the client must fail.
 func TestRecommendationMatchesARealClient(t *testing.T) {
-	for _, sc := range fixtures.DemoScenarios() {
-		t.Run(sc.Name, func(t *testing.T) {
-			t.Parallel()
-			o, err := runScenario(context.Background(), sc, 300*time.Millisecond)
-			if err != nil {
-				t.Fatal(err)
-			}
-			mode := report.Build(o).Recommendation.ClientMode
-			listed, why := realClientLists(t, sc)
-			passiveWorks := mode == report.ModePassive || mode == report.ModeEither
-			if listed != passiveWorks {
-				t.Fatalf("ftpdoctor recommends %q, but the passive-only client listed=%v (%v)", mode, listed, why)
-			}
-		})
-	}
+	forEachScenario(t, func(t *testing.T, sc fixtures.Scenario, o probes.Outcome) {
+		mode := report.Build(o).Recommendation.ClientMode
+		listed, why := realClientLists(t, sc)
+		passiveWorks := mode == report.ModePassive || mode == report.ModeEither
+		if listed != passiveWorks {
+			t.Fatalf("ftpdoctor recommends %q, but the passive-only client listed=%v (%v)", mode, listed, why)
+		}
+	})
 }
 
 // realClientLists logs in with jlaffaye/ftp through the scenario's own

@@ -17,6 +17,23 @@ import (
 // the fixtures play) and renders every output format without any redaction
 // option: the password must appear in none of them.
 func TestNoOutputHoldsThePassword(t *testing.T) {
+	forEachScenario(t, func(t *testing.T, sc fixtures.Scenario, o probes.Outcome) {
+		rep := report.Build(o)
+		var outputs bytes.Buffer
+		report.WriteTable(&outputs, rep, report.Options{})
+		report.WriteTable(&outputs, rep, report.Options{Verbose: true, Color: true})
+		report.WriteJSON(&outputs, rep)
+		report.WriteTrace(&outputs, o.Transcript)
+		fmt.Fprintf(&outputs, "%v %+v %#v", o, o, probes.Config{Password: fixtures.DemoPassword})
+		if strings.Contains(outputs.String(), fixtures.DemoPassword) {
+			t.Fatalf("the password appears in an output of %s", sc.Name)
+		}
+	})
+}
+
+// forEachScenario checks every demo scenario, in parallel, with a short
+// step timeout, and hands each outcome to check.
+func forEachScenario(t *testing.T, check func(*testing.T, fixtures.Scenario, probes.Outcome)) {
 	for _, sc := range fixtures.DemoScenarios() {
 		t.Run(sc.Name, func(t *testing.T) {
 			t.Parallel()
@@ -24,16 +41,7 @@ func TestNoOutputHoldsThePassword(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			rep := report.Build(o)
-			var outputs bytes.Buffer
-			report.WriteTable(&outputs, rep, report.Options{})
-			report.WriteTable(&outputs, rep, report.Options{Verbose: true, Color: true})
-			report.WriteJSON(&outputs, rep)
-			report.WriteTrace(&outputs, o.Transcript)
-			fmt.Fprintf(&outputs, "%v %+v %#v", o, o, probes.Config{Password: fixtures.DemoPassword})
-			if strings.Contains(outputs.String(), fixtures.DemoPassword) {
-				t.Fatalf("the password appears in an output of %s", sc.Name)
-			}
+			check(t, sc, o)
 		})
 	}
 }
