@@ -39,6 +39,11 @@ func Active(ctx context.Context, s *Session) Result {
 func (s *Session) activeAttempt(ctx context.Context, cmd string) (a Attempt, clean bool) {
 	a = Attempt{Command: cmd}
 	start := s.Now()
+	if err := s.Control.Broken(); err != nil {
+		a.Reply.Error = "not sent: " + describe(err) + " earlier on the control connection"
+		a.finish(start, s.Now, StatusSkip, CodeSkipped)
+		return a, false
+	}
 	local := s.Control.LocalAddr().IP
 	ln, err := s.Listen("tcp", net.JoinHostPort(local.String(), "0"))
 	if err != nil {

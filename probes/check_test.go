@@ -167,3 +167,17 @@ func TestRunDeadlineIsReported(t *testing.T) {
 		t.Fatalf("interrupted %v, control %s", o.Interrupted, o.Results[1].Code)
 	}
 }
+
+func TestBrokenControlConnectionSendsNothingMore(t *testing.T) {
+	// LIST gets its 150 but never a final reply: a late 226 would be read
+	// as the reply to PASV. After the timeout no more commands go out on
+	// that connection.
+	o, srv := check(t, fixtures.Script{Replies: map[string]string{"LIST": "150 Here comes the directory listing."}}, "alice")
+	p := o.Results[3]
+	if p.Status != probes.StatusFail || len(p.Evidence.Attempts) != 2 || p.Evidence.Attempts[1].Status != probes.StatusSkip {
+		t.Fatalf("passive: %s %s, attempts %+v", p.Code, p.Summary, p.Evidence.Attempts)
+	}
+	if n := strings.Count(strings.Join(srv.Commands(), "\n"), "PASV"); n != 0 {
+		t.Fatalf("PASV was sent %d times on a broken connection", n)
+	}
+}

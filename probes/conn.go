@@ -18,7 +18,13 @@ type Conn struct {
 	now    func() time.Time
 	record func(Exchange)
 	secret string // masked in every reply, should a server echo the password
+	broken error  // why the connection can no longer be trusted: a reply may still be owed, or it closed
 }
+
+// Broken returns why the connection is no longer usable, or nil. After a
+// failed read the server may still owe a reply, which would be taken as
+// the reply to the next command, so no command is sent after one.
+func (c *Conn) Broken() error { return c.broken }
 
 // NewConn wraps an established control connection.
 func NewConn(nc net.Conn, now func() time.Time, record func(Exchange)) *Conn {
@@ -76,6 +82,9 @@ func (c *Conn) Read(ctx context.Context, timeout time.Duration, command string) 
 	if err != nil && ctx.Err() != nil && reply.Code == 0 {
 		err = ctx.Err()
 	}
+	if err != nil {
+		c.broken = err
+	}
 	ex := exchange(command, reply, err, c.now().Sub(start))
 	ex.Conn = c.name()
 	c.record(ex)
@@ -94,9 +103,13 @@ func (c *Conn) Cmd(ctx context.Context, timeout time.Duration, format string, ar
 	if strings.ContainsAny(line, "\r\n") {
 		return Reply{}, Exchange{Command: redact(line)}, errors.New("command contains a line break")
 	}
+	if c.broken != nil {
+		return Reply{}, Exchange{Command: redact(line), Error: "not sent: " + describe(c.broken) + " earlier on this connection", Conn: c.name()}, c.broken
+	}
 	start := c.now()
 	c.nc.SetWriteDeadline(deadline(ctx, start, timeout))
 	if _, err := c.nc.Write([]byte(line + "\r\n")); err != nil {
+		c.broken = err
 		ex := exchange(redact(line), Reply{}, err, c.now().Sub(start))
 		ex.Conn = c.name()
 		c.record(ex)

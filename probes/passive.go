@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -37,6 +38,11 @@ func Passive(ctx context.Context, s *Session) Result {
 func (s *Session) passiveAttempt(ctx context.Context, cmd string) Attempt {
 	a := Attempt{Command: cmd}
 	start := s.Now()
+	if err := s.Control.Broken(); err != nil {
+		a.Reply.Error = "not sent: " + describe(err) + " earlier on the control connection"
+		a.finish(start, s.Now, StatusSkip, CodeSkipped)
+		return a
+	}
 	if cmd == "PASV" && s.Control.RemoteAddr().IP.To4() == nil {
 		// A 227 reply carries only an IPv4 address: over IPv6, clients use
 		// EPSV alone (RFC 2428 section 1).
@@ -208,6 +214,13 @@ func summarize(r Result, mode string) Result {
 		}
 	}
 	r.Evidence.Error = strings.Join(problems, "; ")
+	if tried := slices.IndexFunc(r.Evidence.Attempts, func(a Attempt) bool { return a.Status != StatusSkip }); tried < 0 {
+		why := "no command was sent"
+		if len(r.Evidence.Attempts) > 0 {
+			why = r.Evidence.Attempts[0].Reply.Error
+		}
+		return r.with(StatusSkip, CodeSkipped, "%s mode not tried: %s", mode, why)
+	}
 	over := strings.Join(worked, ", ")
 	if failCode == "" && len(worked) == 0 && len(r.Evidence.Attempts) > 0 {
 		failCode = r.Evidence.Attempts[0].Code
