@@ -30,6 +30,7 @@ type exitError struct {
 	msg  string
 }
 
+// Error implements error.
 func (e *exitError) Error() string { return e.msg }
 
 // usageError is a bad argument or flag: one line on stderr, exit 3.

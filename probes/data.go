@@ -48,15 +48,20 @@ func readListing(ctx context.Context, dc net.Conn, timeout time.Duration, now fu
 	return n, err
 }
 
+// listingError is an error of the data connection itself.
 type listingError string
 
+// Error implements error.
 func (e listingError) Error() string { return string(e) }
 
 const errListingTooLong = listingError("listing larger than 4 MiB: cut off")
 
-// transferOutcome names the code for a failed transfer in a given mode.
+// modeCodes names the codes for a failed transfer in one data mode.
 type modeCodes struct {
-	transferFailed, listTimeout, tlsRequired, listDenied string
+	transferFailed string // 425/426 or a broken data connection
+	listTimeout    string // no reply to LIST in time
+	tlsRequired    string // the server wants encrypted data connections
+	listDenied     string // any other 5xx: the path cannot be listed
 }
 
 var (
@@ -77,7 +82,8 @@ func (m modeCodes) classifyListReply(reply Reply) string {
 	return m.transferFailed
 }
 
-// finish completes an attempt: it records elapsed time.
+// finish completes an attempt: it sets its status and code and records
+// its elapsed time.
 func (a *Attempt) finish(start time.Time, now func() time.Time, status Status, code string) {
 	a.Status, a.Code = status, code
 	a.Elapsed = now().Sub(start)

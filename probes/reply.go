@@ -33,6 +33,7 @@ type NotFTPError struct {
 	Line string // the first line received, possibly cut at MaxLineBytes
 }
 
+// Error implements error.
 func (e *NotFTPError) Error() string { return fmt.Sprintf("not an FTP reply: %q", e.Line) }
 
 // Unwrap lets errors.Is(err, ErrNotFTP) match.
