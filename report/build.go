@@ -217,13 +217,13 @@ func recommend(o probes.Outcome) Recommendation {
 	// connection into the client, so it also works behind NAT.
 	switch {
 	case pw && aw && p.Status == probes.StatusPass && a.Status == probes.StatusPass:
-		return Recommendation{ModeEither, "Either mode works from here. Keep the client's default, passive, which also works when the client is behind NAT."}
+		return Recommendation{ModeEither, "Passive and active mode both work from here. Keep the client's default, passive, which also works when the client is behind NAT."}
 	case pw && p.Status == probes.StatusWarn:
-		return Recommendation{ModePassive, "Use passive mode: a passive listing arrived from here, though " + p.Code + " needs fixing on the server for other clients or networks (see the causes); " + otherMode(a, "active") + "."}
+		return Recommendation{ModePassive, "Use passive mode: a passive listing arrived from here, but the server needs a fix (" + p.Code + ", see the causes) for other clients and networks; " + otherMode(a, "active") + "."}
 	case pw:
 		return Recommendation{ModePassive, "Use passive mode: a passive listing arrived; " + otherMode(a, "active") + "."}
 	case aw:
-		return Recommendation{ModeActive, "Use active mode: " + otherMode(p, "passive") + ", while an active listing arrived. Active needs the server to reach this client, so it fails behind most home and office NAT; fix passive on the server for other users."}
+		return Recommendation{ModeActive, "Use active mode: " + otherMode(p, "passive") + ", while an active listing arrived. Active mode needs the server to connect to this client, so it fails behind most home and office NAT: fix passive mode on the server or firewall for other users."}
 	}
 	var failed []string
 	for _, r := range []*probes.Result{p, a} {
@@ -242,7 +242,7 @@ func otherMode(r *probes.Result, name string) string {
 	case r.Status == probes.StatusSkip:
 		return name + " mode was not tested (" + r.Summary + ")"
 	case worked(r):
-		return name + " mode works too (" + r.Code + ")"
+		return name + " mode works too"
 	}
 	return name + " mode failed (" + r.Code + ")"
 }

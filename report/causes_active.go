@@ -31,6 +31,15 @@ func preferPassive(f finding) []Fix {
 	return nil
 }
 
+// sourcePort20 says where the server's active-mode connections come from,
+// for the firewall rule, when the detected software makes it exact.
+func sourcePort20(si probes.ServerInfo) string {
+	if si.Software == probes.SoftwareVsftpd {
+		return " (with connect_from_port_20=YES vsftpd connects from port 20; with NO, from any port)"
+	}
+	return ""
+}
+
 // activeCauses explains the active stage's codes.
 var activeCauses = map[string]entry{
 	probes.ActiveCommandRefused: {
@@ -61,12 +70,12 @@ var activeCauses = map[string]entry{
 		ID: CausePortOrFirewall, Severity: dataRule,
 		Title: "The server never connected back in active mode",
 		Explain: func(f finding) string {
-			return dataExplain(f, fmt.Sprintf("The server accepted the address %s but no connection from it arrived: a firewall or NAT in front of this client drops inbound connections, or the server's outbound connections are blocked.", sentHost(f))+workedOther(f, probes.StagePassive))
+			return dataExplain(f, fmt.Sprintf("The server accepted the address %s but never connected to it: a firewall or NAT in front of this client drops inbound connections, or the server's outbound connections are blocked.", sentHost(f))+workedOther(f, probes.StagePassive))
 		},
 		Fixes: func(f finding) []Fix {
 			return append(preferPassive(f),
 				Fix{SideNetwork, fmt.Sprintf("Allow inbound TCP from the server %s to this client's data ports (%s); behind NAT this needs a port forward, so passive mode is the usual answer.", serverHost(f.outcome), sentHost(f))},
-				Fix{SideNetwork, fmt.Sprintf("Allow the server %s to open outbound TCP connections to clients (vsftpd connect_from_port_20=YES makes them come from port 20).", serverHost(f.outcome))},
+				Fix{SideNetwork, fmt.Sprintf("Allow the server %s to open outbound TCP connections to clients%s.", serverHost(f.outcome), sourcePort20(f.outcome.Server))},
 			)
 		},
 	},
@@ -144,7 +153,7 @@ var firewallCauses = map[string]entry{
 		},
 		Fixes: func(f finding) []Fix {
 			return append(rangeFixes(f),
-				Fix{SideNetwork, fmt.Sprintf("Allow inbound TCP %s to the server %s in every firewall on the way (host firewall, cloud security group, router port forward).", passivePorts(f.outcome), serverHost(f.outcome))})
+				Fix{SideNetwork, fmt.Sprintf("Allow inbound TCP to the server %s on %s in every firewall on the way (host firewall, cloud security group, router port forward).", serverHost(f.outcome), passivePorts(f.outcome))})
 		},
 	},
 	probes.FirewallError: {
@@ -154,7 +163,7 @@ var firewallCauses = map[string]entry{
 			return fmt.Sprintf("Bare TCP connects to the passive ports: %s.", portChecks(f.result.Evidence.Ports))
 		},
 		Fixes: func(f finding) []Fix {
-			return []Fix{{SideNetwork, fmt.Sprintf("Check routing and firewall rules for TCP %s to the server %s.", passivePorts(f.outcome), serverHost(f.outcome))}}
+			return []Fix{{SideNetwork, fmt.Sprintf("Check routing and firewall rules for TCP to the server %s on %s.", serverHost(f.outcome), passivePorts(f.outcome))}}
 		},
 	},
 }

@@ -62,7 +62,11 @@ var controlCauses = map[string]entry{
 		Title: "Nothing accepts connections on the FTP port",
 		Explain: func(f finding) string {
 			e := f.result.Evidence
-			return fmt.Sprintf("The connection to %s was refused (%s) after %s: the host is up, but no service listens on port %d, or a firewall rejects the connection.", e.Remote, e.Error, fmtDur(f.result.Duration), f.outcome.Target.Port)
+			why := ""
+			if e.Error != "" && e.Error != "connection refused" {
+				why = " (" + e.Error + ")"
+			}
+			return fmt.Sprintf("The connection to %s was refused%s after %s: the host is up, but no service listens on port %d, or a firewall rejects the connection.", e.Remote, why, fmtDur(f.result.Duration), f.outcome.Target.Port)
 		},
 		Fixes: func(f finding) []Fix {
 			port := f.outcome.Target.Port
@@ -173,7 +177,7 @@ var controlCauses = map[string]entry{
 		Title: "The server accepted the connection but sent no greeting",
 		Explain: func(f finding) string {
 			e := f.result.Evidence
-			return fmt.Sprintf("The TCP connection to %s opened, but no 220 greeting arrived (%s; the stage took %s). The service is hung or overloaded, waits for a slow reverse-DNS or ident lookup, or is not an FTP server.", e.Remote, e.Error, fmtDur(f.result.Duration))
+			return fmt.Sprintf("The TCP connection to %s opened, but no 220 greeting arrived%s (%s); a second connection that tried a TLS handshake found no other protocol either (the stage took %s in all). The service is hung or overloaded, waits for a slow reverse-DNS or ident lookup, or is not an FTP server.", e.Remote, greetingWait(f.result), e.Error, fmtDur(f.result.Duration))
 		},
 		Fixes: func(f finding) []Fix {
 			return []Fix{
@@ -238,14 +242,13 @@ var controlCauses = map[string]entry{
 		ID: CauseTLS, Severity: alwaysCritical,
 		Title: "This port expects implicit FTPS (TLS from the first byte)",
 		Explain: func(f finding) string {
-			return fmt.Sprintf("%s sent no plain FTP greeting but answered a TLS handshake: it is an implicit FTPS port (usually 990). ftpdoctor checks plain FTP.", f.result.Evidence.Remote)
+			return fmt.Sprintf("%s sent no plain FTP greeting%s but answered a TLS handshake: it is an implicit FTPS port (usually 990). ftpdoctor checks plain FTP.", f.result.Evidence.Remote, greetingWait(f.result))
 		},
 		Fixes: func(f finding) []Fix {
-			return []Fix{
-				{SideClient, "Use implicit FTPS on this port: FileZilla Site Manager > Encryption: 'Require implicit FTP over TLS'; WinSCP Encryption: 'TLS/SSL Implicit encryption'; curl ftps://HOST:990/; lftp ftps://HOST."},
+			return append([]Fix{
+				{SideClient, fmt.Sprintf("Use implicit FTPS on this port: FileZilla Site Manager > Encryption: 'Require implicit FTP over TLS'; WinSCP Encryption: 'TLS/SSL Implicit encryption'; curl ftps://HOST:%d/; lftp ftps://HOST:%d.", f.outcome.Target.Port, f.outcome.Target.Port)},
 				{SideClient, "Or connect to the server's plain or explicit-TLS port (usually 21)."},
-				{SideServer, "vsftpd: implicit_ssl=YES makes the listener implicit-only; run a second listener without it for explicit FTPS on 21."},
-			}
+			}, serverFixes(f.outcome.Server, implicitListener)...)
 		},
 	},
 	probes.ControlNotFTP: {
@@ -292,6 +295,17 @@ var controlCauses = map[string]entry{
 			}
 		},
 	},
+}
+
+// greetingWait is " within 1.0 s" for the wait that ended without a
+// greeting, or nothing when the stage recorded no such wait.
+func greetingWait(r probes.Result) string {
+	for _, ex := range r.Evidence.Replies {
+		if ex.Command == "" && ex.Code == 0 && ex.ElapsedMS > 0 {
+			return " within " + fmtMS(ex.ElapsedMS)
+		}
+	}
+	return ""
 }
 
 // errorText renders a low-level error as a sentence, or nothing.

@@ -28,11 +28,11 @@ func portOf(addr string) int {
 	return n
 }
 
-// passivePorts describes the ports to open for passive mode: the declared
-// range, else the advertised ports.
+// passivePorts names the ports to open for passive mode: the declared
+// range, else the whole range with the advertised ports as examples.
 func passivePorts(o probes.Outcome) string {
 	if r := o.PassiveRange; r != nil {
-		return fmt.Sprintf("%d-%d", r.Low, r.High)
+		return fmt.Sprintf("ports %d-%d", r.Low, r.High)
 	}
 	seen := map[int]bool{}
 	var ports []int
@@ -45,14 +45,14 @@ func passivePorts(o probes.Outcome) string {
 		}
 	}
 	if len(ports) == 0 {
-		return "of the server's passive range"
+		return "the server's passive port range"
 	}
 	sort.Ints(ports)
 	var s []string
 	for _, p := range ports {
 		s = append(s, strconv.Itoa(p))
 	}
-	return strings.Join(s, ", ") + " (the whole passive range, of which these are the ports seen)"
+	return "the server's whole passive port range (ports seen here: " + strings.Join(s, ", ") + ")"
 }
 
 // rangeFixes suggests a fixed passive range on the server unless the user
@@ -170,7 +170,7 @@ var passiveCauses = map[string]entry{
 				out = append(out, clientActive()...)
 			}
 			out = append(out, rangeFixes(f)...)
-			return append(out, Fix{SideNetwork, fmt.Sprintf("Allow inbound TCP %s to the server %s (and forward those ports to it if it is behind NAT).", passivePorts(f.outcome), serverHost(f.outcome))})
+			return append(out, Fix{SideNetwork, fmt.Sprintf("Allow inbound TCP to the server %s on %s (and forward those ports to it if it is behind NAT).", serverHost(f.outcome), passivePorts(f.outcome))})
 		},
 	},
 	probes.PassiveDataRefused: {
@@ -189,7 +189,7 @@ var passiveCauses = map[string]entry{
 			} else {
 				out = append(out, rangeFixes(f)...)
 			}
-			return append(out, Fix{SideNetwork, fmt.Sprintf("Allow inbound TCP %s to the server %s, and check that a port forward sends them to the FTP server itself.", passivePorts(f.outcome), serverHost(f.outcome))})
+			return append(out, Fix{SideNetwork, fmt.Sprintf("Allow inbound TCP to the server %s on %s, and check that a port forward sends them to the FTP server itself.", serverHost(f.outcome), passivePorts(f.outcome))})
 		},
 	},
 	probes.PassiveRefused: {
@@ -255,7 +255,7 @@ var passiveCauses = map[string]entry{
 		Fixes: func(f finding) []Fix {
 			return []Fix{
 				{SideServer, "Check the server's log for the stalled transfer."},
-				{SideNetwork, fmt.Sprintf("Allow inbound TCP %s to the server %s; disable FTP inspection/ALG if it holds replies.", passivePorts(f.outcome), serverHost(f.outcome))},
+				{SideNetwork, fmt.Sprintf("Allow inbound TCP to the server %s on %s; disable FTP inspection/ALG if it holds replies.", serverHost(f.outcome), passivePorts(f.outcome))},
 			}
 		},
 	},

@@ -91,11 +91,10 @@ var loginCauses = map[string]entry{
 		ID: CauseServerConfig, Severity: alwaysCritical,
 		Title: "The server failed with a configuration error after login",
 		Explain: func(f finding) string {
-			text := f.result.Evidence.ServerError
-			if text == "" {
-				text = loginReply(f.result).Text
+			if ex := loginReply(f.result); ex.Code != 0 {
+				return fmt.Sprintf("%s got an internal error instead of a completed login: %s after %s. The credentials may be right; the server cannot start the session.", redactCommand(ex.Command), quoteReply(ex), fmtMS(ex.ElapsedMS))
 			}
-			return fmt.Sprintf("After the login the server reported an internal error: %q. The credentials may be right; the server cannot start the session.", firstLine(text))
+			return fmt.Sprintf("During the login the server reported an internal error: %q. The credentials may be right; the server cannot start the session.", firstLine(f.result.Evidence.ServerError))
 		},
 		Fixes: func(f finding) []Fix {
 			text := strings.ToLower(f.result.Evidence.ServerError + " " + loginReply(f.result).Text)

@@ -112,9 +112,19 @@ var portEnable = setting{
 var portForeign = setting{
 	generic: "Allow PORT/EPRT addresses that differ from the client's control-connection address (this also allows FXP; prefer passive mode instead).",
 	by: map[string]string{
-		probes.SoftwareVsftpd:   "port_promiscuous=YES in vsftpd.conf (turns off a security check; prefer passive mode).",
-		probes.SoftwareProFTPD:  "AllowForeignAddress on in proftpd.conf (prefer passive mode).",
+		probes.SoftwareVsftpd:   "set port_promiscuous=YES in vsftpd.conf (this turns off a security check; prefer passive mode).",
+		probes.SoftwareProFTPD:  "set AllowForeignAddress on in proftpd.conf (prefer passive mode).",
 		probes.SoftwarePureFTPd: "start pure-ftpd with -w (--allowuserfxp) (prefer passive mode).",
+	},
+}
+
+// implicitListener serves plain and explicit-TLS FTP next to an
+// implicit-FTPS port.
+var implicitListener = setting{
+	generic: "This port is set up for implicit FTPS; to serve plain FTP or explicit FTPS, run a second listener without implicit TLS (usually on port 21).",
+	by: map[string]string{
+		probes.SoftwareVsftpd:  "implicit_ssl=YES makes a listener implicit-only; for explicit FTPS run a second vsftpd instance with listen_port=21, ssl_enable=YES and implicit_ssl=NO.",
+		probes.SoftwareProFTPD: "TLSOptions UseImplicitSSL makes a <VirtualHost>'s port implicit-only; for explicit FTPS serve port 21 from a server config or <VirtualHost> without that option.",
 	},
 }
 
@@ -133,7 +143,7 @@ var plainLogin = setting{
 var accountAllowed = setting{
 	generic: "Check that the account exists, is not locked or expired, and may use FTP; the server's log (and the system's auth log) says why the login failed.",
 	by: map[string]string{
-		probes.SoftwareVsftpd:   "local users need local_enable=YES and, through PAM's pam_shells, a shell listed in /etc/shells; vsftpd.log (xferlog_enable, log_ftp_protocol=YES) and the auth log say why a login failed.",
+		probes.SoftwareVsftpd:   "the user name was accepted, so the 530 after PASS comes from PAM (/etc/pam.d/vsftpd): a wrong password, a shell missing from /etc/shells (pam_shells) or the user listed in /etc/ftpusers (pam_listfile); the auth log (/var/log/auth.log) says which, and vsftpd.log shows FAIL LOGIN lines when xferlog_enable=YES.",
 		probes.SoftwareProFTPD:  "RequireValidShell off admits users whose shell is not in /etc/shells; the SystemLog says why a login failed.",
 		probes.SoftwarePureFTPd: "the authentication method must know the user (-l unix, -l puredb:FILE for virtual users); the syslog says why a login failed.",
 	},
@@ -175,9 +185,9 @@ var sessionLimits = setting{
 var anonymousEnable = setting{
 	generic: "Enable anonymous logins, if this server is meant to offer them.",
 	by: map[string]string{
-		probes.SoftwareVsftpd:   "set anonymous_enable=YES in vsftpd.conf.",
-		probes.SoftwareProFTPD:  "add an <Anonymous ~ftp> block (with User ftp and UserAlias anonymous ftp) to proftpd.conf.",
-		probes.SoftwarePureFTPd: "start pure-ftpd without -E (--noanonymous) and make sure the ftp user exists.",
+		probes.SoftwareVsftpd:   "if the server is meant to offer anonymous access, set anonymous_enable=YES in vsftpd.conf.",
+		probes.SoftwareProFTPD:  "if the server is meant to offer anonymous access, add an <Anonymous ~ftp> block (with User ftp and UserAlias anonymous ftp) to proftpd.conf.",
+		probes.SoftwarePureFTPd: "if the server is meant to offer anonymous access, start pure-ftpd without -E (--noanonymous) and make sure the ftp user exists.",
 	},
 }
 

@@ -70,7 +70,8 @@ func (p palette) verdict(v Verdict) string {
 }
 
 // WriteTable writes the report for a person: the target and server, a
-// table of stages (status, time, running total, key evidence), each cause
+// table of stages (status, time taken, time since the start of the run
+// when the stage ended, key evidence; "-" for a stage that did not run), each cause
 // with its explanation and fixes by side, the recommendation and the
 // verdict. Text from the server is escaped, never written raw.
 func WriteTable(w io.Writer, r Report, opts Options) error {
@@ -78,11 +79,16 @@ func WriteTable(w io.Writer, r Report, opts Options) error {
 	p := newPalette(opts.Color)
 	writeHeader(&buf, r)
 	tw := tablewriter.NewWriter(&buf)
-	tw.SetHeader([]string{"stage", "status", "time", "total", "evidence"})
+	tw.SetHeader([]string{"stage", "status", "time", "done at", "evidence"})
 	tw.SetAutoWrapText(false)
 	tw.SetAutoFormatHeaders(false)
 	for _, s := range r.Stages {
-		tw.Append([]string{string(s.ID), p.status(s.Status), fmtMS(s.DurationMS), fmtMS(s.StartedMS + s.DurationMS), clean(s.Summary)})
+		took, done := fmtMS(s.DurationMS), fmtMS(s.StartedMS+s.DurationMS)
+		if s.Status == probes.StatusSkip {
+			// a skipped stage never ran: no time to show
+			took, done = "-", "-"
+		}
+		tw.Append([]string{string(s.ID), p.status(s.Status), took, done, clean(s.Summary)})
 	}
 	tw.Render()
 	if opts.Verbose {
@@ -161,13 +167,20 @@ func writeDetails(w io.Writer, r Report) {
 		if len(e.Addresses) > 0 {
 			fmt.Fprintf(w, "  addresses: %s\n", clean(strings.Join(e.Addresses, ", ")))
 		}
+		conn := ""
 		if e.Remote != "" || e.Local != "" {
-			fmt.Fprintf(w, "  connection: %s -> %s\n", clean(e.Local), clean(e.Remote))
+			conn = e.Local + " -> " + e.Remote
+			fmt.Fprintf(w, "  connection: %s\n", clean(conn))
 		}
 		if e.Error != "" {
 			fmt.Fprintf(w, "  error: %s\n", clean(e.Error))
 		}
 		for _, ex := range e.Replies {
+			// active mode runs on a second control connection: name it
+			if ex.Conn != "" && ex.Conn != conn {
+				conn = ex.Conn
+				fmt.Fprintf(w, "  connection: %s\n", clean(conn))
+			}
 			writeExchange(w, "  ", ex)
 		}
 		for _, a := range e.Attempts {
