@@ -149,7 +149,7 @@ var firewallCauses = map[string]entry{
 		ID: CausePortOrFirewall, Severity: dataRule,
 		Title: "Passive data ports are dropped by a firewall",
 		Explain: func(f finding) string {
-			return fmt.Sprintf("Bare TCP connects to the passive ports: %s. A timeout (filtered) means a firewall drops the port; a refusal (closed) means the firewall lets it through.", portChecks(f.result.Evidence.Ports))
+			return fmt.Sprintf("Plain TCP connections to the passive ports: %s. A timeout (filtered) means a firewall drops the port; a refusal (closed) means the firewall lets it through.", portChecks(f.result.Evidence.Ports))
 		},
 		Fixes: func(f finding) []Fix {
 			return append(rangeFixes(f),
@@ -160,7 +160,7 @@ var firewallCauses = map[string]entry{
 		ID: CausePortOrFirewall, Severity: alwaysWarning,
 		Title: "Some passive ports could not be checked",
 		Explain: func(f finding) string {
-			return fmt.Sprintf("Bare TCP connects to the passive ports: %s.", portChecks(f.result.Evidence.Ports))
+			return fmt.Sprintf("Plain TCP connections to the passive ports: %s.", portChecks(f.result.Evidence.Ports))
 		},
 		Fixes: func(f finding) []Fix {
 			return []Fix{{SideNetwork, fmt.Sprintf("Check routing and firewall rules for TCP to the server %s on %s.", serverHost(f.outcome), passivePorts(f.outcome))}}

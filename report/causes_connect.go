@@ -82,7 +82,7 @@ var controlCauses = map[string]entry{
 		Title: "The FTP port is filtered: the host is up, but connections to the port are dropped",
 		Explain: func(f finding) string {
 			e := f.result.Evidence
-			return fmt.Sprintf("The connect to %s %s (the stage took %s), while other ports of the same host answered: %s. A firewall drops the FTP port.", e.Remote, e.Error, fmtDur(f.result.Duration), portChecks(e.Liveness))
+			return fmt.Sprintf("Connecting to %s %s (the stage took %s), while other ports of the same host answered: %s. A firewall drops the FTP port.", e.Remote, e.Error, fmtDur(f.result.Duration), portChecks(e.Liveness))
 		},
 		Fixes: func(f finding) []Fix {
 			port := f.outcome.Target.Port
@@ -118,7 +118,7 @@ var controlCauses = map[string]entry{
 		Title: "A firewall rejects the FTP port: the host is up",
 		Explain: func(f finding) string {
 			e := f.result.Evidence
-			return fmt.Sprintf("The connect to %s failed at once with %q (an ICMP unreachable) after %s, while other ports of the same host answered: %s. A firewall rule rejects the FTP port (firewalld and many routers reject with admin-prohibited).", e.Remote, e.Error, fmtDur(f.result.Duration), portChecks(e.Liveness))
+			return fmt.Sprintf("Connecting to %s failed at once with %q (an ICMP unreachable) after %s, while other ports of the same host answered: %s. A firewall rule rejects the FTP port (firewalld and many routers reject with admin-prohibited).", e.Remote, e.Error, fmtDur(f.result.Duration), portChecks(e.Liveness))
 		},
 		Fixes: func(f finding) []Fix {
 			port := f.outcome.Target.Port
@@ -133,7 +133,7 @@ var controlCauses = map[string]entry{
 		Title: "The server does not answer at all",
 		Explain: func(f finding) string {
 			e := f.result.Evidence
-			s := fmt.Sprintf("The connect to %s %s (the stage took %s).", e.Remote, e.Error, fmtDur(f.result.Duration))
+			s := fmt.Sprintf("Connecting to %s %s (the stage took %s).", e.Remote, e.Error, fmtDur(f.result.Duration))
 			if len(e.Liveness) > 0 {
 				s += " No other port of the host answered either: " + portChecks(e.Liveness) + "."
 			}

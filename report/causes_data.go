@@ -143,7 +143,7 @@ var passiveCauses = map[string]entry{
 		ID: CauseTransferMode, Severity: alwaysWarning,
 		Title: "PASV advertises a different host than the one connected to",
 		Explain: func(f finding) string {
-			return dataExplain(f, fmt.Sprintf("The advertised address differs from %s, the address of the control connection, and is not a NAT leftover (it is public, or it answers from here): a multi-homed server, a load balancer, or a pasv_address/MasqueradeAddress that names another host.", serverHost(f.outcome)))
+			return dataExplain(f, fmt.Sprintf("The advertised address differs from %s, the address of the control connection, and is not a NAT leftover (it is public, or it answers from here): a multi-homed server, a load balancer, or a passive-address setting (vsftpd pasv_address, ProFTPD MasqueradeAddress) that names another host.", serverHost(f.outcome)))
 		},
 		Fixes: advertisedFixes,
 	},
@@ -170,7 +170,7 @@ var passiveCauses = map[string]entry{
 				out = append(out, clientActive()...)
 			}
 			out = append(out, rangeFixes(f)...)
-			return append(out, Fix{SideNetwork, fmt.Sprintf("Allow inbound TCP to the server %s on %s (and forward those ports to it if it is behind NAT).", serverHost(f.outcome), passivePorts(f.outcome))})
+			return append(out, Fix{SideNetwork, fmt.Sprintf("Allow inbound TCP to the server %s on %s, and forward those ports to it if it is behind NAT.", serverHost(f.outcome), passivePorts(f.outcome))})
 		},
 	},
 	probes.PassiveDataRefused: {
@@ -296,9 +296,14 @@ func tlsDataFixes(f finding) []Fix {
 
 // listDeniedFixes are the fixes for a refused listing.
 func listDeniedFixes(f finding) []Fix {
+	rules := map[string]string{
+		probes.SoftwareVsftpd:  " (vsftpd: the chroot settings and dirlist_enable)",
+		probes.SoftwareProFTPD: " (ProFTPD: <Limit LIST> and <Directory> blocks)",
+		"":                     " (vsftpd: the chroot settings and dirlist_enable; ProFTPD: <Limit LIST>)",
+	}[f.outcome.Server.Software]
 	return []Fix{
 		{SideClient, "Check the path in the ftp:// URL and that this user may read it."},
-		{SideServer, "Check the directory's owner and permissions, and the server's access rules (vsftpd chroot settings, ProFTPD <Limit LIST>)."},
+		{SideServer, "Check the directory's owner and permissions, and the server's access rules" + rules + "."},
 	}
 }
 

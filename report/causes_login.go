@@ -139,8 +139,15 @@ var loginCauses = map[string]entry{
 			return loginExplain(f, "The server dropped the session instead of answering: a crashed session process, an intrusion-prevention ban after failed logins, or a session limit.")
 		},
 		Fixes: func(f finding) []Fix {
+			log := "Check the server's log."
+			switch f.outcome.Server.Software {
+			case probes.SoftwareVsftpd:
+				log = "vsftpd: check its log; with seccomp_sandbox=YES vsftpd can kill sessions on some kernels (set seccomp_sandbox=NO to test)."
+			case "":
+				log = "Check the server's log; if it is vsftpd, seccomp_sandbox=YES can kill sessions on some kernels (set seccomp_sandbox=NO to test)."
+			}
 			return []Fix{
-				{SideServer, "Check the server's log; vsftpd with seccomp_sandbox=YES can kill sessions on some kernels (set seccomp_sandbox=NO to test)."},
+				{SideServer, log},
 				{SideServer, "Check fail2ban or similar for a ban on this client's address."},
 			}
 		},
