@@ -42,7 +42,7 @@ func WriteRangeTable(w io.Writer, r scan.Report, opt Options) error {
 	if r.Target != r.Address && r.Target != "" {
 		fmt.Fprintf(b, " (%s)", r.Target)
 	}
-	fmt.Fprintf(b, ": %d ports, %d connects in flight, timeout %s per try (adapted to the RTT), %d %s\n",
+	fmt.Fprintf(b, ": %d ports, at most %d connections at once, timeout %s per try (adapted to the RTT), %d %s\n",
 		r.Counts.Total, r.Concurrency, fmtMS(r.TimeoutMS), r.Retries, plural(r.Retries, "retry", "retries"))
 	if d := r.Discovery; d != nil {
 		writeDiscovery(b, d)
