@@ -48,7 +48,7 @@ var activeCauses = map[string]entry{
 		Explain: func(f finding) string {
 			what := "The server refused the address this client sent."
 			if f.attempt != nil && strings.Contains(strings.ToLower(f.attempt.Reply.Text), "illegal port") {
-				what = "\"Illegal PORT command\" means the address in PORT differs from the address the server sees the control connection come from: this client is behind NAT, or --active-address names another host."
+				what = "vsftpd answers \"Illegal PORT command\" when the address in PORT or EPRT differs from the address it sees the control connection come from, or the port is below 1024: this client is behind NAT, or --active-address names another host."
 			}
 			return dataExplain(f, what+workedOther(f, probes.StagePassive))
 		},
