@@ -61,7 +61,12 @@ func rangeFixes(f finding) []Fix {
 	if f.outcome.PassiveRange != nil {
 		return nil
 	}
-	return serverFixes(f.outcome.Server, pasvRange(0, 0))
+	out := serverFixes(f.outcome.Server, pasvRange(0, 0))
+	if len(out) == 1 {
+		// the detected software's directive alone: say what LOW-HIGH is for
+		out[0].Text += " LOW-HIGH is a range of your choice; open exactly that range in the firewall."
+	}
+	return out
 }
 
 // declaredRange returns the declared passive range, or zeros.
