@@ -172,7 +172,7 @@ func writeDetails(w io.Writer, r Report) {
 			conn = e.Local + " -> " + e.Remote
 			fmt.Fprintf(w, "  connection: %s\n", clean(conn))
 		}
-		if e.Error != "" {
+		if e.Error != "" && !replyError(e.Replies, e.Error) {
 			fmt.Fprintf(w, "  error: %s\n", clean(e.Error))
 		}
 		for _, ex := range e.Replies {
@@ -209,6 +209,17 @@ func writeDetails(w io.Writer, r Report) {
 			fmt.Fprintf(w, "  ports: %s\n", clean(portChecks(e.Ports)))
 		}
 	}
+}
+
+// replyError reports whether an exchange already shows the stage's error
+// (its "!" line), so that it is not printed twice.
+func replyError(replies []probes.Exchange, err string) bool {
+	for _, ex := range replies {
+		if ex.Code == 0 && ex.Error == err {
+			return true
+		}
+	}
+	return false
 }
 
 // writeExchange writes one command and its reply, escaped.
