@@ -153,7 +153,7 @@ var accountAllowed = setting{
 var userDenyLists = setting{
 	generic: "Check the server's user deny lists (/etc/ftpusers and its own lists).",
 	by: map[string]string{
-		probes.SoftwareVsftpd:   "userlist_enable=YES with /etc/vsftpd.user_list refuses the listed users (userlist_deny=YES) or all others (userlist_deny=NO); /etc/ftpusers is applied through PAM.",
+		probes.SoftwareVsftpd:   "local_enable=NO refuses every local user (\"This FTP server is anonymous only.\"); userlist_enable=YES with /etc/vsftpd.user_list refuses the listed users (userlist_deny=YES) or all others (userlist_deny=NO). /etc/ftpusers, applied through PAM, refuses at PASS instead.",
 		probes.SoftwareProFTPD:  "UseFtpUsers on refuses the users in /etc/ftpusers; <Limit LOGIN> blocks refuse others.",
 		probes.SoftwarePureFTPd: "the authentication method must know the user; -u UID refuses users below that UID.",
 	},
