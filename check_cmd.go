@@ -50,7 +50,7 @@ func checkCommand() *cli.Command {
 			&cli.BoolFlag{Name: "password-stdin", Usage: "read the password from the first line of standard input"},
 			&cli.StringFlag{Name: "netrc-file", Usage: "read credentials from `FILE` instead of ~/.netrc"},
 			&cli.DurationFlag{Name: "timeout", Value: 5 * time.Second, Usage: "deadline for each network step"},
-			&cli.DurationFlag{Name: "deadline", Usage: "deadline for the whole run (default: 12 times --timeout)"},
+			&cli.DurationFlag{Name: "deadline", Usage: "deadline for the whole run", DefaultText: "12 times --timeout"},
 			&cli.StringFlag{Name: "mode", Value: "both", Usage: "data modes to try: both, passive or active"},
 			&cli.StringFlag{Name: "passive-range", Usage: "the passive range the server should use, `LOW-HIGH`: flag ports outside it"},
 			&cli.StringFlag{Name: "active-address", Usage: "`IP` to send in PORT/EPRT (this client's public address behind NAT)"},

@@ -39,7 +39,7 @@ func rangeCommand() *cli.Command {
 			"Exit codes: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.\n\n" + rangeExamples,
 		OnUsageError: onUsageError,
 		Flags: append([]cli.Flag{
-			&cli.IntFlag{Name: "concurrency", Value: scan.DefaultConcurrency, Usage: "connects in flight at most (capped by the file-descriptor limit)"},
+			&cli.IntFlag{Name: "concurrency", Value: scan.DefaultConcurrency, Usage: "most connects open at once (capped by the file-descriptor limit)"},
 			&cli.DurationFlag{Name: "timeout", Value: scan.DefaultTimeout, Usage: "longest wait for an answer per try; shrinks to the measured RTT (at least 100 ms)"},
 			&cli.IntFlag{Name: "retries", Value: scan.DefaultRetries, Usage: "extra tries for a port that gave no answer"},
 			&cli.StringFlag{Name: "token", Usage: "expect the `TOKEN` of 'ftpdoctor listen' on every port: tells the right host from another"},
@@ -212,7 +212,7 @@ func listenCommand() *cli.Command {
 		OnUsageError: onUsageError,
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "token", Usage: "`TOKEN` to answer with (default: random)"},
-			&cli.DurationFlag{Name: "duration", Value: 10 * time.Minute, Usage: "stop after this long (at most 24h)"},
+			&cli.DurationFlag{Name: "duration", Value: 10 * time.Minute, DefaultText: "10m", Usage: "stop after this long (at most 24h)"},
 			&cli.StringFlag{Name: "address", Usage: "local `IP` to listen on (default: every address)"},
 			&cli.BoolFlag{Name: "json", Usage: "print the final report as JSON (the start message goes to stderr)"},
 		},

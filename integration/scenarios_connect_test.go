@@ -227,8 +227,8 @@ var connectScenarios = []scenario{
 	},
 	{
 		// vsftpd max_per_ip=1 while another session from this client
-		// is open: 421 instead of 220. The 421 text does not name the
-		// server, so the fixes cover every server.
+		// is open: 421 instead of 220. The 421 text is vsftpd's own, so
+		// the fixes name vsftpd's directive.
 		name: "too_many_connections_421_vsftpd",
 		setup: func(l *lab) checkRun {
 			l.vsftpd("max_per_ip=1")
@@ -236,6 +236,6 @@ var connectScenarios = []scenario{
 			return login(l.SrvAddr)
 		},
 		want: expectation{Verdict: "critical", Exit: 2, ClientMode: "unknown", Cause: "server_down", CauseCode: "control.unavailable",
-			Fix: "max_per_ip", Stages: map[string]string{"control": "control.unavailable"}},
+			Software: "vsftpd", Fix: "max_per_ip", Stages: map[string]string{"control": "control.unavailable"}},
 	},
 }

@@ -185,7 +185,7 @@ func (s *Session) greetingFailure(ctx context.Context, r Result, err error) Resu
 		if kind, line := s.probeSilent(ctx, r.Evidence.Remote); kind != "" {
 			return s.notFTP(r, line)
 		}
-		return r.with(StatusFail, ControlNoGreeting, "%s accepted the connection but sent no complete greeting within %s", r.Evidence.Remote, human(s.Timeout))
+		return r.with(StatusFail, ControlNoGreeting, "%s accepted the connection but sent no complete greeting within %s; a TLS handshake on a second connection got no answer either", r.Evidence.Remote, human(s.Timeout))
 	}
 	return r.with(StatusFail, ControlClosed, "reading the greeting from %s failed: %s", r.Evidence.Remote, r.Evidence.Error)
 }

@@ -93,7 +93,11 @@ func Firewall(ctx context.Context, s *Session) Result {
 	case len(other) > 0:
 		return r.with(StatusWarn, FirewallError, "%s", strings.Join(other, ", "))
 	}
-	return r.with(StatusPass, FirewallOpen, "%d passive port(s) reachable from here (open or refused, not dropped)", len(addrs))
+	noun := "port"
+	if len(addrs) > 1 {
+		noun = "ports"
+	}
+	return r.with(StatusPass, FirewallOpen, "%d passive %s reachable from here (open or refused, not dropped)", len(addrs), noun)
 }
 
 // firewallTargets lists the distinct advertised passive ports at the

@@ -23,7 +23,7 @@ type signature struct {
 
 var signatures = []signature{
 	{SoftwareVsftpd, regexp.MustCompile(`(?i)vsftpd\s*([0-9][0-9.]*)?`)},
-	{SoftwareVsftpd, regexp.MustCompile(`^500 OOPS`)},
+	{SoftwareVsftpd, regexp.MustCompile(`^500 OOPS|^OOPS: |There are too many connected users, please try later|There are too many connections from your internet address`)},
 	{SoftwareProFTPD, regexp.MustCompile(`(?i)proftpd(?:\s+([0-9][0-9.a-z]*)\s+server)?`)},
 	{SoftwarePureFTPd, regexp.MustCompile(`(?i)pure-?ftpd`)},
 	{SoftwareFileZilla, regexp.MustCompile(`(?i)filezilla server(?:\s+(?:version\s+)?([0-9][0-9.]*(?:\s*beta)?))?`)},
