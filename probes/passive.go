@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -196,6 +195,12 @@ func (s *Session) finishListing(ctx context.Context, a *Attempt, dc net.Conn, m 
 func summarize(r Result, mode string) Result {
 	var worked, problems []string
 	var warnCode, failCode string
+	tried := 0
+	for _, a := range r.Evidence.Attempts {
+		if a.Status != StatusSkip {
+			tried++
+		}
+	}
 	for _, a := range r.Evidence.Attempts {
 		switch a.Status {
 		case StatusPass, StatusWarn:
@@ -205,7 +210,9 @@ func summarize(r Result, mode string) Result {
 			continue
 		}
 		problems = append(problems, a.Command+": "+a.Code)
-		optional := a.Code == PassiveEPSVRefused || a.Code == ActiveEPRTRefused
+		// A refused EPSV or EPRT is no problem while PASV or PORT is tried
+		// too; alone (over IPv6) it is the mode's failure.
+		optional := (a.Code == PassiveEPSVRefused || a.Code == ActiveEPRTRefused) && tried > 1
 		switch {
 		case a.Status == StatusWarn && warnCode == "":
 			warnCode = a.Code
@@ -214,7 +221,7 @@ func summarize(r Result, mode string) Result {
 		}
 	}
 	r.Evidence.Error = strings.Join(problems, "; ")
-	if tried := slices.IndexFunc(r.Evidence.Attempts, func(a Attempt) bool { return a.Status != StatusSkip }); tried < 0 {
+	if tried == 0 {
 		why := "no command was sent"
 		if len(r.Evidence.Attempts) > 0 {
 			why = r.Evidence.Attempts[0].Reply.Error

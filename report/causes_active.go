@@ -132,7 +132,7 @@ var activeCauses = map[string]entry{
 		Fixes: listDeniedFixes,
 	},
 	probes.ActiveEPRTRefused: {
-		ID: CauseTransferMode, Severity: alwaysWarning,
+		ID: CauseTransferMode, Severity: dataRule,
 		Title: "The server refuses EPRT",
 		Explain: func(f finding) string {
 			return dataExplain(f, "EPRT (RFC 2428) is refused; clients fall back to PORT, but IPv6 connections need EPRT.")

@@ -216,7 +216,7 @@ var passiveCauses = map[string]entry{
 		},
 	},
 	probes.PassiveEPSVRefused: {
-		ID: CauseTransferMode, Severity: alwaysWarning,
+		ID: CauseTransferMode, Severity: dataRule,
 		Title: "The server refuses EPSV",
 		Explain: func(f finding) string {
 			return dataExplain(f, "EPSV (RFC 2428) is refused; clients fall back to PASV, but IPv6 connections need EPSV.")
