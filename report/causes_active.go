@@ -115,22 +115,8 @@ var activeCauses = map[string]entry{
 			return append(preferPassive(f), Fix{SideClient, "Check local limits on listening sockets (ulimit -n, security policy) or use passive mode."})
 		},
 	},
-	probes.ActiveTLSRequired: {
-		ID: CauseTLS, Severity: dataRule,
-		Title: "The server requires encrypted data connections",
-		Explain: func(f finding) string {
-			return dataExplain(f, "The server refuses plain data connections (RFC 4217: PROT P required).")
-		},
-		Fixes: tlsDataFixes,
-	},
-	probes.ActiveListDenied: {
-		ID: CauseServerConfig, Severity: dataRule,
-		Title: "The directory cannot be listed",
-		Explain: func(f finding) string {
-			return dataExplain(f, "The data path may work, but the server refused to list the directory, so the transfer could not be tested.")
-		},
-		Fixes: listDeniedFixes,
-	},
+	probes.ActiveTLSRequired: tlsDataEntry,
+	probes.ActiveListDenied:  listDeniedEntry,
 	probes.ActiveEPRTRefused: {
 		ID: CauseTransferMode, Severity: dataRule,
 		Title: "The server refuses EPRT",

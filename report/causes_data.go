@@ -264,22 +264,8 @@ var passiveCauses = map[string]entry{
 			}
 		},
 	},
-	probes.PassiveTLSRequired: {
-		ID: CauseTLS, Severity: dataRule,
-		Title: "The server requires encrypted data connections",
-		Explain: func(f finding) string {
-			return dataExplain(f, "The server refuses plain data connections (RFC 4217: PROT P required).")
-		},
-		Fixes: tlsDataFixes,
-	},
-	probes.PassiveListDenied: {
-		ID: CauseServerConfig, Severity: dataRule,
-		Title: "The directory cannot be listed",
-		Explain: func(f finding) string {
-			return dataExplain(f, "The data path may work, but the server refused to list the directory, so the transfer could not be tested.")
-		},
-		Fixes: listDeniedFixes,
-	},
+	probes.PassiveTLSRequired: tlsDataEntry,
+	probes.PassiveListDenied:  listDeniedEntry,
 	probes.PassiveBadReply: {
 		ID: CauseServerConfig, Severity: dataRule,
 		Title: "The server's passive reply cannot be parsed",
@@ -290,6 +276,27 @@ var passiveCauses = map[string]entry{
 			return []Fix{{SideServer, "Fix or update the server (or the firewall rewriting its replies) so that PASV answers \"227 Entering Passive Mode (h1,h2,h3,h4,p1,p2)\"."}}
 		},
 	},
+}
+
+// tlsDataEntry explains a data connection refused for want of TLS, in
+// either mode.
+var tlsDataEntry = entry{
+	ID: CauseTLS, Severity: dataRule,
+	Title: "The server requires encrypted data connections",
+	Explain: func(f finding) string {
+		return dataExplain(f, "The server refuses plain data connections (RFC 4217: PROT P required).")
+	},
+	Fixes: tlsDataFixes,
+}
+
+// listDeniedEntry explains a listing refused with a 5xx, in either mode.
+var listDeniedEntry = entry{
+	ID: CauseServerConfig, Severity: dataRule,
+	Title: "The directory cannot be listed",
+	Explain: func(f finding) string {
+		return dataExplain(f, "The data path may work, but the server refused to list the directory, so the transfer could not be tested.")
+	},
+	Fixes: listDeniedFixes,
 }
 
 // tlsDataFixes are the fixes for data connections that must be encrypted.
