@@ -20,20 +20,26 @@ const (
 
 // CheckPort makes one TCP connect to addr and closes it at once.
 func CheckPort(ctx context.Context, d Dialer, addr string, timeout time.Duration, now func() time.Time) PortCheck {
+	c, pc := connect(ctx, d, addr, timeout, now)
+	if c != nil {
+		c.Close()
+	}
+	return pc
+}
+
+// connect dials addr within timeout and describes the outcome; the
+// connection is nil unless the port is open.
+func connect(ctx context.Context, d Dialer, addr string, timeout time.Duration, now func() time.Time) (net.Conn, PortCheck) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	start := now()
 	c, err := d.DialContext(ctx, "tcp", addr)
-	pc := PortCheck{Address: addr, Elapsed: now().Sub(start)}
+	pc := PortCheck{Address: addr, State: PortOpen, Elapsed: now().Sub(start)}
 	pc.ElapsedMS = ms(pc.Elapsed)
-	if err == nil {
-		c.Close()
-		pc.State = PortOpen
-		return pc
+	if err != nil {
+		pc.State, pc.Error = portState(err), describe(err)
 	}
-	pc.Error = describe(err)
-	pc.State = portState(err)
-	return pc
+	return c, pc
 }
 
 // portState names the state of a port from a failed connect.

@@ -132,19 +132,9 @@ func (s *Session) judgeAdvertised(ip, peer net.IP, port int, advertised Dial) (S
 
 // dialData opens one passive data connection.
 func (s *Session) dialData(ctx context.Context, d Dial) (net.Conn, Dial) {
-	start := s.Now()
-	ctx, cancel := context.WithTimeout(ctx, s.Timeout)
-	defer cancel()
-	c, err := s.Dialer.DialContext(ctx, "tcp", d.Address)
-	d.Elapsed = s.Now().Sub(start)
-	d.ElapsedMS = ms(d.Elapsed)
-	if err == nil {
-		d.Outcome = PortOpen
-		return c, d
-	}
-	d.Error = describe(err)
-	d.Outcome = portState(err)
-	return nil, d
+	c, pc := connect(ctx, s.Dialer, d.Address, s.Timeout, s.Now)
+	d.Outcome, d.Error, d.Elapsed, d.ElapsedMS = pc.State, pc.Error, pc.Elapsed, pc.ElapsedMS
+	return c, d
 }
 
 // list sends the listing command over an open data connection and reads
