@@ -8,48 +8,50 @@ import (
 	"time"
 )
 
-// codeCommandOK is the positive reply to PORT and EPRT (RFC 959, RFC 2428).
-const codeCommandOK = 200
+// illegalPort matches vsftpd's refusal of a PORT or EPRT address that is
+// not the control connection's, or of a port below 1024.
+var illegalPort = regexp.MustCompile(`(?i)illegal (e?port|eprt)`)
 
 // activeDisabled matches refusals that mean the server turned active mode
 // off (vsftpd port_enable=NO answers "550 Permission denied.").
 var activeDisabled = regexp.MustCompile(`(?i)permission denied|disabled|not allowed|not permitted|not supported|not implemented`)
+
+// activeStage lists the path in active mode.
+var activeStage = Stage{
+	ID:    StageActive,
+	Needs: []Need{needLogin, {Met: func(s *Session) bool { return s.Mode != ModePassive }, Why: "--mode passive"}},
+	Run:   Active,
+}
 
 // Active lists the path in active mode: it listens on the control
 // connection's local address (or --active-address), sends EPRT (RFC 2428)
 // and PORT (RFC 959) each with its own listing, and waits for the server to
 // connect back. When the server accepts the command but never connects,
 // the control connection may still owe a late reply, so no further attempt
-// is made on it.
+// is made on that connection.
 func Active(ctx context.Context, s *Session) Result {
 	r := Result{Stage: StageActive}
-	s.Control.record = s.record(&r)
-	for _, cmd := range []string{"EPRT", "PORT"} {
-		a, clean := s.activeAttempt(ctx, cmd)
-		r.Evidence.Attempts = append(r.Evidence.Attempts, a)
-		if !clean {
-			break
-		}
-	}
+	r.Evidence.Attempts = s.dataAttempts(ctx, []string{"EPRT", "PORT"}, s.Mode == ModeActive, s.activeAttempt)
 	return summarize(r, "active")
 }
 
-// activeAttempt runs one EPRT or PORT listing. clean is false when the
-// control connection may still deliver a reply to this attempt.
-func (s *Session) activeAttempt(ctx context.Context, cmd string) (a Attempt, clean bool) {
-	a = Attempt{Command: cmd}
+// activeAttempt runs one EPRT or PORT listing on c. When the control
+// connection may still deliver a reply to this attempt, c is left broken,
+// and a later attempt on it is not sent.
+func (s *Session) activeAttempt(ctx context.Context, c *Conn, cmd string) Attempt {
+	a := Attempt{Command: cmd}
 	start := s.Now()
-	if err := s.Control.Broken(); err != nil {
+	if err := c.Broken(); err != nil {
 		a.Reply.Error = "not sent: " + describe(err) + " earlier on the control connection"
 		a.finish(start, s.Now, StatusSkip, CodeSkipped)
-		return a, false
+		return a
 	}
-	local := s.Control.LocalAddr().IP
+	local := c.LocalAddr().IP
 	ln, err := s.Listen("tcp", net.JoinHostPort(local.String(), "0"))
 	if err != nil {
 		a.Reply.Error = describe(err)
 		a.finish(start, s.Now, StatusFail, ActiveListenFailed)
-		return a, true
+		return a
 	}
 	defer ln.Close()
 	send := local
@@ -63,33 +65,36 @@ func (s *Session) activeAttempt(ctx context.Context, cmd string) (a Attempt, cle
 		if arg, err = FormatPORT(send, port); err != nil {
 			a.Reply.Error = err.Error()
 			a.finish(start, s.Now, StatusSkip, CodeSkipped)
-			return a, true
+			return a
 		}
 	}
-	reply, ex, err := s.Control.Cmd(ctx, s.Timeout, "%s %s", cmd, arg)
+	reply, ex, err := c.Cmd(ctx, s.Timeout, "%s %s", cmd, arg)
 	a.Reply = ex
 	switch {
 	case err != nil:
 		a.finish(start, s.Now, StatusFail, ActiveListTimeout)
-		return a, false
+		return a
 	case reply.Code != codeCommandOK && cmd == "EPRT" && (reply.Code == 500 || reply.Code == 502 || reply.Code == 522):
 		a.finish(start, s.Now, StatusFail, ActiveEPRTRefused)
-		return a, true
+		return a
 	case reply.Code != codeCommandOK && activeDisabled.MatchString(reply.Text()):
 		a.finish(start, s.Now, StatusFail, ActiveDisabled)
-		return a, true
+		return a
 	case reply.Code != codeCommandOK:
+		if illegalPort.MatchString(reply.Text()) {
+			a.Reason = ReasonForeignAddress
+		}
 		a.finish(start, s.Now, StatusFail, ActiveCommandRefused)
-		return a, true
+		return a
 	}
-	status, code, clean := s.activeList(ctx, &a, ln)
+	status, code := s.activeList(ctx, c, &a, ln)
 	a.finish(start, s.Now, status, code)
-	return a, clean
+	return a
 }
 
 // activeList sends the listing command and waits, within one timeout, for
 // both the server's connection and its preliminary reply.
-func (s *Session) activeList(ctx context.Context, a *Attempt, ln net.Listener) (Status, string, bool) {
+func (s *Session) activeList(ctx context.Context, c *Conn, a *Attempt, ln net.Listener) (Status, Code) {
 	accepted := make(chan net.Conn, 1)
 	go func() {
 		if tl, ok := ln.(*net.TCPListener); ok {
@@ -102,7 +107,7 @@ func (s *Session) activeList(ctx context.Context, a *Attempt, ln net.Listener) (
 		accepted <- c
 	}()
 	sent := s.Now()
-	first, ex, err := s.Control.Cmd(ctx, s.Timeout, "%s", s.listCommand())
+	first, ex, err := c.Cmd(ctx, s.Timeout, "%s", s.listCommand())
 	a.List = &ex
 	if err != nil {
 		ln.Close()
@@ -110,7 +115,7 @@ func (s *Session) activeList(ctx context.Context, a *Attempt, ln net.Listener) (
 			dc.Close()
 		}
 		// No reply at all: the server is most likely still trying to connect.
-		return StatusFail, ActiveNoConnect, false
+		return StatusFail, ActiveNoConnect
 	}
 	if first.Code != codeOpening && first.Code != codeAlreadyOpen {
 		ln.Close()
@@ -118,9 +123,9 @@ func (s *Session) activeList(ctx context.Context, a *Attempt, ln net.Listener) (
 			dc.Close()
 		}
 		if first.Code == codeCantOpenData {
-			return StatusFail, ActiveNoConnect, true
+			return StatusFail, ActiveNoConnect
 		}
-		return StatusFail, activeCodes.classifyListReply(first), true
+		return StatusFail, activeCodes.classifyListReply(first)
 	}
 	var dc net.Conn
 	select {
@@ -130,12 +135,12 @@ func (s *Session) activeList(ctx context.Context, a *Attempt, ln net.Listener) (
 	}
 	if dc == nil {
 		ln.Close()
-		return StatusFail, ActiveNoConnect, false
+		return StatusFail, ActiveNoConnect
 	}
 	a.ConnectFrom = dc.RemoteAddr().String()
-	status, code := s.finishListing(ctx, a, dc, activeCodes, sent)
+	status, code := s.finishListing(ctx, c, a, dc, activeCodes, sent)
 	if status == StatusPass {
 		code = ActiveOK
 	}
-	return status, code, status == StatusPass
+	return status, code
 }

@@ -12,7 +12,7 @@ import (
 
 // dialed is the outcome of the control connect to one resolved address.
 type dialed struct {
-	index    int         // position in s.Addrs
+	index    int         // position in s.Server.Addrs
 	conn     net.Conn    // the connection, nil on failure
 	err      error       // why the connect failed
 	dial     Dial        // the evidence of this connect
@@ -25,8 +25,8 @@ type dialed struct {
 // closes their connections. When every address fails, first is the
 // failure of the preferred address and wait returns the others.
 func (s *Session) dialAny(ctx context.Context) (first dialed, wait func() []dialed) {
-	results := make(chan dialed, len(s.Addrs))
-	for i, ip := range s.Addrs {
+	results := make(chan dialed, len(s.Server.Addrs))
+	for i, ip := range s.Server.Addrs {
 		go func() {
 			addr := net.JoinHostPort(ip.String(), strconv.Itoa(s.Target.Port))
 			start := s.Now()
@@ -40,10 +40,10 @@ func (s *Session) dialAny(ctx context.Context) (first dialed, wait func() []dial
 		}()
 	}
 	var failed []dialed
-	for range s.Addrs {
+	for range s.Server.Addrs {
 		d := <-results
 		if d.err == nil {
-			remaining := len(s.Addrs) - len(failed) - 1
+			remaining := len(s.Server.Addrs) - len(failed) - 1
 			return d, func() []dialed { return collect(results, remaining, failed) }
 		}
 		failed = append(failed, d)

@@ -36,7 +36,7 @@ func check(t *testing.T, script fixtures.Script, user string) (probes.Outcome, *
 func codes(o probes.Outcome) string {
 	var out []string
 	for _, r := range o.Results {
-		out = append(out, string(r.Stage)+"="+r.Code)
+		out = append(out, string(r.Stage)+"="+string(r.Code))
 	}
 	return strings.Join(out, " ")
 }
@@ -50,6 +50,10 @@ func TestCheckAgainstFixtures(t *testing.T) {
 	}{
 		{"healthy_vsftpd", fixtures.Script{}, "alice",
 			"dns=dns.literal control=control.ok login=login.ok passive=passive.ok active=active.ok firewall=firewall.open"},
+		{"one_connection_per_client", fixtures.Script{MaxPerClient: 1}, "alice",
+			"dns=dns.literal control=control.ok login=login.connection_limit passive=passive.ok active=active.ok firewall=firewall.open"},
+		{"two_connections_per_client", fixtures.Script{MaxPerClient: 2}, "alice",
+			"dns=dns.literal control=control.ok login=login.connection_limit passive=passive.ok active=active.ok firewall=firewall.open"},
 		{"wrong_password", fixtures.Script{Users: map[string]string{"alice": "other"}}, "alice",
 			"dns=dns.literal control=control.ok login=login.rejected passive=skipped active=skipped firewall=skipped"},
 		{"user_rejected_at_user", fixtures.Script{RejectUsers: []string{"alice"}}, "alice",
@@ -114,6 +118,23 @@ func TestCheckAgainstFixtures(t *testing.T) {
 	}
 }
 
+func TestCheckHoldsAtMostFourControlConnections(t *testing.T) {
+	// Three extra sessions are allowed, a fourth would be refused: a check
+	// that opened more than probes.MaxControlConnections would report a
+	// connection limit.
+	o, _ := check(t, fixtures.Script{MaxPerClient: probes.MaxControlConnections}, "alice")
+	if got := codes(o); got != "dns=dns.literal control=control.ok login=login.ok passive=passive.ok active=active.ok firewall=firewall.open" {
+		t.Fatalf("codes %s", got)
+	}
+	conns := map[string]bool{}
+	for _, ex := range o.Transcript {
+		conns[ex.Conn] = true
+	}
+	if len(conns) != probes.MaxControlConnections {
+		t.Fatalf("%d control connections, want %d (one per data command): %v", len(conns), probes.MaxControlConnections, conns)
+	}
+}
+
 func TestCheckRecordsWhatWasSent(t *testing.T) {
 	o, srv := check(t, fixtures.Script{}, "alice")
 	sent := strings.Join(srv.Commands(), "\n")
@@ -170,14 +191,30 @@ func TestRunDeadlineIsReported(t *testing.T) {
 
 func TestBrokenControlConnectionSendsNothingMore(t *testing.T) {
 	// LIST gets its 150 but never a final reply: a late 226 would be read
-	// as the reply to PASV. After the timeout no more commands go out on
-	// that connection.
-	o, srv := check(t, fixtures.Script{Replies: map[string]string{"LIST": "150 Here comes the directory listing."}}, "alice")
+	// as the reply to the next command. After the timeout no more commands
+	// go out on that connection. With one connection per client, PASV
+	// would have had to follow EPSV on it, so it is not sent at all.
+	o, srv := check(t, fixtures.Script{MaxPerClient: 1, Replies: map[string]string{"LIST": "150 Here comes the directory listing."}}, "alice")
 	p := o.Results[3]
 	if p.Status != probes.StatusFail || len(p.Evidence.Attempts) != 2 || p.Evidence.Attempts[1].Status != probes.StatusSkip {
 		t.Fatalf("passive: %s %s, attempts %+v", p.Code, p.Summary, p.Evidence.Attempts)
 	}
 	if n := strings.Count(strings.Join(srv.Commands(), "\n"), "PASV"); n != 0 {
 		t.Fatalf("PASV was sent %d times on a broken connection", n)
+	}
+	// With connections to spare, each attempt has its own, and each
+	// connection still stops at its own failed read.
+	o, _ = check(t, fixtures.Script{Replies: map[string]string{"LIST": "150 Here comes the directory listing."}}, "alice")
+	failedOn := map[string]bool{}
+	for _, ex := range o.Transcript {
+		if failedOn[ex.Conn] && ex.Command != "" {
+			t.Fatalf("%s sent on %s after a failed read", ex.Command, ex.Conn)
+		}
+		if ex.Error != "" {
+			failedOn[ex.Conn] = true
+		}
+	}
+	if len(failedOn) < 2 {
+		t.Fatalf("expected EPSV and PASV to fail on connections of their own, failed on %v", failedOn)
 	}
 }

@@ -1,75 +1,223 @@
 package probes
 
-// Stable result codes. A stage's Result.Code and an Attempt's Code take one
-// of these values; the report package keys its cause table on them. Codes are
-// part of the JSON contract: never rename one, only add.
+import "sort"
+
+// Code is a stable result code. A stage's Result.Code and an Attempt's
+// Code take one of the values below; the report keys its cause table on
+// them. Codes are part of the JSON contract: never rename one, only add.
+type Code string
+
+// Family groups codes into the causes users know. The report names a
+// cause by its family; see docs/causes/family-*.md.
+type Family string
+
+// The cause families.
 const (
-	CodeSkipped = "skipped" // the stage did not run (an earlier stage failed, or --mode excluded it)
-
-	DNSOK              = "dns.ok"               // the name resolved
-	DNSLiteral         = "dns.literal"          // the target is an IP literal: no lookup needed
-	DNSNotFound        = "dns.not_found"        // NXDOMAIN or no A/AAAA records
-	DNSResolverFailure = "dns.resolver_failure" // SERVFAIL or another resolver error
-	DNSTimeout         = "dns.timeout"          // the resolver did not answer in time
-
-	ControlOK              = "control.ok"               // connected and got a 220 greeting
-	ControlAddressFailed   = "control.address_failed"   // the greeting came, but another address of the name has no working FTP port
-	ControlDelayedGreeting = "control.delayed_greeting" // 120 (service ready in N minutes) before 220
-	ControlRefused         = "control.refused"          // connection refused: nothing listens on that port
-	ControlFiltered        = "control.filtered"         // connect timed out but the host answers on other ports
-	ControlRejected        = "control.rejected"         // an ICMP unreachable for the port while the host answers on other ports: a firewall rejects it
-	ControlTimeout         = "control.timeout"          // connect timed out and the host showed no other sign of life
-	ControlUnreachable     = "control.unreachable"      // no route to the host / network unreachable
-	ControlBlockedLocally  = "control.blocked_locally"  // the local system refused to send (EPERM/EACCES)
-	ControlNoGreeting      = "control.no_greeting"      // connected, but no greeting arrived in time
-	ControlClosed          = "control.closed"           // connected, but the server closed before greeting
-	ControlUnavailable     = "control.unavailable"      // 421 greeting: service not available
-	ControlSSH             = "control.ssh"              // an SSH banner: this is an SSH/SFTP server
-	ControlHTTP            = "control.http"             // an HTTP server answered
-	ControlImplicitTLS     = "control.implicit_tls"     // TLS bytes or silence typical of implicit FTPS
-	ControlNotFTP          = "control.not_ftp"          // something answered that is not FTP
-	ControlUnexpected      = "control.unexpected_reply" // an FTP reply code that is not a greeting
-
-	LoginOK           = "login.ok"                // logged in with the given user
-	LoginAnonymousOK  = "login.anonymous_ok"      // logged in anonymously
-	LoginRejected     = "login.rejected"          // 530 (or 430) after PASS: wrong user or password
-	LoginUserRejected = "login.user_rejected"     // 530 at USER: user not allowed
-	LoginAnonRefused  = "login.anonymous_refused" // anonymous login refused
-	LoginTLSRequired  = "login.tls_required"      // the server demands TLS (AUTH TLS) before login
-	LoginUnavailable  = "login.unavailable"       // 421 during login
-	LoginServerError  = "login.server_error"      // server-side configuration error (e.g. 500 OOPS)
-	LoginTimeout      = "login.timeout"           // no reply to USER or PASS in time
-	LoginUnexpected   = "login.unexpected_reply"  // a reply that fits none of the above
-	LoginClosed       = "login.closed"            // the server closed the connection during login
-
-	PassiveOK              = "passive.ok"                 // a listing arrived over a passive data connection
-	PassivePrivateAddress  = "passive.private_address"    // 227 advertises a private address while the control peer differs
-	PassiveUnroutable      = "passive.unroutable_address" // 227 advertises 0.0.0.0, loopback or similar while the peer differs
-	PassiveAddressMismatch = "passive.address_mismatch"   // 227 advertises another public host than the control peer
-	PassivePortOutOfRange  = "passive.port_out_of_range"  // advertised port outside --passive-range
-	PassiveDataTimeout     = "passive.data_timeout"       // the data connection timed out (port dropped)
-	PassiveDataRefused     = "passive.data_refused"       // the data connection was refused
-	PassiveRefused         = "passive.refused"            // PASV and EPSV both refused by the server
-	PassiveEPSVRefused     = "passive.epsv_refused"       // EPSV refused (attempt code; PASV may still work)
-	PassivePASVRefused     = "passive.pasv_refused"       // PASV refused while EPSV works: old clients fail
-	PassiveTransferFailed  = "passive.transfer_failed"    // 425/426 or a broken transfer after LIST
-	PassiveListTimeout     = "passive.list_timeout"       // no reply to LIST in time
-	PassiveTLSRequired     = "passive.tls_required"       // data connections must be encrypted
-	PassiveListDenied      = "passive.list_denied"        // 550 or similar: the path cannot be listed
-	PassiveBadReply        = "passive.bad_reply"          // a 227/229 reply that cannot be parsed
-
-	ActiveOK             = "active.ok"              // the server connected back and a listing arrived
-	ActiveCommandRefused = "active.command_refused" // PORT/EPRT refused (500/501: e.g. Illegal PORT command)
-	ActiveDisabled       = "active.disabled"        // the server has active mode turned off
-	ActiveNoConnect      = "active.no_connect"      // PORT accepted, but the server never connected back
-	ActiveTransferFailed = "active.transfer_failed" // 425/426 or a broken transfer after LIST
-	ActiveListTimeout    = "active.list_timeout"    // no reply to LIST in time
-	ActiveListenFailed   = "active.listen_failed"   // this machine could not open a listening port
-	ActiveTLSRequired    = "active.tls_required"    // data connections must be encrypted
-	ActiveListDenied     = "active.list_denied"     // 550 or similar: the path cannot be listed
-	ActiveEPRTRefused    = "active.eprt_refused"    // EPRT refused (attempt code; PORT may still work)
-
-	FirewallOpen     = "firewall.open"     // every advertised passive port answers or refuses: the firewall lets them through
-	FirewallFiltered = "firewall.filtered" // an advertised passive port is dropped (connect timed out)
-	FirewallError    = "firewall.error"    // a port check failed for another reason (unreachable)
+	FamilyDNS            Family = "dns"              // the name does not resolve
+	FamilyCredentials    Family = "credentials"      // user or password refused
+	FamilyTransferMode   Family = "transfer_mode"    // a data mode (passive or active) fails
+	FamilyServerDown     Family = "server_down"      // nothing answers, or the service is unavailable
+	FamilyPortOrFirewall Family = "port_or_firewall" // a port is closed, filtered or wrong
+	FamilyTLS            Family = "tls"              // the server wants FTPS (explicit or implicit)
+	FamilyServerConfig   Family = "server_config"    // the server is misconfigured or is not FTP
+	FamilyLocal          Family = "local"            // this machine cannot do its part (open a listening socket)
 )
+
+// CodeInfo is what every part of ftpdoctor knows about a code. probes and
+// report both read it, so "is this a problem, is it optional, does another
+// code explain it" is decided in one place.
+type CodeInfo struct {
+	Stage     StageID // the stage that produces the code
+	Family    Family  // the cause family of a problem code; empty for an ok code
+	Problem   bool    // the code means something is wrong (fail or warn)
+	Optional  bool    // alone no problem while the mode's other command was tried too: clients fall back (RFC 2428 section 1)
+	CoveredBy Code    // a stage code that already explains this attempt code, if any
+}
+
+// Info returns the properties of c; ok is false for a code ftpdoctor does
+// not know (the report then falls back to the raw evidence).
+func (c Code) Info() (CodeInfo, bool) {
+	i, ok := codeTable[c]
+	return i, ok
+}
+
+// Codes lists every known code, sorted.
+func Codes() []Code {
+	out := make([]Code, 0, len(codeTable))
+	for c := range codeTable {
+		out = append(out, c)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
+
+// CodeSkipped is the code of a stage that did not run (an earlier stage
+// failed, or --mode excluded it).
+const CodeSkipped Code = "skipped"
+
+// The codes of the dns stage.
+const (
+	DNSOK              Code = "dns.ok"               // the name resolved
+	DNSLiteral         Code = "dns.literal"          // the target is an IP literal: no lookup needed
+	DNSNotFound        Code = "dns.not_found"        // NXDOMAIN or no A/AAAA records
+	DNSResolverFailure Code = "dns.resolver_failure" // SERVFAIL or another resolver error
+	DNSTimeout         Code = "dns.timeout"          // the resolver did not answer in time
+)
+
+// The codes of the control stage.
+const (
+	ControlOK              Code = "control.ok"               // connected and got a 220 greeting
+	ControlAddressFailed   Code = "control.address_failed"   // the greeting came, but another address of the name has no working FTP port
+	ControlDelayedGreeting Code = "control.delayed_greeting" // 120 (service ready in N minutes) before 220
+	ControlRefused         Code = "control.refused"          // connection refused: nothing listens on that port
+	ControlFiltered        Code = "control.filtered"         // connect timed out but the host answers on other ports
+	ControlRejected        Code = "control.rejected"         // an ICMP unreachable for the port while the host answers on other ports: a firewall rejects it
+	ControlTimeout         Code = "control.timeout"          // connect timed out and the host showed no other sign of life
+	ControlUnreachable     Code = "control.unreachable"      // no route to the host / network unreachable
+	ControlBlockedLocally  Code = "control.blocked_locally"  // the local system refused to send (EPERM/EACCES)
+	ControlNoGreeting      Code = "control.no_greeting"      // connected, but no greeting arrived in time
+	ControlClosed          Code = "control.closed"           // connected, but the server closed before greeting
+	ControlUnavailable     Code = "control.unavailable"      // 421 greeting: service not available
+	ControlSSH             Code = "control.ssh"              // an SSH banner: this is an SSH/SFTP server
+	ControlHTTP            Code = "control.http"             // an HTTP server answered
+	ControlImplicitTLS     Code = "control.implicit_tls"     // TLS bytes or silence typical of implicit FTPS
+	ControlNotFTP          Code = "control.not_ftp"          // something answered that is not FTP
+	ControlUnexpected      Code = "control.unexpected_reply" // an FTP reply code that is not a greeting
+)
+
+// The codes of the login stage.
+const (
+	LoginOK              Code = "login.ok"                // logged in with the given user
+	LoginAnonymousOK     Code = "login.anonymous_ok"      // logged in anonymously
+	LoginRejected        Code = "login.rejected"          // 530 (or 430) after PASS: wrong user or password
+	LoginUserRejected    Code = "login.user_rejected"     // 530 at USER: user not allowed
+	LoginAnonRefused     Code = "login.anonymous_refused" // anonymous login refused
+	LoginTLSRequired     Code = "login.tls_required"      // the server demands TLS (AUTH TLS) before login
+	LoginUnavailable     Code = "login.unavailable"       // 421 during login
+	LoginServerError     Code = "login.server_error"      // server-side configuration error (e.g. 500 OOPS)
+	LoginTimeout         Code = "login.timeout"           // no reply to USER or PASS in time
+	LoginUnexpected      Code = "login.unexpected_reply"  // a reply that fits none of the above
+	LoginClosed          Code = "login.closed"            // the server closed the connection during login
+	LoginConnectionLimit Code = "login.connection_limit"  // logged in, but a second connection from this address was refused
+)
+
+// The codes of the passive stage and its attempts.
+const (
+	PassiveOK              Code = "passive.ok"                 // a listing arrived over a passive data connection
+	PassivePrivateAddress  Code = "passive.private_address"    // 227 advertises a private address while the control peer differs
+	PassiveUnroutable      Code = "passive.unroutable_address" // 227 advertises 0.0.0.0, loopback or similar while the peer differs
+	PassiveAddressMismatch Code = "passive.address_mismatch"   // 227 advertises another public host than the control peer
+	PassivePortOutOfRange  Code = "passive.port_out_of_range"  // advertised port outside --passive-range
+	PassiveDataTimeout     Code = "passive.data_timeout"       // the data connection timed out (port dropped)
+	PassiveDataRefused     Code = "passive.data_refused"       // the data connection was refused
+	PassiveRefused         Code = "passive.refused"            // PASV and EPSV both refused by the server
+	PassiveEPSVRefused     Code = "passive.epsv_refused"       // EPSV refused (attempt code; PASV may still work)
+	PassivePASVRefused     Code = "passive.pasv_refused"       // PASV refused while EPSV works: old clients fail
+	PassiveTransferFailed  Code = "passive.transfer_failed"    // 425/426 or a broken transfer after LIST
+	PassiveListTimeout     Code = "passive.list_timeout"       // no reply to LIST in time
+	PassiveTLSRequired     Code = "passive.tls_required"       // data connections must be encrypted
+	PassiveListDenied      Code = "passive.list_denied"        // 550 or similar: the path cannot be listed
+	PassiveBadReply        Code = "passive.bad_reply"          // a 227/229 reply that cannot be parsed
+)
+
+// The codes of the active stage and its attempts.
+const (
+	ActiveOK             Code = "active.ok"              // the server connected back and a listing arrived
+	ActiveCommandRefused Code = "active.command_refused" // PORT/EPRT refused (500/501: e.g. Illegal PORT command)
+	ActiveDisabled       Code = "active.disabled"        // the server has active mode turned off
+	ActiveNoConnect      Code = "active.no_connect"      // PORT accepted, but the server never connected back
+	ActiveTransferFailed Code = "active.transfer_failed" // 425/426 or a broken transfer after LIST
+	ActiveListTimeout    Code = "active.list_timeout"    // no reply to LIST in time
+	ActiveListenFailed   Code = "active.listen_failed"   // this machine could not open a listening port
+	ActiveTLSRequired    Code = "active.tls_required"    // data connections must be encrypted
+	ActiveListDenied     Code = "active.list_denied"     // 550 or similar: the path cannot be listed
+	ActiveEPRTRefused    Code = "active.eprt_refused"    // EPRT refused (attempt code; PORT may still work)
+)
+
+// The codes of the firewall stage.
+const (
+	FirewallOpen     Code = "firewall.open"     // every advertised passive port answers or refuses: the firewall lets them through
+	FirewallFiltered Code = "firewall.filtered" // an advertised passive port is dropped (connect timed out)
+	FirewallError    Code = "firewall.error"    // a port check failed for another reason (unreachable)
+)
+
+// ok and problem build the table's rows.
+func ok(stage StageID) CodeInfo { return CodeInfo{Stage: stage} }
+func problem(stage StageID, f Family) CodeInfo {
+	return CodeInfo{Stage: stage, Family: f, Problem: true}
+}
+func optional(stage StageID, f Family) CodeInfo { i := problem(stage, f); i.Optional = true; return i }
+func covered(i CodeInfo, by Code) CodeInfo      { i.CoveredBy = by; return i }
+
+// codeTable is the one table of code properties.
+var codeTable = map[Code]CodeInfo{
+	CodeSkipped: {},
+
+	DNSOK:              ok(StageDNS),
+	DNSLiteral:         ok(StageDNS),
+	DNSNotFound:        problem(StageDNS, FamilyDNS),
+	DNSResolverFailure: problem(StageDNS, FamilyDNS),
+	DNSTimeout:         problem(StageDNS, FamilyDNS),
+
+	ControlOK:              ok(StageControl),
+	ControlAddressFailed:   problem(StageControl, FamilyServerDown),
+	ControlDelayedGreeting: problem(StageControl, FamilyServerDown),
+	ControlRefused:         problem(StageControl, FamilyServerDown),
+	ControlFiltered:        problem(StageControl, FamilyPortOrFirewall),
+	ControlRejected:        problem(StageControl, FamilyPortOrFirewall),
+	ControlTimeout:         problem(StageControl, FamilyServerDown),
+	ControlUnreachable:     problem(StageControl, FamilyServerDown),
+	ControlBlockedLocally:  problem(StageControl, FamilyPortOrFirewall),
+	ControlNoGreeting:      problem(StageControl, FamilyServerConfig),
+	ControlClosed:          problem(StageControl, FamilyServerConfig),
+	ControlUnavailable:     problem(StageControl, FamilyServerDown),
+	ControlSSH:             problem(StageControl, FamilyPortOrFirewall),
+	ControlHTTP:            problem(StageControl, FamilyPortOrFirewall),
+	ControlImplicitTLS:     problem(StageControl, FamilyTLS),
+	ControlNotFTP:          problem(StageControl, FamilyPortOrFirewall),
+	ControlUnexpected:      problem(StageControl, FamilyServerConfig),
+
+	LoginOK:              ok(StageLogin),
+	LoginAnonymousOK:     ok(StageLogin),
+	LoginRejected:        problem(StageLogin, FamilyCredentials),
+	LoginUserRejected:    problem(StageLogin, FamilyCredentials),
+	LoginAnonRefused:     problem(StageLogin, FamilyCredentials),
+	LoginTLSRequired:     problem(StageLogin, FamilyTLS),
+	LoginUnavailable:     problem(StageLogin, FamilyServerDown),
+	LoginServerError:     problem(StageLogin, FamilyServerConfig),
+	LoginTimeout:         problem(StageLogin, FamilyServerConfig),
+	LoginUnexpected:      problem(StageLogin, FamilyServerConfig),
+	LoginClosed:          problem(StageLogin, FamilyServerConfig),
+	LoginConnectionLimit: problem(StageLogin, FamilyServerConfig),
+
+	PassiveOK:              ok(StagePassive),
+	PassivePrivateAddress:  problem(StagePassive, FamilyTransferMode),
+	PassiveUnroutable:      problem(StagePassive, FamilyTransferMode),
+	PassiveAddressMismatch: problem(StagePassive, FamilyTransferMode),
+	PassivePortOutOfRange:  problem(StagePassive, FamilyPortOrFirewall),
+	PassiveDataTimeout:     problem(StagePassive, FamilyPortOrFirewall),
+	PassiveDataRefused:     problem(StagePassive, FamilyPortOrFirewall),
+	PassiveRefused:         problem(StagePassive, FamilyTransferMode),
+	PassiveEPSVRefused:     optional(StagePassive, FamilyTransferMode),
+	PassivePASVRefused:     covered(problem(StagePassive, FamilyTransferMode), PassiveRefused),
+	PassiveTransferFailed:  problem(StagePassive, FamilyTransferMode),
+	PassiveListTimeout:     problem(StagePassive, FamilyTransferMode),
+	PassiveTLSRequired:     problem(StagePassive, FamilyTLS),
+	PassiveListDenied:      problem(StagePassive, FamilyServerConfig),
+	PassiveBadReply:        problem(StagePassive, FamilyServerConfig),
+
+	ActiveOK:             ok(StageActive),
+	ActiveCommandRefused: problem(StageActive, FamilyTransferMode),
+	ActiveDisabled:       problem(StageActive, FamilyTransferMode),
+	ActiveNoConnect:      problem(StageActive, FamilyPortOrFirewall),
+	ActiveTransferFailed: problem(StageActive, FamilyTransferMode),
+	ActiveListTimeout:    problem(StageActive, FamilyTransferMode),
+	ActiveListenFailed:   problem(StageActive, FamilyLocal),
+	ActiveTLSRequired:    problem(StageActive, FamilyTLS),
+	ActiveListDenied:     problem(StageActive, FamilyServerConfig),
+	ActiveEPRTRefused:    optional(StageActive, FamilyTransferMode),
+
+	FirewallOpen:     ok(StageFirewall),
+	FirewallFiltered: problem(StageFirewall, FamilyPortOrFirewall),
+	FirewallError:    problem(StageFirewall, FamilyPortOrFirewall),
+}

@@ -11,7 +11,8 @@ import (
 )
 
 // Conn is a control connection. Every command and reply is recorded, with
-// the password redacted, through the record callback.
+// the password redacted: in the session's transcript through the record
+// callback, and with the recorders of the context it was sent under.
 type Conn struct {
 	nc     net.Conn
 	r      *bufio.Reader
@@ -19,6 +20,11 @@ type Conn struct {
 	record func(Exchange)
 	secret string // masked in every reply, should a server echo the password
 	broken error  // why the connection can no longer be trusted: a reply may still be owed, or it closed
+
+	// DataLayer, when set, wraps every data connection opened for this
+	// control connection (a TLS layer protects them this way); nil means
+	// plain TCP.
+	DataLayer func(ctx context.Context, dc net.Conn) (net.Conn, error)
 }
 
 // Broken returns why the connection is no longer usable, or nil. After a
@@ -37,6 +43,45 @@ func NewConn(nc net.Conn, now func() time.Time, record func(Exchange)) *Conn {
 // minMaskedSecret is the shortest password masked in replies: masking a
 // one- or two-letter password would garble every reply that contains it.
 const minMaskedSecret = 3
+
+// Upgrade replaces the transport under the connection in place, as AUTH
+// TLS does (RFC 4217 section 4): wrap gets the current transport and
+// returns the new one. Bytes the server sent ahead of the upgrade would be
+// read as if protected, so they make Upgrade fail.
+func (c *Conn) Upgrade(wrap func(net.Conn) (net.Conn, error)) error {
+	if c.r.Buffered() > 0 {
+		c.broken = errors.New("the server sent data before the upgrade")
+		return c.broken
+	}
+	nc, err := wrap(c.nc)
+	if err != nil {
+		c.broken = err
+		return err
+	}
+	c.nc, c.r = nc, bufio.NewReaderSize(nc, 4096)
+	return nil
+}
+
+// openData passes a new data connection through the DataLayer, if any.
+func (c *Conn) openData(ctx context.Context, dc net.Conn) (net.Conn, error) {
+	if c.DataLayer == nil {
+		return dc, nil
+	}
+	wrapped, err := c.DataLayer(ctx, dc)
+	if err != nil {
+		dc.Close()
+		return nil, err
+	}
+	return wrapped, nil
+}
+
+// quit sends QUIT without waiting for the reply, unrecorded, and closes.
+func (c *Conn) quit(ctx context.Context) {
+	if c.broken == nil {
+		c.Send(ctx, time.Second, "QUIT")
+	}
+	c.Close()
+}
 
 // Close closes the connection.
 func (c *Conn) Close() error { return c.nc.Close() }
@@ -88,6 +133,7 @@ func (c *Conn) Read(ctx context.Context, timeout time.Duration, command string) 
 	ex := exchange(command, reply, err, c.now().Sub(start))
 	ex.Conn = c.name()
 	c.record(ex)
+	record(ctx, ex)
 	return reply, ex, err
 }
 
@@ -113,6 +159,7 @@ func (c *Conn) Cmd(ctx context.Context, timeout time.Duration, format string, ar
 		ex := exchange(redact(line), Reply{}, err, c.now().Sub(start))
 		ex.Conn = c.name()
 		c.record(ex)
+		record(ctx, ex)
 		return Reply{}, ex, err
 	}
 	return c.Read(ctx, timeout, redact(line))

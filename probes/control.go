@@ -5,25 +5,16 @@ import (
 	"crypto/tls"
 	"errors"
 	"net"
-	"strconv"
 	"strings"
 	"time"
 )
 
-// Reply codes of the greeting (RFC 959 section 4.2).
-const (
-	codeReadySoon   = 120
-	codeReady       = 220
-	codeUnavailable = 421
-)
+// controlStage opens the control connection, reads the greeting and asks
+// FEAT.
+var controlStage = Stage{ID: StageControl, Needs: []Need{needAddresses}, Run: Control}
 
-// livenessPorts are tried when the control connect fails, to tell "host
-// down" from "port blocked": a connection or a refusal on any of them
-// proves the host is up.
-var livenessPorts = []int{21, 22, 80, 443}
-
-// Control opens the control connection, reads the greeting and asks FEAT.
-// On success s.Control holds the connection.
+// Control runs the control stage. On success s.Account.Conn holds the
+// connection and s.Server what the greeting and FEAT revealed.
 func Control(ctx context.Context, s *Session) Result {
 	r := Result{Stage: StageControl}
 	first, others := s.dialAny(ctx)
@@ -38,29 +29,29 @@ func Control(ctx context.Context, s *Session) Result {
 // greet reads the greeting on a new control connection and asks FEAT.
 func (s *Session) greet(ctx context.Context, r Result, nc net.Conn) Result {
 	r.Evidence.Local = nc.LocalAddr().String()
-	c := NewConn(nc, s.Now, s.record(&r))
-	c.secret = s.Password.Reveal()
-	greeting, _, err := c.Read(ctx, s.Timeout, "")
+	c := s.newControl(nc)
+	greeting, probed, err := s.readGreeting(ctx, c, r.Evidence.Remote)
+	if probed != "" {
+		c.Close()
+		r.Evidence.Error = "no greeting; a TLS handshake on a second connection was answered"
+		return s.notFTP(r, probed)
+	}
 	if err == nil && greeting.Code == codeReadySoon {
 		greeting, _, err = c.Read(ctx, s.Timeout, "")
 		if err == nil && greeting.Code == codeReady {
-			s.Server.Banner = greeting.Text()
-			s.Server.Detect(s.Server.Banner)
-			s.Control = c
-			s.feat(ctx, &r)
+			s.connected(ctx, c, greeting)
 			return r.with(StatusWarn, ControlDelayedGreeting, "%s answered 120 (not ready) before 220: %s", r.Evidence.Remote, firstLine(greeting))
 		}
 	}
 	if err != nil {
 		c.Close()
-		return s.greetingFailure(ctx, r, err)
+		return s.greetingFailure(r, err)
 	}
-	s.Server.Banner = greeting.Text()
-	s.Server.Detect(s.Server.Banner)
+	s.Server.Info.Banner = greeting.Text()
+	s.Server.detect(s.Server.Info.Banner)
 	switch greeting.Code {
 	case codeReady:
-		s.Control = c
-		s.feat(ctx, &r)
+		s.connected(ctx, c, greeting)
 		return r.with(StatusPass, ControlOK, "connected to %s and got %d %s", r.Evidence.Remote, greeting.Code, firstLine(greeting))
 	case codeUnavailable:
 		c.Close()
@@ -70,82 +61,81 @@ func (s *Session) greet(ctx context.Context, r Result, nc net.Conn) Result {
 	return r.with(StatusFail, ControlUnexpected, "%s greeted with %d %s instead of 220", r.Evidence.Remote, greeting.Code, firstLine(greeting))
 }
 
+// connected keeps a greeted control connection, opens the extra
+// connections beside it and asks FEAT.
+func (s *Session) connected(ctx context.Context, c *Conn, greeting Reply) {
+	s.Server.Info.Banner = greeting.Text()
+	s.Server.detect(s.Server.Info.Banner)
+	s.Account.Conn = c
+	s.Server.Peer, s.Server.Local = c.RemoteAddr(), c.LocalAddr()
+	s.startPool(ctx)
+	s.feat(ctx)
+}
+
 // feat asks for the feature list (RFC 2389); a refusal is not an error.
-func (s *Session) feat(ctx context.Context, r *Result) {
-	if s.extra {
-		return
-	}
-	reply, _, err := s.Control.Cmd(ctx, s.Timeout, "FEAT")
+func (s *Session) feat(ctx context.Context) {
+	reply, _, err := s.Account.Conn.Cmd(ctx, s.Timeout, "FEAT")
 	if err != nil || reply.Code != 211 {
 		return
 	}
 	for _, l := range reply.Lines[1 : len(reply.Lines)-1] {
 		if f := strings.TrimSpace(l); f != "" {
-			s.Server.Features = append(s.Server.Features, f)
+			s.Server.Info.Features = append(s.Server.Info.Features, f)
 		}
 	}
 }
 
-// dialWithLiveness dials addr; if the connect is still pending after half
-// the timeout (at most one second), it checks the liveness ports of the same
-// host in parallel, all within the connect's own deadline. A connect that
-// fails fast as unreachable gets the same checks afterwards.
-func (s *Session) dialWithLiveness(ctx context.Context, ip net.IP, addr string) (net.Conn, []PortCheck, error) {
-	ctx, cancel := context.WithTimeout(ctx, s.Timeout)
-	defer cancel()
-	type dialed struct {
-		c   net.Conn
-		err error
+// silentAfter is how long a greeting may take before a TLS handshake on a
+// second connection asks whether the port speaks TLS; both end at the
+// greeting's deadline, so a silent port costs one timeout, not two.
+func silentAfter(timeout time.Duration) time.Duration {
+	return min(timeout/4, 500*time.Millisecond)
+}
+
+// readGreeting reads the greeting. When it is slow, a TLS handshake on a
+// second connection runs beside it, within the greeting's own deadline: an
+// implicit-FTPS port answers that at once, an HTTP server with an error,
+// and a hung service not at all. probed is the first line of whatever
+// answered the handshake, or empty.
+func (s *Session) readGreeting(ctx context.Context, c *Conn, addr string) (greeting Reply, probed string, err error) {
+	type read struct {
+		reply Reply
+		err   error
 	}
-	done := make(chan dialed, 1)
+	start := s.Now()
+	got := make(chan read, 1)
 	go func() {
-		c, err := s.Dialer.DialContext(ctx, "tcp", addr)
-		done <- dialed{c, err}
+		reply, _, err := c.Read(ctx, s.Timeout, "")
+		got <- read{reply, err}
 	}()
-	wait := min(s.Timeout/2, time.Second)
-	timer := time.NewTimer(wait)
+	timer := time.NewTimer(silentAfter(s.Timeout))
 	defer timer.Stop()
 	select {
-	case d := <-done:
-		switch Classify(d.err) {
-		case KindTimeout, KindUnreachable:
-			// An ICMP unreachable may come from a firewall's reject rule
-			// (firewalld's default) as well as from a dead host.
-			return d.c, s.liveness(ctx, ip), d.err
-		}
-		return d.c, nil, d.err
+	case g := <-got:
+		return g.reply, "", g.err
 	case <-timer.C:
 	}
-	live := make(chan []PortCheck, 1)
-	go func() { live <- s.liveness(ctx, ip) }()
-	d := <-done
-	checks := <-live
-	if d.err == nil {
-		return d.c, nil, nil
-	}
-	return nil, checks, d.err
-}
-
-// liveness checks the other common ports of the host until ctx ends.
-func (s *Session) liveness(ctx context.Context, ip net.IP) []PortCheck {
-	var addrs []string
-	for _, p := range livenessPorts {
-		if p != s.Target.Port {
-			addrs = append(addrs, net.JoinHostPort(ip.String(), strconv.Itoa(p)))
+	probeCtx, cancel := context.WithDeadline(ctx, deadline(ctx, start, s.Timeout))
+	defer cancel()
+	answer := make(chan string, 1)
+	go func() { _, line := s.probeSilent(probeCtx, addr); answer <- line }()
+	select {
+	case g := <-got:
+		if Classify(g.err) != KindTimeout {
+			cancel()
+			<-answer
+			return g.reply, "", g.err
 		}
-	}
-	deadline, _ := ctx.Deadline()
-	return CheckPorts(ctx, s.Dialer, addrs, time.Until(deadline), s.Now)
-}
-
-// hostAnswered reports whether any liveness check got an answer.
-func hostAnswered(checks []PortCheck) (string, bool) {
-	for _, c := range checks {
-		if c.State == PortOpen || c.State == PortClosed {
-			return c.Address + " " + c.State, true
+		return g.reply, <-answer, g.err
+	case line := <-answer:
+		if line == "" {
+			g := <-got
+			return g.reply, "", g.err
 		}
+		c.Close()
+		g := <-got
+		return Reply{}, line, g.err
 	}
-	return "", false
 }
 
 func (s *Session) connectFailure(r Result, err error) Result {
@@ -169,7 +159,7 @@ func (s *Session) connectFailure(r Result, err error) Result {
 	return r.with(StatusFail, ControlUnreachable, "cannot connect to %s: %s", r.Evidence.Remote, r.Evidence.Error)
 }
 
-func (s *Session) greetingFailure(ctx context.Context, r Result, err error) Result {
+func (s *Session) greetingFailure(r Result, err error) Result {
 	r.Evidence.Error = describe(err)
 	var nf *NotFTPError
 	if errors.As(err, &nf) {
@@ -182,9 +172,6 @@ func (s *Session) greetingFailure(ctx context.Context, r Result, err error) Resu
 	case KindClosed:
 		return r.with(StatusFail, ControlClosed, "%s accepted the connection and closed it without a complete greeting", r.Evidence.Remote)
 	case KindTimeout:
-		if kind, line := s.probeSilent(ctx, r.Evidence.Remote); kind != "" {
-			return s.notFTP(r, line)
-		}
 		return r.with(StatusFail, ControlNoGreeting, "%s accepted the connection but sent no complete greeting within %s; a TLS handshake on a second connection got no answer either", r.Evidence.Remote, human(s.Timeout))
 	}
 	return r.with(StatusFail, ControlClosed, "reading the greeting from %s failed: %s", r.Evidence.Remote, r.Evidence.Error)
@@ -212,8 +199,6 @@ const tlsMarker = "\x16\x03 (TLS handshake)"
 // handshake: an implicit-FTPS server answers it, an HTTP server answers with
 // an HTTP error, a hung service stays silent.
 func (s *Session) probeSilent(ctx context.Context, addr string) (kind, line string) {
-	ctx, cancel := context.WithTimeout(ctx, s.Timeout)
-	defer cancel()
 	nc, err := s.Dialer.DialContext(ctx, "tcp", addr)
 	if err != nil {
 		return "", ""

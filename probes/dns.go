@@ -3,10 +3,12 @@ package probes
 import (
 	"context"
 	"errors"
-	"fmt"
 	"net"
 	"strings"
 )
+
+// dnsStage resolves the target host.
+var dnsStage = Stage{ID: StageDNS, Run: DNS}
 
 // DNS resolves the target host to every A and AAAA address. A literal
 // address skips the lookup. IPv4 addresses are tried first by later stages,
@@ -14,7 +16,7 @@ import (
 func DNS(ctx context.Context, s *Session) Result {
 	r := Result{Stage: StageDNS, Evidence: Evidence{Host: s.Target.Host}}
 	if ip := net.ParseIP(s.Target.Host); ip != nil {
-		s.Addrs = []net.IP{ip}
+		s.Server.Addrs = []net.IP{ip}
 		r.Evidence.Addresses = []string{ip.String()}
 		return r.with(StatusPass, DNSLiteral, "%s is an IP address: no lookup needed", ip)
 	}
@@ -40,23 +42,12 @@ func DNS(ctx context.Context, s *Session) Result {
 			v6 = append(v6, a.IP)
 		}
 	}
-	s.Addrs = append(v4, v6...)
-	if len(s.Addrs) == 0 {
+	s.Server.Addrs = append(v4, v6...)
+	if len(s.Server.Addrs) == 0 {
 		return r.with(StatusFail, DNSNotFound, "%s has no A or AAAA record", s.Target.Host)
 	}
-	for _, ip := range s.Addrs {
+	for _, ip := range s.Server.Addrs {
 		r.Evidence.Addresses = append(r.Evidence.Addresses, ip.String())
 	}
 	return r.with(StatusPass, DNSOK, "%s resolves to %s", s.Target.Host, strings.Join(r.Evidence.Addresses, ", "))
-}
-
-// with sets the status, code and summary of a result.
-func (r Result) with(status Status, code, format string, args ...any) Result {
-	r.Status, r.Code, r.Summary = status, code, fmt.Sprintf(format, args...)
-	return r
-}
-
-// Skipped is the result of a stage that did not run, and why.
-func Skipped(stage StageID, why string) Result {
-	return Result{Stage: stage, Status: StatusSkip, Code: CodeSkipped, Summary: why}
 }

@@ -23,7 +23,7 @@ func TestDNS(t *testing.T) {
 		name     string
 		host     string
 		resolver fakeResolver
-		code     string
+		code     Code
 		addrs    []string
 	}{
 		{"literal_v4", "127.0.0.1", fakeResolver{err: errors.New("must not be asked")}, DNSLiteral, []string{"127.0.0.1"}},
@@ -36,7 +36,7 @@ func TestDNS(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := &Session{Config: Config{Target: Target{Host: tt.host}, Timeout: time.Second}, Env: Env{Resolver: tt.resolver, Now: time.Now}}
+			s := NewSession(Config{Target: Target{Host: tt.host}, Timeout: time.Second}, Env{Resolver: tt.resolver, Now: time.Now})
 			r := DNS(context.Background(), s)
 			if r.Code != tt.code {
 				t.Fatalf("code %s (%s), want %s", r.Code, r.Summary, tt.code)

@@ -18,8 +18,8 @@ func TestHostileServers(t *testing.T) {
 	tests := []struct {
 		name   string
 		script fixtures.Script
-		stage  int    // index of the stage whose code is checked
-		code   string // expected code
+		stage  int         // index of the stage whose code is checked
+		code   probes.Code // expected code
 	}{
 		{"greeting_dripped", fixtures.Script{Hostile: fixtures.HostileDripGreeting, DripInterval: 100 * time.Millisecond}, 1, probes.ControlNoGreeting},
 		{"huge_line", fixtures.Script{Hostile: fixtures.HostileHugeLine}, 1, probes.ControlNoGreeting},

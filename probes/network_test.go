@@ -105,7 +105,7 @@ func TestControlRejectedVersusUnreachable(t *testing.T) {
 	for _, tt := range []struct {
 		name     string
 		hostDown bool
-		want     string
+		want     probes.Code
 	}{
 		{"firewall_rejects_port", false, probes.ControlRejected},
 		{"host_unreachable", true, probes.ControlUnreachable},
@@ -147,7 +147,7 @@ func TestNameWithADeadAddress(t *testing.T) {
 		name   string
 		second string
 		dialer func() probes.Dialer
-		want   string
+		want   probes.Code
 	}{
 		{"dead_address_listed_first", "127.0.0.3", func() probes.Dialer { return &fixtures.Dialer{BlackHole: []string{"127.0.0.3"}} }, probes.ControlAddressFailed},
 		{"refused_address_listed_first", "127.0.0.3", func() probes.Dialer { return &fixtures.Dialer{Refuse: []string{"127.0.0.3"}} }, probes.ControlAddressFailed},

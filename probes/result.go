@@ -6,6 +6,7 @@
 package probes
 
 import (
+	"fmt"
 	"time"
 )
 
@@ -37,7 +38,7 @@ const (
 type Result struct {
 	Stage    StageID       `json:"id"`       // which stage
 	Status   Status        `json:"status"`   // pass, warn, fail or skip
-	Code     string        `json:"code"`     // stable machine code, e.g. "passive.private_address"
+	Code     Code          `json:"code"`     // stable machine code, e.g. "passive.private_address"
 	Summary  string        `json:"summary"`  // one line: what happened
 	Duration time.Duration `json:"-"`        // wall time of the stage
 	Evidence Evidence      `json:"evidence"` // what was seen
@@ -59,6 +60,7 @@ type Evidence struct {
 	Ports       []PortCheck `json:"ports,omitempty"`        // ports checked by the firewall stage
 	Anonymous   bool        `json:"anonymous,omitempty"`    // login used anonymous credentials
 	ServerError string      `json:"server_error,omitempty"` // server-side configuration error text (e.g. 500 OOPS)
+	Reason      string      `json:"reason,omitempty"`       // what the server's error text means, when ftpdoctor knows it: see Reason constants
 }
 
 // Exchange is one command sent on the control connection and the reply to
@@ -78,7 +80,8 @@ type Exchange struct {
 type Attempt struct {
 	Command     string        `json:"command"`                // EPSV, PASV, EPRT or PORT
 	Status      Status        `json:"status"`                 // outcome of this attempt
-	Code        string        `json:"code"`                   // stable code for this attempt
+	Code        Code          `json:"code"`                   // stable code for this attempt
+	Reason      string        `json:"reason,omitempty"`       // what the refusal's text means, when ftpdoctor knows it: see Reason constants
 	Reply       Exchange      `json:"reply"`                  // reply to the data command
 	Advertised  string        `json:"advertised,omitempty"`   // passive: address:port the server advertised
 	Sent        string        `json:"sent,omitempty"`         // active: address:port sent in PORT/EPRT
@@ -108,4 +111,23 @@ type PortCheck struct {
 	Error     string        `json:"error,omitempty"` // low-level error text
 	Elapsed   time.Duration `json:"-"`               // time to connect or fail
 	ElapsedMS float64       `json:"elapsed_ms"`      // Elapsed in milliseconds
+}
+
+// Reasons: what a server's reply text means, classified where the reply is
+// read so that the report never reads server text.
+const (
+	ReasonForeignAddress = "foreign_address" // vsftpd "Illegal PORT command": the PORT/EPRT address is not the control connection's, or the port is below 1024
+	ReasonWritableChroot = "writable_chroot" // vsftpd "refusing to run with writable root inside chroot()"
+	ReasonHomeMissing    = "home_missing"    // the home directory cannot be entered ("cannot change directory", chdir)
+)
+
+// with sets the status, code and summary of a result.
+func (r Result) with(status Status, code Code, format string, args ...any) Result {
+	r.Status, r.Code, r.Summary = status, code, fmt.Sprintf(format, args...)
+	return r
+}
+
+// Skipped is the result of a stage that did not run, and why.
+func Skipped(stage StageID, why string) Result {
+	return Result{Stage: stage, Status: StatusSkip, Code: CodeSkipped, Summary: why}
 }

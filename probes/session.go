@@ -3,6 +3,8 @@ package probes
 import (
 	"context"
 	"net"
+	"slices"
+	"sync"
 	"time"
 )
 
@@ -104,24 +106,100 @@ type Outcome struct {
 	PassiveRange *PortRange    // the declared passive range, if any
 	Server       ServerInfo    // the server software
 	Results      []Result      // one per stage, in stage order
-	Transcript   []Exchange    // the whole control-connection transcript, password redacted
+	Transcript   []Exchange    // every control connection's exchanges, password redacted, grouped by connection
 	Duration     time.Duration // wall time of the whole run
 	Interrupted  bool          // the whole run's deadline ended the check before every stage finished
 }
 
-// Session is the state shared by the stages of one check.
+// Server holds what a check learns about the server, shared by every login
+// against it: many accounts can be checked without repeating DNS, control
+// and firewall.
+type Server struct {
+	Addrs []net.IP     // resolved addresses, in the order they are tried
+	Peer  *net.TCPAddr // the address the control connection reached; nil until control succeeds
+	Local *net.TCPAddr // this machine's end of that connection
+	Info  ServerInfo   // software, banner, SYST, FEAT
+
+	mu         sync.Mutex
+	advertised []string // passive address:port pairs the server advertised
+}
+
+// advertise records a passive address:port the server handed out.
+func (sv *Server) advertise(addr string) {
+	sv.mu.Lock()
+	defer sv.mu.Unlock()
+	sv.advertised = append(sv.advertised, addr)
+}
+
+// Advertised returns the passive address:port pairs the server handed out.
+func (sv *Server) Advertised() []string {
+	sv.mu.Lock()
+	defer sv.mu.Unlock()
+	return slices.Clone(sv.advertised)
+}
+
+// detect adds what a reply text reveals about the software.
+func (sv *Server) detect(text string) {
+	sv.mu.Lock()
+	defer sv.mu.Unlock()
+	sv.Info.Detect(text)
+}
+
+// Account is one account's state: its credentials, its control connection
+// and whether it is logged in.
+type Account struct {
+	User      string // login name
+	Password  Secret // never printed
+	Anonymous bool   // log in as anonymous with the conventional password
+	Conn      *Conn  // the control connection; nil until control succeeds
+	LoggedIn  bool   // USER/PASS succeeded
+}
+
+// Session is the state of one check: the configuration, the outside world,
+// what was learned about the server and the login's state.
 type Session struct {
 	Config
 	Env
-	Start time.Time // when the run began
+	Start   time.Time // when the run began
+	Server  *Server   // what the server is, learned once
+	Account *Account  // the account being checked
 
-	Addrs      []net.IP   // resolved addresses, in the order they will be tried
-	Control    *Conn      // the logged-in control connection, nil until control succeeds
-	Server     ServerInfo // server software, filled by control
-	LoggedIn   bool       // login succeeded
-	Advertised []string   // passive address:port pairs the server advertised
-	Transcript []Exchange // every exchange on control connections, in order
+	parallel   bool        // open extra control connections so that data attempts run side by side
+	pool       *pool       // the extra control connections that data attempts run on
+	transcript *transcript // every exchange on every control connection
+}
 
-	extra           bool       // a second control connection: skip FEAT and SYST, already known
-	extraTranscript []Exchange // the second control connection's exchanges
+// NewSession prepares a check of cfg in env, with defaults applied.
+func NewSession(cfg Config, env Env) *Session {
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 5 * time.Second
+	}
+	if cfg.Mode == "" {
+		cfg.Mode = ModeBoth
+	}
+	if env.Now == nil {
+		env.Now = time.Now
+	}
+	return &Session{
+		Config:     cfg,
+		Env:        env,
+		Start:      env.Now(),
+		Server:     &Server{},
+		Account:    &Account{User: cfg.Target.User, Password: cfg.Password, Anonymous: cfg.Anonymous},
+		transcript: &transcript{},
+	}
+}
+
+// Transcript returns every control-connection exchange so far, grouped by
+// connection in the order the connections first spoke.
+func (s *Session) Transcript() []Exchange { return s.transcript.grouped() }
+
+// Close ends the session: QUIT on every control connection, unanswered.
+func (s *Session) Close(ctx context.Context) {
+	if s.pool != nil {
+		s.pool.close(ctx)
+	}
+	if c := s.Account.Conn; c != nil {
+		c.quit(ctx)
+	}
 }

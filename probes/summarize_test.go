@@ -8,7 +8,7 @@ func TestSummarizeOptionalRefusals(t *testing.T) {
 		name     string
 		attempts []Attempt
 		status   Status
-		code     string
+		code     Code
 	}{
 		{"epsv_refused_pasv_works", []Attempt{refusedEPSV, {Command: "PASV", Status: StatusPass, Code: PassiveOK}}, StatusPass, PassiveOK},
 		{"epsv_refused_pasv_not_sent_over_ipv6", []Attempt{refusedEPSV, {Command: "PASV", Status: StatusSkip, Code: CodeSkipped}}, StatusFail, PassiveEPSVRefused},

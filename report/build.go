@@ -1,6 +1,7 @@
 package report
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 	"time"
@@ -50,10 +51,36 @@ func Build(o probes.Outcome) Report {
 	sort.SliceStable(r.Causes, func(i, j int) bool {
 		return severityRank(r.Causes[i].Severity) < severityRank(r.Causes[j].Severity)
 	})
+	dropRepeatedFixes(r.Causes)
 	r.Verdict = verdict(o)
 	r.ExitCode = exitCodes[r.Verdict]
 	r.Recommendation = recommend(o)
 	return r
+}
+
+// dropRepeatedFixes keeps each fix only with the first cause that gives
+// it: two causes of one problem (a dropped passive port seen by the data
+// and the firewall stages) share their fix, and the report gives it once.
+// A cause left with no fix of its own points to the cause that has it.
+func dropRepeatedFixes(causes []Cause) {
+	first := map[Fix]int{}
+	for i := range causes {
+		var kept []Fix
+		for _, f := range causes[i].Fixes {
+			if _, seen := first[f]; !seen {
+				first[f] = i
+				kept = append(kept, f)
+			}
+		}
+		if len(kept) == 0 && len(causes[i].Fixes) > 0 {
+			f, j := causes[i].Fixes[0], first[causes[i].Fixes[0]]
+			kept = []Fix{{f.Side, fmt.Sprintf("The fix of cause %d (%s) above.", j+1, causes[j].Code)}}
+		}
+		if kept == nil {
+			kept = []Fix{}
+		}
+		causes[i].Fixes = kept
+	}
 }
 
 // millis converts a duration to milliseconds rounded to 0.1 ms.
@@ -70,7 +97,7 @@ func severityRank(s Severity) int {
 
 // finding is one problem code seen in the outcome and where it was seen.
 type finding struct {
-	code    string          // the result or attempt code
+	code    probes.Code     // the result or attempt code
 	result  probes.Result   // the stage result that holds it
 	attempt *probes.Attempt // the attempt that raised it; nil for a stage-level code
 	outcome probes.Outcome  // the whole check, for context
@@ -84,20 +111,12 @@ func (f finding) status() probes.Status {
 	return f.result.Status
 }
 
-// optionalCodes are attempt codes that alone are no problem: clients fall
-// back from EPSV to PASV and from EPRT to PORT (RFC 2428 section 1 keeps
-// both older commands).
-var optionalCodes = map[string]bool{
-	probes.PassiveEPSVRefused: true,
-	probes.ActiveEPRTRefused:  true,
-}
-
 // findings lists every problem code in stage order, each once: the code of
 // each failed or warned stage, then the distinct codes of its failed or
 // warned attempts.
 func findings(o probes.Outcome) []finding {
 	var out []finding
-	seen := map[string]bool{}
+	seen := map[probes.Code]bool{}
 	for _, res := range o.Results {
 		if res.Status != probes.StatusFail && res.Status != probes.StatusWarn {
 			continue
@@ -111,7 +130,8 @@ func findings(o probes.Outcome) []finding {
 			if a.Status != probes.StatusFail && a.Status != probes.StatusWarn {
 				continue
 			}
-			if seen[a.Code] || optionalCodes[a.Code] || coveredBy(res.Code, a.Code) {
+			info, _ := a.Code.Info()
+			if seen[a.Code] || info.Optional || (info.CoveredBy != "" && info.CoveredBy == res.Code) {
 				continue
 			}
 			seen[a.Code] = true
@@ -121,14 +141,8 @@ func findings(o probes.Outcome) []finding {
 	return out
 }
 
-// coveredBy reports whether an attempt code is already explained by the
-// stage code (passive.refused covers the refused PASV).
-func coveredBy(stageCode, attemptCode string) bool {
-	return stageCode == probes.PassiveRefused && attemptCode == probes.PassivePASVRefused
-}
-
 // attemptWith returns the first attempt of res carrying code, or nil.
-func attemptWith(res probes.Result, code string) *probes.Attempt {
+func attemptWith(res probes.Result, code probes.Code) *probes.Attempt {
 	for i := range res.Evidence.Attempts {
 		if res.Evidence.Attempts[i].Code == code {
 			return &res.Evidence.Attempts[i]
@@ -219,7 +233,7 @@ func recommend(o probes.Outcome) Recommendation {
 	case pw && aw && p.Status == probes.StatusPass && a.Status == probes.StatusPass:
 		return Recommendation{ModeEither, "Passive and active mode both work from here. Keep the client's default, passive, which also works when the client is behind NAT."}
 	case pw && p.Status == probes.StatusWarn:
-		return Recommendation{ModePassive, "Use passive mode: a passive listing arrived from here, but the server needs a fix (" + p.Code + ", see the causes) for other clients and networks; " + otherMode(a, "active") + "."}
+		return Recommendation{ModePassive, "Use passive mode: a passive listing arrived from here, but the server needs a fix (" + string(p.Code) + ", see the causes) for other clients and networks; " + otherMode(a, "active") + "."}
 	case pw:
 		return Recommendation{ModePassive, "Use passive mode: a passive listing arrived; " + otherMode(a, "active") + "."}
 	case aw:
@@ -228,7 +242,7 @@ func recommend(o probes.Outcome) Recommendation {
 	var failed []string
 	for _, r := range []*probes.Result{p, a} {
 		if ran(r) {
-			failed = append(failed, string(r.Stage)+" ("+r.Code+")")
+			failed = append(failed, string(r.Stage)+" ("+string(r.Code)+")")
 		}
 	}
 	return Recommendation{ModeNone, "No data mode works: " + strings.Join(failed, " and ") + " failed. Changing the client's mode will not help until the server or firewall is fixed (see the causes)."}
@@ -244,7 +258,7 @@ func otherMode(r *probes.Result, name string) string {
 	case worked(r):
 		return name + " mode works too"
 	}
-	return name + " mode failed (" + r.Code + ")"
+	return name + " mode failed (" + string(r.Code) + ")"
 }
 
 // firstStop names the first stage that failed, or why the data stages were
@@ -252,7 +266,7 @@ func otherMode(r *probes.Result, name string) string {
 func firstStop(o probes.Outcome) string {
 	for _, r := range o.Results {
 		if r.Status == probes.StatusFail {
-			return string(r.Stage) + " failed: " + r.Code
+			return string(r.Stage) + " failed: " + string(r.Code)
 		}
 	}
 	if r := stageResult(o, probes.StagePassive); r != nil && r.Summary != "" {

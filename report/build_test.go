@@ -1,6 +1,7 @@
 package report
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -42,26 +43,26 @@ func TestBuildVerdictAndRecommendation(t *testing.T) {
 		verdict  Verdict
 		exit     int
 		mode     ClientMode
-		causes   []string // codes, in order
+		causes   []probes.Code // codes, in order
 		severity []Severity
 	}{
 		{"healthy_both_modes", healthy(), VerdictOK, 0, ModeEither, nil, nil},
 		{"empty_mode_means_both", noMode, VerdictOK, 0, ModeEither, nil, nil},
 		{"active_only_requested_and_works", activeOnly, VerdictOK, 0, ModeActive, nil, nil},
 		{"passive_only_requested_and_works", passiveOnly, VerdictOK, 0, ModePassive, nil, nil},
-		{"passive_private_address_is_warning", passiveNAT(), VerdictWarning, 1, ModePassive, []string{probes.PassivePrivateAddress}, []Severity{SeverityWarning}},
+		{"passive_private_address_is_warning", passiveNAT(), VerdictWarning, 1, ModePassive, []probes.Code{probes.PassivePrivateAddress}, []Severity{SeverityWarning}},
 		{"passive_dropped_active_works_is_warning", dataDropped(), VerdictWarning, 1, ModeActive,
-			[]string{probes.PassiveDataTimeout, probes.FirewallFiltered}, []Severity{SeverityWarning, SeverityWarning}},
-		{"active_refused_passive_works_is_warning", activeFails, VerdictWarning, 1, ModePassive, []string{probes.ActiveCommandRefused}, []Severity{SeverityWarning}},
+			[]probes.Code{probes.PassiveDataTimeout, probes.FirewallFiltered}, []Severity{SeverityWarning, SeverityWarning}},
+		{"active_refused_passive_works_is_warning", activeFails, VerdictWarning, 1, ModePassive, []probes.Code{probes.ActiveCommandRefused}, []Severity{SeverityWarning}},
 		{"no_data_mode_works_is_critical", nothingWorks(), VerdictCritical, 2, ModeNone,
-			[]string{probes.PassiveDataTimeout, probes.ActiveNoConnect, probes.FirewallFiltered}, []Severity{SeverityCritical, SeverityCritical, SeverityCritical}},
+			[]probes.Code{probes.PassiveDataTimeout, probes.ActiveNoConnect, probes.FirewallFiltered}, []Severity{SeverityCritical, SeverityCritical, SeverityCritical}},
 		{"only_requested_mode_fails_is_critical", passiveOnlyDropped, VerdictCritical, 2, ModeNone,
-			[]string{probes.PassiveDataTimeout, probes.FirewallFiltered}, []Severity{SeverityCritical, SeverityCritical}},
-		{"delayed_greeting_is_warning", delayed, VerdictWarning, 1, ModeEither, []string{probes.ControlDelayedGreeting}, []Severity{SeverityWarning}},
+			[]probes.Code{probes.PassiveDataTimeout, probes.FirewallFiltered}, []Severity{SeverityCritical, SeverityCritical}},
+		{"delayed_greeting_is_warning", delayed, VerdictWarning, 1, ModeEither, []probes.Code{probes.ControlDelayedGreeting}, []Severity{SeverityWarning}},
 		{"dns_failure_is_critical_and_data_unknown", stopAt(probes.StageDNS, probes.DNSNotFound, "ftp.test.zone does not exist in DNS (no such host)", probes.Evidence{Host: "ftp.test.zone", Error: "lookup ftp.test.zone: no such host"}),
-			VerdictCritical, 2, ModeUnknown, []string{probes.DNSNotFound}, []Severity{SeverityCritical}},
+			VerdictCritical, 2, ModeUnknown, []probes.Code{probes.DNSNotFound}, []Severity{SeverityCritical}},
 		{"login_failure_is_critical", stopAt(probes.StageLogin, probes.LoginRejected, "user alice and the given password were rejected: 530 Login incorrect.", probes.Evidence{Replies: []probes.Exchange{ex("USER alice", 331, "Please specify the password.", 300*1000), ex("PASS ****", 530, "Login incorrect.", 2100*ms)}}),
-			VerdictCritical, 2, ModeUnknown, []string{probes.LoginRejected}, []Severity{SeverityCritical}},
+			VerdictCritical, 2, ModeUnknown, []probes.Code{probes.LoginRejected}, []Severity{SeverityCritical}},
 		{"no_results_is_unknown", probes.Outcome{Target: target()}, VerdictUnknown, 3, ModeUnknown, nil, nil},
 		{"invalid_status_is_unknown", badStatus, VerdictUnknown, 3, ModeEither, nil, nil},
 	}
@@ -77,13 +78,13 @@ func TestBuildVerdictAndRecommendation(t *testing.T) {
 			if r.Recommendation.Text == "" {
 				t.Error("recommendation has no text")
 			}
-			var got []string
+			var got []probes.Code
 			var sev []Severity
 			for _, c := range r.Causes {
 				got = append(got, c.Code)
 				sev = append(sev, c.Severity)
 			}
-			if strings.Join(got, ",") != strings.Join(tc.causes, ",") {
+			if !slices.Equal(got, tc.causes) {
 				t.Errorf("causes %v, want %v", got, tc.causes)
 			}
 			if len(tc.severity) > 0 && !equalSeverities(sev, tc.severity) {
@@ -213,7 +214,7 @@ func TestExplanationsQuoteEvidence(t *testing.T) {
 	cases := []struct {
 		name    string
 		outcome probes.Outcome
-		code    string
+		code    probes.Code
 		want    []string
 	}{
 		{"private_address_quotes_227_and_dials", passiveNAT(), probes.PassivePrivateAddress,

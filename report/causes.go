@@ -19,7 +19,6 @@ const (
 
 // entry is one row of the cause table.
 type entry struct {
-	ID       CauseID                // family of the cause
 	Severity severityRule           // how the severity is decided
 	Title    string                 // one line
 	Explain  func(f finding) string // what happened, quoting the evidence
@@ -31,8 +30,8 @@ type entry struct {
 // causes_*.go files.
 var causeTable = merge(dnsCauses, controlCauses, loginCauses, passiveCauses, activeCauses, firewallCauses)
 
-func merge(parts ...map[string]entry) map[string]entry {
-	out := map[string]entry{}
+func merge(parts ...map[probes.Code]entry) map[probes.Code]entry {
+	out := map[probes.Code]entry{}
 	for _, p := range parts {
 		for code := range p {
 			if _, dup := out[code]; dup {
@@ -46,7 +45,7 @@ func merge(parts ...map[string]entry) map[string]entry {
 
 // DocPath is the page that documents one problem code: what it means, the
 // evidence the report shows and the fixes by side.
-func DocPath(code string) string { return "docs/causes/" + code + ".md" }
+func DocPath(code probes.Code) string { return "docs/causes/" + string(code) + ".md" }
 
 // FamilyDocPath is the page of a cause family: what the family means and
 // the list of its codes. A code the cause table does not know points here,
@@ -57,11 +56,12 @@ func FamilyDocPath(id CauseID) string { return "docs/causes/family-" + string(id
 // fallback when the table has no entry for the code.
 func (f finding) cause() Cause {
 	e, ok := causeTable[f.code]
+	family := f.family()
 	if !ok {
-		e = fallbackEntry(f)
+		e = fallbackEntry(f, family)
 	}
 	c := Cause{
-		ID:          e.ID,
+		ID:          family,
 		Code:        f.code,
 		Stage:       f.result.Stage,
 		Severity:    f.severity(e.Severity),
@@ -71,7 +71,7 @@ func (f finding) cause() Cause {
 		Doc:         DocPath(f.code),
 	}
 	if !ok {
-		c.Doc = FamilyDocPath(e.ID)
+		c.Doc = FamilyDocPath(family)
 	}
 	if c.Fixes == nil {
 		c.Fixes = []Fix{}
@@ -104,6 +104,38 @@ func sortFixes(in []Fix) []Fix {
 	return out
 }
 
+// family is the finding's cause family. It follows the user's first
+// action (docs/causes/family-transfer_mode.md): a data-path problem of one
+// mode while the other mode works is a transfer_mode cause, whose first fix
+// is the client's mode setting, whatever its family when no mode works. A
+// code the table does not know takes its stage's family.
+func (f finding) family() CauseID {
+	info, ok := f.code.Info()
+	if !ok {
+		if id, ok := stageFamily[f.result.Stage]; ok {
+			return id
+		}
+		return CauseServerConfig
+	}
+	if info.Family == CausePortOrFirewall && f.otherModeWorks() {
+		return CauseTransferMode
+	}
+	return info.Family
+}
+
+// otherModeWorks reports whether the finding belongs to one data mode
+// while the other mode transferred a listing. The firewall stage's facts
+// keep their own family: they are a further cause.
+func (f finding) otherModeWorks() bool {
+	switch f.result.Stage {
+	case probes.StagePassive:
+		return worked(stageResult(f.outcome, probes.StageActive)) && !worked(stageResult(f.outcome, probes.StagePassive))
+	case probes.StageActive:
+		return worked(stageResult(f.outcome, probes.StagePassive)) && !worked(stageResult(f.outcome, probes.StageActive))
+	}
+	return false
+}
+
 // stageFamily is the cause family of an unknown code, by stage.
 var stageFamily = map[probes.StageID]CauseID{
 	probes.StageDNS:      CauseDNS,
@@ -116,21 +148,16 @@ var stageFamily = map[probes.StageID]CauseID{
 
 // fallbackEntry reports a code the table does not know, with the raw code,
 // summary and reply, so that a gap in the table never hides a failure.
-func fallbackEntry(f finding) entry {
-	id, ok := stageFamily[f.result.Stage]
-	if !ok {
-		id = CauseServerConfig
-	}
+func fallbackEntry(f finding, id CauseID) entry {
 	rule := alwaysCritical
 	if f.result.Stage == probes.StagePassive || f.result.Stage == probes.StageActive || f.result.Stage == probes.StageFirewall {
 		rule = dataRule
 	}
-	code := f.code
+	code := string(f.code)
 	if code == "" {
 		code = "(no code)"
 	}
 	return entry{
-		ID:       id,
 		Severity: rule,
 		Title:    fmt.Sprintf("Unrecognised result %s in the %s stage", code, f.result.Stage),
 		Explain: func(f finding) string {

@@ -2,7 +2,6 @@ package report
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/ftpdoctor/ftpdoctor/probes"
 )
@@ -41,13 +40,13 @@ func sourcePort20(si probes.ServerInfo) string {
 }
 
 // activeCauses explains the active stage's codes.
-var activeCauses = map[string]entry{
+var activeCauses = map[probes.Code]entry{
 	probes.ActiveCommandRefused: {
-		ID: CauseTransferMode, Severity: dataRule,
-		Title: "The server refuses the PORT/EPRT address",
+		Severity: dataRule,
+		Title:    "The server refuses the PORT/EPRT address",
 		Explain: func(f finding) string {
 			what := "The server refused the address this client sent."
-			if f.attempt != nil && strings.Contains(strings.ToLower(f.attempt.Reply.Text), "illegal port") {
+			if f.attempt != nil && f.attempt.Reason == probes.ReasonForeignAddress {
 				what = "vsftpd answers \"Illegal PORT command\" when the address in PORT or EPRT differs from the address it sees the control connection come from, or the port is below 1024: this client is behind NAT, or --active-address names another host."
 			}
 			return dataExplain(f, what+workedOther(f, probes.StagePassive))
@@ -57,8 +56,8 @@ var activeCauses = map[string]entry{
 		},
 	},
 	probes.ActiveDisabled: {
-		ID: CauseTransferMode, Severity: dataRule,
-		Title: "The server has active mode turned off",
+		Severity: dataRule,
+		Title:    "The server has active mode turned off",
 		Explain: func(f finding) string {
 			return dataExplain(f, "The server refuses PORT and EPRT."+workedOther(f, probes.StagePassive))
 		},
@@ -67,8 +66,8 @@ var activeCauses = map[string]entry{
 		},
 	},
 	probes.ActiveNoConnect: {
-		ID: CausePortOrFirewall, Severity: dataRule,
-		Title: "The server never connected back in active mode",
+		Severity: dataRule,
+		Title:    "The server never connected back in active mode",
 		Explain: func(f finding) string {
 			return dataExplain(f, fmt.Sprintf("The server accepted the address %s but never connected to it: a firewall or NAT in front of this client drops inbound connections, or the server's outbound connections are blocked.", sentHost(f))+workedOther(f, probes.StagePassive))
 		},
@@ -80,8 +79,8 @@ var activeCauses = map[string]entry{
 		},
 	},
 	probes.ActiveTransferFailed: {
-		ID: CauseTransferMode, Severity: dataRule,
-		Title: "The active transfer failed",
+		Severity: dataRule,
+		Title:    "The active transfer failed",
 		Explain: func(f finding) string {
 			return dataExplain(f, "The server connected back, but the transfer failed (425/426) or broke off.")
 		},
@@ -92,8 +91,8 @@ var activeCauses = map[string]entry{
 		},
 	},
 	probes.ActiveListTimeout: {
-		ID: CauseTransferMode, Severity: dataRule,
-		Title: "The server did not answer in active mode",
+		Severity: dataRule,
+		Title:    "The server did not answer in active mode",
 		Explain: func(f finding) string {
 			return dataExplain(f, "A reply on the control connection did not arrive in time during the active transfer.")
 		},
@@ -102,8 +101,8 @@ var activeCauses = map[string]entry{
 		},
 	},
 	probes.ActiveListenFailed: {
-		ID: CausePortOrFirewall, Severity: dataRule,
-		Title: "This machine could not open a port for active mode",
+		Severity: dataRule,
+		Title:    "This machine could not open a port for active mode",
 		Explain: func(f finding) string {
 			e := ""
 			if f.attempt != nil {
@@ -118,8 +117,8 @@ var activeCauses = map[string]entry{
 	probes.ActiveTLSRequired: tlsDataEntry,
 	probes.ActiveListDenied:  listDeniedEntry,
 	probes.ActiveEPRTRefused: {
-		ID: CauseTransferMode, Severity: dataRule,
-		Title: "The server refuses EPRT",
+		Severity: dataRule,
+		Title:    "The server refuses EPRT",
 		Explain: func(f finding) string {
 			return dataExplain(f, "EPRT (RFC 2428) is refused; clients fall back to PORT, but IPv6 connections need EPRT.")
 		},
@@ -130,21 +129,20 @@ var activeCauses = map[string]entry{
 }
 
 // firewallCauses explains the firewall stage's codes.
-var firewallCauses = map[string]entry{
+var firewallCauses = map[probes.Code]entry{
 	probes.FirewallFiltered: {
-		ID: CausePortOrFirewall, Severity: dataRule,
-		Title: "Passive data ports are dropped by a firewall",
+		Severity: dataRule,
+		Title:    "Passive data ports are dropped by a firewall",
 		Explain: func(f finding) string {
 			return fmt.Sprintf("Plain TCP connections to the passive ports: %s. A timeout (filtered) means a firewall drops the port; a refusal (closed) means the firewall lets it through.", portChecks(f.result.Evidence.Ports))
 		},
 		Fixes: func(f finding) []Fix {
-			return append(rangeFixes(f),
-				Fix{SideNetwork, fmt.Sprintf("Allow inbound TCP to the server %s on %s in every firewall on the way (host firewall, cloud security group, router port forward).", serverHost(f.outcome), passivePorts(f.outcome))})
+			return append(rangeFixes(f), openPassivePorts(f))
 		},
 	},
 	probes.FirewallError: {
-		ID: CausePortOrFirewall, Severity: alwaysWarning,
-		Title: "Some passive ports could not be checked",
+		Severity: alwaysWarning,
+		Title:    "Some passive ports could not be checked",
 		Explain: func(f finding) string {
 			return fmt.Sprintf("Plain TCP connections to the passive ports: %s.", portChecks(f.result.Evidence.Ports))
 		},

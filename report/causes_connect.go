@@ -8,10 +8,10 @@ import (
 )
 
 // dnsCauses explains the dns stage's codes.
-var dnsCauses = map[string]entry{
+var dnsCauses = map[probes.Code]entry{
 	probes.DNSNotFound: {
-		ID: CauseDNS, Severity: alwaysCritical,
-		Title: "The host name does not exist in DNS",
+		Severity: alwaysCritical,
+		Title:    "The host name does not exist in DNS",
 		Explain: func(f finding) string {
 			e := f.result.Evidence
 			return sentence(fmt.Sprintf("Looking up %s returned no address after %s.", e.Host, fmtDur(f.result.Duration)), errorText(e.Error))
@@ -25,8 +25,8 @@ var dnsCauses = map[string]entry{
 		},
 	},
 	probes.DNSResolverFailure: {
-		ID: CauseDNS, Severity: alwaysCritical,
-		Title: "The DNS resolver failed to answer",
+		Severity: alwaysCritical,
+		Title:    "The DNS resolver failed to answer",
 		Explain: func(f finding) string {
 			e := f.result.Evidence
 			return sentence(fmt.Sprintf("The resolver failed to look up %s after %s.", e.Host, fmtDur(f.result.Duration)), errorText(e.Error))
@@ -40,8 +40,8 @@ var dnsCauses = map[string]entry{
 		},
 	},
 	probes.DNSTimeout: {
-		ID: CauseDNS, Severity: alwaysCritical,
-		Title: "The DNS resolver did not answer in time",
+		Severity: alwaysCritical,
+		Title:    "The DNS resolver did not answer in time",
 		Explain: func(f finding) string {
 			e := f.result.Evidence
 			return sentence(fmt.Sprintf("No DNS answer for %s within %s.", e.Host, fmtDur(f.result.Duration)), errorText(e.Error))
@@ -56,10 +56,10 @@ var dnsCauses = map[string]entry{
 }
 
 // controlCauses explains the control stage's codes.
-var controlCauses = map[string]entry{
+var controlCauses = map[probes.Code]entry{
 	probes.ControlRefused: {
-		ID: CauseServerDown, Severity: alwaysCritical,
-		Title: "Nothing accepts connections on the FTP port",
+		Severity: alwaysCritical,
+		Title:    "Nothing accepts connections on the FTP port",
 		Explain: func(f finding) string {
 			e := f.result.Evidence
 			why := ""
@@ -78,8 +78,8 @@ var controlCauses = map[string]entry{
 		},
 	},
 	probes.ControlFiltered: {
-		ID: CausePortOrFirewall, Severity: alwaysCritical,
-		Title: "The FTP port is filtered: the host is up, but connections to the port are dropped",
+		Severity: alwaysCritical,
+		Title:    "The FTP port is filtered: the host is up, but connections to the port are dropped",
 		Explain: func(f finding) string {
 			e := f.result.Evidence
 			return fmt.Sprintf("Connecting to %s %s (the stage took %s), while other ports of the same host answered: %s. A firewall drops the FTP port.", e.Remote, e.Error, fmtDur(f.result.Duration), portChecks(e.Liveness))
@@ -94,8 +94,8 @@ var controlCauses = map[string]entry{
 		},
 	},
 	probes.ControlAddressFailed: {
-		ID: CauseServerDown, Severity: alwaysWarning,
-		Title: "The name has an address where no FTP server answers",
+		Severity: alwaysWarning,
+		Title:    "The name has an address where no FTP server answers",
 		Explain: func(f finding) string {
 			e := f.result.Evidence
 			var bad []string
@@ -114,8 +114,8 @@ var controlCauses = map[string]entry{
 		},
 	},
 	probes.ControlRejected: {
-		ID: CausePortOrFirewall, Severity: alwaysCritical,
-		Title: "A firewall rejects the FTP port: the host is up",
+		Severity: alwaysCritical,
+		Title:    "A firewall rejects the FTP port: the host is up",
 		Explain: func(f finding) string {
 			e := f.result.Evidence
 			return fmt.Sprintf("Connecting to %s failed at once with %q (an ICMP unreachable) after %s, while other ports of the same host answered: %s. A firewall rule rejects the FTP port (firewalld and many routers reject with admin-prohibited).", e.Remote, e.Error, fmtDur(f.result.Duration), portChecks(e.Liveness))
@@ -129,8 +129,8 @@ var controlCauses = map[string]entry{
 		},
 	},
 	probes.ControlTimeout: {
-		ID: CauseServerDown, Severity: alwaysCritical,
-		Title: "The server does not answer at all",
+		Severity: alwaysCritical,
+		Title:    "The server does not answer at all",
 		Explain: func(f finding) string {
 			e := f.result.Evidence
 			s := fmt.Sprintf("Connecting to %s %s (the stage took %s).", e.Remote, e.Error, fmtDur(f.result.Duration))
@@ -148,8 +148,8 @@ var controlCauses = map[string]entry{
 		},
 	},
 	probes.ControlUnreachable: {
-		ID: CauseServerDown, Severity: alwaysCritical,
-		Title: "The server's address is unreachable",
+		Severity: alwaysCritical,
+		Title:    "The server's address is unreachable",
 		Explain: func(f finding) string {
 			e := f.result.Evidence
 			return fmt.Sprintf("Connecting to %s failed after %s: %s. No route leads to the host, or a router or firewall answered that it is unreachable.", e.Remote, fmtDur(f.result.Duration), e.Error)
@@ -162,8 +162,8 @@ var controlCauses = map[string]entry{
 		},
 	},
 	probes.ControlBlockedLocally: {
-		ID: CausePortOrFirewall, Severity: alwaysCritical,
-		Title: "This machine refused to send the connection",
+		Severity: alwaysCritical,
+		Title:    "This machine refused to send the connection",
 		Explain: func(f finding) string {
 			e := f.result.Evidence
 			return fmt.Sprintf("The local system refused to connect to %s: %s. A firewall on this machine (nftables, iptables, security software) blocks outgoing TCP %d.", e.Remote, e.Error, f.outcome.Target.Port)
@@ -173,8 +173,8 @@ var controlCauses = map[string]entry{
 		},
 	},
 	probes.ControlNoGreeting: {
-		ID: CauseServerConfig, Severity: alwaysCritical,
-		Title: "The server accepted the connection but sent no greeting",
+		Severity: alwaysCritical,
+		Title:    "The server accepted the connection but sent no greeting",
 		Explain: func(f finding) string {
 			e := f.result.Evidence
 			return fmt.Sprintf("The TCP connection to %s opened, but no 220 greeting arrived%s (%s); a second connection that tried a TLS handshake found no other protocol either (the stage took %s in all). The service is hung or overloaded, waits for a slow reverse-DNS or ident lookup, or is not an FTP server.", e.Remote, greetingWait(f.result), e.Error, fmtDur(f.result.Duration))
@@ -187,8 +187,8 @@ var controlCauses = map[string]entry{
 		},
 	},
 	probes.ControlClosed: {
-		ID: CauseServerConfig, Severity: alwaysCritical,
-		Title: "The server closed the connection before greeting",
+		Severity: alwaysCritical,
+		Title:    "The server closed the connection before greeting",
 		Explain: func(f finding) string {
 			e := f.result.Evidence
 			return fmt.Sprintf("%s accepted the TCP connection and closed it without a greeting after %s (%s). Typical reasons: access rules (tcp_wrappers /etc/hosts.deny), a per-address connection limit, an intrusion-prevention ban (fail2ban), or a crashed session process.", e.Remote, fmtDur(f.result.Duration), e.Error)
@@ -199,8 +199,8 @@ var controlCauses = map[string]entry{
 		},
 	},
 	probes.ControlUnavailable: {
-		ID: CauseServerDown, Severity: alwaysCritical,
-		Title: "The server refused service (421)",
+		Severity: alwaysCritical,
+		Title:    "The server refused service (421)",
 		Explain: func(f finding) string {
 			ex, _ := greeting(f.result)
 			return fmt.Sprintf("%s greeted with %s: the service is unavailable, usually because too many sessions are open or the server is shutting down.", f.result.Evidence.Remote, quoteReply(ex))
@@ -211,8 +211,8 @@ var controlCauses = map[string]entry{
 		},
 	},
 	probes.ControlSSH: {
-		ID: CausePortOrFirewall, Severity: alwaysCritical,
-		Title: "This port runs SSH (SFTP), not FTP",
+		Severity: alwaysCritical,
+		Title:    "This port runs SSH (SFTP), not FTP",
 		Explain: func(f finding) string {
 			e := f.result.Evidence
 			return fmt.Sprintf("%s answered with the SSH banner %q. SFTP is a different protocol from FTP and FTPS.", e.Remote, e.ServerError)
@@ -225,8 +225,8 @@ var controlCauses = map[string]entry{
 		},
 	},
 	probes.ControlHTTP: {
-		ID: CausePortOrFirewall, Severity: alwaysCritical,
-		Title: "This port runs a web server, not FTP",
+		Severity: alwaysCritical,
+		Title:    "This port runs a web server, not FTP",
 		Explain: func(f finding) string {
 			e := f.result.Evidence
 			return fmt.Sprintf("%s answered like an HTTP server (%q).", e.Remote, e.ServerError)
@@ -239,8 +239,8 @@ var controlCauses = map[string]entry{
 		},
 	},
 	probes.ControlImplicitTLS: {
-		ID: CauseTLS, Severity: alwaysCritical,
-		Title: "This port expects implicit FTPS (TLS from the first byte)",
+		Severity: alwaysCritical,
+		Title:    "This port expects implicit FTPS (TLS from the first byte)",
 		Explain: func(f finding) string {
 			return fmt.Sprintf("%s sent no plain FTP greeting%s but answered a TLS handshake: it is an implicit FTPS port (usually 990). ftpdoctor checks plain FTP.", f.result.Evidence.Remote, greetingWait(f.result))
 		},
@@ -252,8 +252,8 @@ var controlCauses = map[string]entry{
 		},
 	},
 	probes.ControlNotFTP: {
-		ID: CausePortOrFirewall, Severity: alwaysCritical,
-		Title: "Something that is not an FTP server answered",
+		Severity: alwaysCritical,
+		Title:    "Something that is not an FTP server answered",
 		Explain: func(f finding) string {
 			e := f.result.Evidence
 			return fmt.Sprintf("%s sent %q, which is not an FTP greeting (RFC 959 expects \"220 text\").", e.Remote, e.ServerError)
@@ -266,8 +266,8 @@ var controlCauses = map[string]entry{
 		},
 	},
 	probes.ControlUnexpected: {
-		ID: CauseServerConfig, Severity: alwaysCritical,
-		Title: "The server greeted with an unexpected reply",
+		Severity: alwaysCritical,
+		Title:    "The server greeted with an unexpected reply",
 		Explain: func(f finding) string {
 			ex, _ := greeting(f.result)
 			return fmt.Sprintf("%s greeted with %s instead of 220 (RFC 959 section 5.4).", f.result.Evidence.Remote, quoteReply(ex))
@@ -277,8 +277,8 @@ var controlCauses = map[string]entry{
 		},
 	},
 	probes.ControlDelayedGreeting: {
-		ID: CauseServerDown, Severity: alwaysWarning,
-		Title: "The server was not ready at once (120 before 220)",
+		Severity: alwaysWarning,
+		Title:    "The server was not ready at once (120 before 220)",
 		Explain: func(f finding) string {
 			var replies []string
 			for _, ex := range f.result.Evidence.Replies {

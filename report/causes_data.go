@@ -127,34 +127,34 @@ func advertisedFixes(f finding) []Fix {
 }
 
 // passiveCauses explains the passive stage's codes.
-var passiveCauses = map[string]entry{
+var passiveCauses = map[probes.Code]entry{
 	probes.PassivePrivateAddress: {
-		ID: CauseTransferMode, Severity: alwaysWarning,
-		Title: "PASV advertises a private address",
+		Severity: alwaysWarning,
+		Title:    "PASV advertises a private address",
 		Explain: func(f finding) string {
 			return dataExplain(f, fmt.Sprintf("The server advertises a private (RFC 1918) address while clients reach it at %s: it sits behind NAT and does not know the address clients use, or its passive-address setting names another host. Clients that use the advertised address try to connect to a host they may not reach.", serverHost(f.outcome)))
 		},
 		Fixes: advertisedFixes,
 	},
 	probes.PassiveUnroutable: {
-		ID: CauseTransferMode, Severity: alwaysWarning,
-		Title: "PASV advertises an unusable address (0.0.0.0, loopback or link-local)",
+		Severity: alwaysWarning,
+		Title:    "PASV advertises an unusable address (0.0.0.0, loopback or link-local)",
 		Explain: func(f finding) string {
 			return dataExplain(f, fmt.Sprintf("The advertised address cannot be reached from any other machine, while clients reach the server at %s.", serverHost(f.outcome)))
 		},
 		Fixes: advertisedFixes,
 	},
 	probes.PassiveAddressMismatch: {
-		ID: CauseTransferMode, Severity: alwaysWarning,
-		Title: "PASV advertises a different host than the one connected to",
+		Severity: alwaysWarning,
+		Title:    "PASV advertises a different host than the one connected to",
 		Explain: func(f finding) string {
 			return dataExplain(f, fmt.Sprintf("The advertised address differs from %s, the address of the control connection, and is not a NAT leftover (it is public, or it answers from here): a multi-homed server, a load balancer, or a passive-address setting (vsftpd pasv_address, ProFTPD MasqueradeAddress) that names another host.", serverHost(f.outcome)))
 		},
 		Fixes: advertisedFixes,
 	},
 	probes.PassivePortOutOfRange: {
-		ID: CausePortOrFirewall, Severity: alwaysWarning,
-		Title: "The passive port is outside the declared range",
+		Severity: alwaysWarning,
+		Title:    "The passive port is outside the declared range",
 		Explain: func(f finding) string {
 			lo, hi := declaredRange(f.outcome)
 			return dataExplain(f, fmt.Sprintf("The server advertised a port outside the declared passive range %d-%d: its range setting is missing or not applied (restart needed?), so a firewall opened for %d-%d will drop some transfers.", lo, hi, lo, hi))
@@ -164,8 +164,8 @@ var passiveCauses = map[string]entry{
 		},
 	},
 	probes.PassiveDataTimeout: {
-		ID: CausePortOrFirewall, Severity: dataRule,
-		Title: "The passive data connection timed out: the port is dropped",
+		Severity: dataRule,
+		Title:    "The passive data connection timed out: the port is dropped",
 		Explain: func(f finding) string {
 			return dataExplain(f, "The control connection works but the data port does not answer: a firewall in front of the server (or a NAT without the port forwarded) drops the passive ports."+workedOther(f, probes.StageActive))
 		},
@@ -175,12 +175,12 @@ var passiveCauses = map[string]entry{
 				out = append(out, clientActive()...)
 			}
 			out = append(out, rangeFixes(f)...)
-			return append(out, Fix{SideNetwork, fmt.Sprintf("Allow inbound TCP to the server %s on %s, and forward those ports to it if it is behind NAT.", serverHost(f.outcome), passivePorts(f.outcome))})
+			return append(out, openPassivePorts(f))
 		},
 	},
 	probes.PassiveDataRefused: {
-		ID: CausePortOrFirewall, Severity: dataRule,
-		Title: "The passive data connection was refused",
+		Severity: dataRule,
+		Title:    "The passive data connection was refused",
 		Explain: func(f finding) string {
 			return dataExplain(f, "Nothing listened on the advertised port: a firewall rejects it, a NAT forwards it to the wrong host, or the server advertises another machine's address."+workedOther(f, probes.StageActive))
 		},
@@ -198,8 +198,8 @@ var passiveCauses = map[string]entry{
 		},
 	},
 	probes.PassiveRefused: {
-		ID: CauseTransferMode, Severity: dataRule,
-		Title: "The server refuses passive mode",
+		Severity: dataRule,
+		Title:    "The server refuses passive mode",
 		Explain: func(f finding) string {
 			var parts []string
 			for _, a := range f.result.Evidence.Attempts {
@@ -216,8 +216,8 @@ var passiveCauses = map[string]entry{
 		},
 	},
 	probes.PassiveEPSVRefused: {
-		ID: CauseTransferMode, Severity: dataRule,
-		Title: "The server refuses EPSV",
+		Severity: dataRule,
+		Title:    "The server refuses EPSV",
 		Explain: func(f finding) string {
 			return dataExplain(f, "EPSV (RFC 2428) is refused; clients fall back to PASV, but IPv6 connections need EPSV.")
 		},
@@ -229,8 +229,8 @@ var passiveCauses = map[string]entry{
 		},
 	},
 	probes.PassivePASVRefused: {
-		ID: CauseTransferMode, Severity: alwaysWarning,
-		Title: "The server refuses PASV (EPSV works)",
+		Severity: alwaysWarning,
+		Title:    "The server refuses PASV (EPSV works)",
 		Explain: func(f finding) string {
 			return dataExplain(f, "Clients that only know PASV (Windows Explorer, many older libraries) cannot transfer in passive mode.")
 		},
@@ -239,8 +239,8 @@ var passiveCauses = map[string]entry{
 		},
 	},
 	probes.PassiveTransferFailed: {
-		ID: CauseTransferMode, Severity: dataRule,
-		Title: "The passive transfer failed",
+		Severity: dataRule,
+		Title:    "The passive transfer failed",
 		Explain: func(f finding) string {
 			return dataExplain(f, "The data connection opened, but the server reported a failed transfer (425/426) or the listing broke off: a firewall or FTP helper interfering, or the server failing to open the connection on its side.")
 		},
@@ -252,8 +252,8 @@ var passiveCauses = map[string]entry{
 		},
 	},
 	probes.PassiveListTimeout: {
-		ID: CauseTransferMode, Severity: dataRule,
-		Title: "The server did not answer in passive mode",
+		Severity: dataRule,
+		Title:    "The server did not answer in passive mode",
 		Explain: func(f finding) string {
 			return dataExplain(f, "A reply on the control connection did not arrive in time during the passive transfer: the server waits for a data connection it never saw, or a firewall's FTP helper holds the reply.")
 		},
@@ -267,8 +267,8 @@ var passiveCauses = map[string]entry{
 	probes.PassiveTLSRequired: tlsDataEntry,
 	probes.PassiveListDenied:  listDeniedEntry,
 	probes.PassiveBadReply: {
-		ID: CauseServerConfig, Severity: dataRule,
-		Title: "The server's passive reply cannot be parsed",
+		Severity: dataRule,
+		Title:    "The server's passive reply cannot be parsed",
 		Explain: func(f finding) string {
 			return dataExplain(f, "The 227/229 reply does not hold an address and port in the forms RFC 959 and RFC 2428 define.")
 		},
@@ -281,8 +281,8 @@ var passiveCauses = map[string]entry{
 // tlsDataEntry explains a data connection refused for want of TLS, in
 // either mode.
 var tlsDataEntry = entry{
-	ID: CauseTLS, Severity: dataRule,
-	Title: "The server requires encrypted data connections",
+	Severity: dataRule,
+	Title:    "The server requires encrypted data connections",
 	Explain: func(f finding) string {
 		return dataExplain(f, "The server refuses plain data connections (RFC 4217: PROT P required).")
 	},
@@ -291,8 +291,8 @@ var tlsDataEntry = entry{
 
 // listDeniedEntry explains a listing refused with a 5xx, in either mode.
 var listDeniedEntry = entry{
-	ID: CauseServerConfig, Severity: dataRule,
-	Title: "The directory cannot be listed",
+	Severity: dataRule,
+	Title:    "The directory cannot be listed",
 	Explain: func(f finding) string {
 		return dataExplain(f, "The data path may work, but the server refused to list the directory, so the transfer could not be tested.")
 	},
@@ -331,4 +331,10 @@ func advertisedElsewhere(r *probes.Result) bool {
 		}
 	}
 	return false
+}
+
+// openPassivePorts is the network fix for dropped passive ports; the
+// data-timeout and firewall causes share it, so the report gives it once.
+func openPassivePorts(f finding) Fix {
+	return Fix{SideNetwork, fmt.Sprintf("Allow inbound TCP to the server %s on %s in every firewall on the way (host firewall, cloud security group, router port forward), and forward those ports to it if it is behind NAT.", serverHost(f.outcome), passivePorts(f.outcome))}
 }

@@ -2,7 +2,6 @@ package report
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/ftpdoctor/ftpdoctor/probes"
 )
@@ -24,10 +23,25 @@ func loginExplain(f finding, what string) string {
 }
 
 // loginCauses explains the login stage's codes.
-var loginCauses = map[string]entry{
+var loginCauses = map[probes.Code]entry{
+	probes.LoginConnectionLimit: {
+		Severity: alwaysWarning,
+		Title:    "The server refuses a second connection from this address",
+		Explain: func(f finding) string {
+			what := "A second control connection from this address was refused"
+			if n := len(f.result.Evidence.Replies); n > 0 {
+				what += ": " + quoteExchange(f.result.Evidence.Replies[n-1])
+			}
+			return what + ". ftpdoctor then ran its data checks one after another on the one connection, so their results stand. Clients that open parallel connections are refused: FileZilla opens one for browsing and up to two for transfers by default; WinSCP and lftp open more for parallel transfers."
+		},
+		Fixes: func(f finding) []Fix {
+			return append([]Fix{{SideClient, "FileZilla: Site Manager > Transfer Settings: tick 'Limit number of simultaneous connections' and set it to 1. WinSCP: Preferences > Transfer > Background: 'Maximal number of transfers at the same time': 1. lftp: set net:connection-limit 1."}},
+				serverFixes(f.outcome.Server, sessionLimits)...)
+		},
+	},
 	probes.LoginRejected: {
-		ID: CauseCredentials, Severity: alwaysCritical,
-		Title: "The user name or password was rejected",
+		Severity: alwaysCritical,
+		Title:    "The user name or password was rejected",
 		Explain: func(f finding) string {
 			ex := loginReply(f.result)
 			s := fmt.Sprintf("The server accepted USER %s but rejected the password: %s.", f.outcome.Target.User, quoteExchange(ex))
@@ -43,8 +57,8 @@ var loginCauses = map[string]entry{
 		},
 	},
 	probes.LoginUserRejected: {
-		ID: CauseCredentials, Severity: alwaysCritical,
-		Title: "The user is not allowed to log in",
+		Severity: alwaysCritical,
+		Title:    "The user is not allowed to log in",
 		Explain: func(f finding) string {
 			ex, _ := replyTo(f.result, "USER")
 			return fmt.Sprintf("The server refused the user before asking for a password: %s.", quoteExchange(ex))
@@ -54,8 +68,8 @@ var loginCauses = map[string]entry{
 		},
 	},
 	probes.LoginAnonRefused: {
-		ID: CauseCredentials, Severity: alwaysCritical,
-		Title: "Anonymous login is refused",
+		Severity: alwaysCritical,
+		Title:    "Anonymous login is refused",
 		Explain: func(f finding) string {
 			return loginExplain(f, "The server does not accept anonymous logins.")
 		},
@@ -65,8 +79,8 @@ var loginCauses = map[string]entry{
 		},
 	},
 	probes.LoginTLSRequired: {
-		ID: CauseTLS, Severity: alwaysCritical,
-		Title: "The server requires TLS (FTPS) before login",
+		Severity: alwaysCritical,
+		Title:    "The server requires TLS (FTPS) before login",
 		Explain: func(f finding) string {
 			return loginExplain(f, "The server only accepts logins over an encrypted control connection (AUTH TLS, RFC 4217).")
 		},
@@ -77,8 +91,8 @@ var loginCauses = map[string]entry{
 		},
 	},
 	probes.LoginUnavailable: {
-		ID: CauseServerDown, Severity: alwaysCritical,
-		Title: "The server refused service during login (421)",
+		Severity: alwaysCritical,
+		Title:    "The server refused service during login (421)",
 		Explain: func(f finding) string {
 			return loginExplain(f, "The server closed the session, usually because a per-user or per-address session limit was reached.")
 		},
@@ -88,8 +102,8 @@ var loginCauses = map[string]entry{
 		},
 	},
 	probes.LoginServerError: {
-		ID: CauseServerConfig, Severity: alwaysCritical,
-		Title: "The server failed with a configuration error after login",
+		Severity: alwaysCritical,
+		Title:    "The server failed with a configuration error after login",
 		Explain: func(f finding) string {
 			if ex := loginReply(f.result); ex.Code != 0 {
 				return fmt.Sprintf("%s got an internal error instead of a completed login: %s after %s. The credentials may be right; the server cannot start the session.", redactCommand(ex.Command), quoteReply(ex), fmtMS(ex.ElapsedMS))
@@ -97,21 +111,20 @@ var loginCauses = map[string]entry{
 			return fmt.Sprintf("During the login the server reported an internal error: %q. The credentials may be right; the server cannot start the session.", firstLine(f.result.Evidence.ServerError))
 		},
 		Fixes: func(f finding) []Fix {
-			text := strings.ToLower(f.result.Evidence.ServerError + " " + loginReply(f.result).Text)
-			switch {
-			case strings.Contains(text, "writable root inside chroot"):
+			switch f.result.Evidence.Reason {
+			case probes.ReasonWritableChroot:
 				return []Fix{
 					{SideServer, "vsftpd: the chroot directory (the user's home) is writable. Either remove write permission from it (chmod a-w HOME, with a writable subdirectory for uploads) or set allow_writeable_chroot=YES in vsftpd.conf."},
 				}
-			case strings.Contains(text, "cannot change directory"), strings.Contains(text, "chdir"):
+			case probes.ReasonHomeMissing:
 				return []Fix{{SideServer, "The user's home directory is missing or not accessible: create it, or fix its owner and permissions."}}
 			}
 			return []Fix{{SideServer, "Read the full error text and the server's log; a vsftpd \"500 OOPS\" names the failing setting or system call."}}
 		},
 	},
 	probes.LoginTimeout: {
-		ID: CauseServerConfig, Severity: alwaysCritical,
-		Title: "The server did not answer the login in time",
+		Severity: alwaysCritical,
+		Title:    "The server did not answer the login in time",
 		Explain: func(f finding) string {
 			return loginExplain(f, "Slow authentication back ends (LDAP, RADIUS, DNS lookups in PAM) or an overloaded server delay the reply.")
 		},
@@ -123,8 +136,8 @@ var loginCauses = map[string]entry{
 		},
 	},
 	probes.LoginUnexpected: {
-		ID: CauseServerConfig, Severity: alwaysCritical,
-		Title: "The server answered the login unexpectedly",
+		Severity: alwaysCritical,
+		Title:    "The server answered the login unexpectedly",
 		Explain: func(f finding) string {
 			return sentence(loginExplain(f, ""), f.result.Summary+".")
 		},
@@ -133,8 +146,8 @@ var loginCauses = map[string]entry{
 		},
 	},
 	probes.LoginClosed: {
-		ID: CauseServerConfig, Severity: alwaysCritical,
-		Title: "The server closed the connection during login",
+		Severity: alwaysCritical,
+		Title:    "The server closed the connection during login",
 		Explain: func(f finding) string {
 			return loginExplain(f, "The server dropped the session instead of answering: a crashed session process, an intrusion-prevention ban after failed logins, or a session limit.")
 		},

@@ -2,53 +2,40 @@ package report
 
 import (
 	"fmt"
-	"go/ast"
-	"go/parser"
-	"go/token"
 	"os"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/ftpdoctor/ftpdoctor/probes"
 )
 
-// problemCodes reads probes/codes.go and returns every code constant that
-// names a problem (not ok, literal, open or skipped).
-func problemCodes(t *testing.T) []string {
+// problemCodes returns every code of probes' code table that names a
+// problem.
+func problemCodes(t *testing.T) []probes.Code {
 	t.Helper()
-	src, err := os.ReadFile("../probes/codes.go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := parser.ParseFile(token.NewFileSet(), "codes.go", src, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	ast.Inspect(f, func(n ast.Node) bool {
-		if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING {
-			code, _ := strconv.Unquote(lit.Value)
-			switch {
-			case code == probes.CodeSkipped, strings.HasSuffix(code, ".ok"), code == probes.DNSLiteral,
-				code == probes.LoginAnonymousOK, code == probes.FirewallOpen:
-			default:
-				out = append(out, code)
-			}
+	var out []probes.Code
+	for _, code := range probes.Codes() {
+		if info, _ := code.Info(); info.Problem {
+			out = append(out, code)
 		}
-		return true
-	})
+	}
 	if len(out) < 40 {
-		t.Fatalf("found only %d codes in codes.go", len(out))
+		t.Fatalf("found only %d problem codes", len(out))
 	}
 	return out
 }
 
+// familyOf is the family the code table gives code.
+func familyOf(code probes.Code) CauseID {
+	info, _ := code.Info()
+	return info.Family
+}
+
 // outcomeFor builds an outcome in which code is raised by its stage.
-func outcomeFor(code string) probes.Outcome {
-	stage := probes.StageID(code[:strings.IndexByte(code, '.')])
+func outcomeFor(code probes.Code) probes.Outcome {
+	stage := probes.StageID(code[:strings.IndexByte(string(code), '.')])
 	o := healthy()
 	switch stage {
 	case probes.StageDNS, probes.StageControl, probes.StageLogin:
@@ -56,7 +43,7 @@ func outcomeFor(code string) probes.Outcome {
 		if code == probes.ControlDelayedGreeting {
 			status = probes.StatusWarn
 		}
-		o = stopAt(stage, code, "summary of "+code, probes.Evidence{Remote: "10.231.0.2:21", Error: "some error", Replies: []probes.Exchange{ex("", 421, "Too many users.", 1000)}})
+		o = stopAt(stage, code, "summary of "+string(code), probes.Evidence{Remote: "10.231.0.2:21", Error: "some error", Replies: []probes.Exchange{ex("", 421, "Too many users.", 1000)}})
 		for i := range o.Results {
 			if o.Results[i].Stage == stage {
 				o.Results[i].Status = status
@@ -69,7 +56,7 @@ func outcomeFor(code string) probes.Outcome {
 				if len(r.Evidence.Attempts) > 0 {
 					r.Evidence.Attempts[0].Status, r.Evidence.Attempts[0].Code = probes.StatusFail, code
 				}
-				o.Results[i] = with(r, probes.StatusFail, code, "summary of "+code)
+				o.Results[i] = with(r, probes.StatusFail, code, "summary of "+string(code))
 			}
 		}
 	}
@@ -82,13 +69,13 @@ func TestEveryProblemCodeHasAnEntry(t *testing.T) {
 		ids[id] = true
 	}
 	for _, code := range problemCodes(t) {
-		t.Run(strings.ReplaceAll(code, ".", "_"), func(t *testing.T) {
+		t.Run(strings.ReplaceAll(string(code), ".", "_"), func(t *testing.T) {
 			e, ok := causeTable[code]
 			if !ok {
 				t.Fatalf("no cause table entry for %s", code)
 			}
-			if !ids[e.ID] {
-				t.Errorf("entry has unknown cause id %q", e.ID)
+			if !ids[familyOf(code)] {
+				t.Errorf("code has unknown cause family %q", familyOf(code))
 			}
 			r := Build(outcomeFor(code))
 			var c *Cause
@@ -112,13 +99,13 @@ func TestEveryProblemCodeHasAnEntry(t *testing.T) {
 				}
 			}
 			checkCodePage(t, code, e, *c)
-			checkFamilyListing(t, code, e.ID)
+			checkFamilyListing(t, code, familyOf(code))
 		})
 	}
 }
 
 // causeIDs are the cause families, each with a page docs/causes/family-ID.md.
-var causeIDs = []CauseID{CauseDNS, CauseCredentials, CauseTransferMode, CauseServerDown, CausePortOrFirewall, CauseTLS, CauseServerConfig}
+var causeIDs = []CauseID{CauseDNS, CauseCredentials, CauseTransferMode, CauseServerDown, CausePortOrFirewall, CauseTLS, CauseServerConfig, CauseLocal}
 
 // readDoc reads a page under the repository root, or fails the test.
 func readDoc(t *testing.T, path string) string {
@@ -137,7 +124,7 @@ func flat(s string) string { return strings.Join(strings.Fields(s), " ") }
 // fixVariants builds the outcomes under which an entry's fixes are
 // collected: every server product and none, with the other data mode
 // working or not, with and without a declared passive range.
-func fixVariants(code string) []probes.Outcome {
+func fixVariants(code probes.Code) []probes.Outcome {
 	var out []probes.Outcome
 	for _, sw := range append([]string{""}, softwareOrder...) {
 		for _, otherWorks := range []bool{true, false} {
@@ -147,11 +134,11 @@ func fixVariants(code string) []probes.Outcome {
 				if declared {
 					o.PassiveRange = &probes.PortRange{Low: 50000, High: 51000}
 				}
-				stage := probes.StageID(code[:strings.IndexByte(code, '.')])
+				stage := probes.StageID(code[:strings.IndexByte(string(code), '.')])
 				for i := range o.Results {
 					r := &o.Results[i]
 					if !otherWorks && r.Stage != stage && (r.Stage == probes.StagePassive || r.Stage == probes.StageActive) {
-						r.Status, r.Code = probes.StatusFail, string(r.Stage)+".transfer_failed"
+						r.Status, r.Code = probes.StatusFail, probes.Code(string(r.Stage)+".transfer_failed")
 					}
 				}
 				out = append(out, o)
@@ -168,17 +155,17 @@ var sideHeading = map[Side]string{SideClient: "### Client", SideServer: "### Ser
 // title, has the meaning, evidence and fixes sections, a fixes heading for
 // exactly the sides the report can give, and names every server product
 // the report has a directive for.
-func checkCodePage(t *testing.T, code string, e entry, c Cause) {
+func checkCodePage(t *testing.T, code probes.Code, e entry, c Cause) {
 	t.Helper()
-	if want := "docs/causes/" + code + ".md"; c.Doc != want || DocPath(code) != want {
+	if want := "docs/causes/" + string(code) + ".md"; c.Doc != want || DocPath(code) != want {
 		t.Fatalf("doc path %q, want %q", c.Doc, want)
 	}
 	page := readDoc(t, c.Doc)
 	first, _, _ := strings.Cut(page, "\n")
-	if !strings.HasPrefix(first, "# ") || !strings.Contains(first, "`"+code+"`") {
+	if !strings.HasPrefix(first, "# ") || !strings.Contains(first, "`"+string(code)+"`") {
 		t.Errorf("%s: title %q does not name the code", c.Doc, first)
 	}
-	if link := fmt.Sprintf("[`%s`](family-%s.md)", e.ID, e.ID); !strings.Contains(page, link) {
+	if link := fmt.Sprintf("[`%s`](family-%s.md)", familyOf(code), familyOf(code)); !strings.Contains(page, link) {
 		t.Errorf("%s does not name its family with %s", c.Doc, link)
 	}
 	if !strings.Contains(flat(page), flat(e.Title)) {
@@ -219,14 +206,14 @@ func checkCodePage(t *testing.T, code string, e entry, c Cause) {
 
 // checkFamilyListing checks that the family page and docs/README.md list
 // the code's page under its family.
-func checkFamilyListing(t *testing.T, code string, id CauseID) {
+func checkFamilyListing(t *testing.T, code probes.Code, id CauseID) {
 	t.Helper()
 	family := readDoc(t, FamilyDocPath(id))
-	if !strings.Contains(family, "("+code+".md)") {
+	if !strings.Contains(family, "("+string(code)+".md)") {
 		t.Errorf("%s does not link %s.md", FamilyDocPath(id), code)
 	}
 	index := readDoc(t, "docs/README.md")
-	link := "(causes/" + code + ".md)"
+	link := "(causes/" + string(code) + ".md)"
 	heading, found := "", false
 	for _, line := range strings.Split(index, "\n") {
 		if strings.HasPrefix(line, "#") {
@@ -258,7 +245,7 @@ func TestFamilyPages(t *testing.T) {
 		}
 		// every code the family page links belongs to the family
 		for _, m := range regexp.MustCompile(`\]\(([a-z_]+\.[a-z_]+)\.md\)`).FindAllStringSubmatch(page, -1) {
-			if e, ok := causeTable[m[1]]; !ok || e.ID != id {
+			if _, ok := causeTable[probes.Code(m[1])]; !ok || familyOf(probes.Code(m[1])) != id {
 				t.Errorf("%s links %s, which is not a code of the family", path, m[1])
 			}
 		}
@@ -268,7 +255,7 @@ func TestFamilyPages(t *testing.T) {
 func TestNoStrayCausePages(t *testing.T) {
 	codes := map[string]bool{}
 	for _, code := range problemCodes(t) {
-		codes[code] = true
+		codes[string(code)] = true
 	}
 	families := map[string]bool{}
 	for _, id := range causeIDs {

@@ -14,11 +14,11 @@ func ex(cmd string, code int, text string, elapsed time.Duration) probes.Exchang
 	return probes.Exchange{Command: cmd, Code: code, Text: text, Elapsed: elapsed, ElapsedMS: millis(elapsed)}
 }
 
-func pass(stage probes.StageID, code, summary string, started, dur time.Duration, e probes.Evidence) probes.Result {
+func pass(stage probes.StageID, code probes.Code, summary string, started, dur time.Duration, e probes.Evidence) probes.Result {
 	return probes.Result{Stage: stage, Status: probes.StatusPass, Code: code, Summary: summary, Started: started, Duration: dur, Evidence: e}
 }
 
-func with(r probes.Result, status probes.Status, code, summary string) probes.Result {
+func with(r probes.Result, status probes.Status, code probes.Code, summary string) probes.Result {
 	r.Status, r.Code, r.Summary = status, code, summary
 	return r
 }
@@ -202,7 +202,7 @@ func nothingWorks() probes.Outcome {
 }
 
 // stopAt fails the given stage with code and skips the rest, as Check does.
-func stopAt(stage probes.StageID, code, summary string, e probes.Evidence) probes.Outcome {
+func stopAt(stage probes.StageID, code probes.Code, summary string, e probes.Evidence) probes.Outcome {
 	o := healthy()
 	o.Server = probes.ServerInfo{}
 	order := []probes.StageID{probes.StageDNS, probes.StageControl, probes.StageLogin, probes.StagePassive, probes.StageActive, probes.StageFirewall}

@@ -161,7 +161,7 @@ func TestTableAndJSONCarryTheSameFacts(t *testing.T) {
 		}
 	}
 	for _, c := range back.Causes {
-		for _, want := range []string{c.Code, c.Title, c.Explanation, c.Doc} {
+		for _, want := range []string{string(c.Code), c.Title, c.Explanation, c.Doc} {
 			if !strings.Contains(table, want) {
 				t.Errorf("table lacks %q", want)
 			}

@@ -39,18 +39,20 @@ const (
 	SeverityWarning  Severity = "warning"  // works, but some clients or setups fail
 )
 
-// CauseID groups cause codes into the families users know.
-type CauseID string
+// CauseID is a cause family: the causes users know. The families and
+// which code belongs to which live in probes' code table.
+type CauseID = probes.Family
 
 // The cause families.
 const (
-	CauseDNS            CauseID = "dns"              // the name does not resolve
-	CauseCredentials    CauseID = "credentials"      // user or password refused
-	CauseTransferMode   CauseID = "transfer_mode"    // a data mode (passive or active) fails
-	CauseServerDown     CauseID = "server_down"      // nothing answers, or the service is unavailable
-	CausePortOrFirewall CauseID = "port_or_firewall" // a port is closed, filtered or wrong
-	CauseTLS            CauseID = "tls"              // the server wants FTPS (explicit or implicit)
-	CauseServerConfig   CauseID = "server_config"    // the server is misconfigured or is not FTP
+	CauseDNS            = probes.FamilyDNS            // the name does not resolve
+	CauseCredentials    = probes.FamilyCredentials    // user or password refused
+	CauseTransferMode   = probes.FamilyTransferMode   // a data mode (passive or active) fails
+	CauseServerDown     = probes.FamilyServerDown     // nothing answers, or the service is unavailable
+	CausePortOrFirewall = probes.FamilyPortOrFirewall // a port is closed, filtered or wrong
+	CauseTLS            = probes.FamilyTLS            // the server wants FTPS (explicit or implicit)
+	CauseServerConfig   = probes.FamilyServerConfig   // the server is misconfigured or is not FTP
+	CauseLocal          = probes.FamilyLocal          // this machine cannot do its part
 )
 
 // Side says who applies a fix.
@@ -102,7 +104,7 @@ type Target struct {
 type Stage struct {
 	ID         probes.StageID  `json:"id"`          // dns, control, login, passive, active or firewall
 	Status     probes.Status   `json:"status"`      // pass, warn, fail or skip
-	Code       string          `json:"code"`        // stable machine code, e.g. "passive.private_address"
+	Code       probes.Code     `json:"code"`        // stable machine code, e.g. "passive.private_address"
 	Summary    string          `json:"summary"`     // one line: what happened
 	StartedMS  float64         `json:"started_ms"`  // start offset from the beginning of the run in milliseconds
 	DurationMS float64         `json:"duration_ms"` // wall time of the stage in milliseconds
@@ -112,7 +114,7 @@ type Stage struct {
 // Cause is one problem found, with its explanation and fixes.
 type Cause struct {
 	ID          CauseID        `json:"id"`          // family: dns, credentials, transfer_mode, ...
-	Code        string         `json:"code"`        // the result or attempt code that raised it
+	Code        probes.Code    `json:"code"`        // the result or attempt code that raised it
 	Stage       probes.StageID `json:"stage"`       // the stage that saw it
 	Severity    Severity       `json:"severity"`    // critical or warning
 	Title       string         `json:"title"`       // one line

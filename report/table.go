@@ -186,7 +186,7 @@ func writeDetails(w io.Writer, r Report) {
 		for _, a := range e.Attempts {
 			code := ""
 			if a.Code != "" {
-				code = " " + a.Code
+				code = " " + string(a.Code)
 			}
 			fmt.Fprintf(w, "  attempt %s: %s%s, %d bytes, %s\n", clean(a.Command), a.Status, code, a.Bytes, fmtMS(a.ElapsedMS))
 			if a.Advertised != "" {

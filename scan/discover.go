@@ -57,24 +57,23 @@ func Discover(ctx context.Context, cfg DiscoverConfig) (*Discovery, error) {
 	if dialer == nil {
 		dialer = &net.Dialer{}
 	}
-	// The check's own control and login stages connect and log in, so a
-	// failure is classified exactly as `ftpdoctor check` would.
-	s := &probes.Session{
-		Config: probes.Config{Target: cfg.Target, Password: cfg.Password, Timeout: cfg.Timeout,
-			Anonymous: cfg.Password == "" && cfg.Target.User == "anonymous"},
-		Env:   probes.Env{Dialer: dialer, Now: time.Now},
-		Addrs: []net.IP{net.ParseIP(cfg.Address)},
+	// The check's own dns, control and login stages connect and log in, so
+	// a failure is classified exactly as `ftpdoctor check` would.
+	cfg2 := probes.Config{Target: cfg.Target, Password: cfg.Password, Timeout: cfg.Timeout,
+		Anonymous: cfg.Password == "" && cfg.Target.User == "anonymous"}
+	s, results := probes.LogIn(ctx, cfg2, probes.Env{Dialer: dialer, Now: time.Now}, net.ParseIP(cfg.Address))
+	defer func() { d.Transcript = s.Transcript() }()
+	defer s.Close(ctx)
+	for _, r := range results {
+		if r.Status == probes.StatusFail && r.Stage == probes.StageLogin {
+			return d, fmt.Errorf("%w: %s (%s)", ErrLogin, r.Summary, r.Code)
+		}
+		if r.Status == probes.StatusFail {
+			return d, fmt.Errorf("control connection: %s (%s)", r.Summary, r.Code)
+		}
 	}
-	defer func() { d.Transcript = s.Transcript }()
-	if r := probes.Control(ctx, s); s.Control == nil {
-		return d, fmt.Errorf("control connection: %s (%s)", r.Summary, r.Code)
-	}
-	c := s.Control
-	defer c.Close()
+	c := s.Account.Conn
 	d.Control = c.RemoteAddr().String()
-	if r := probes.Login(ctx, s); !s.LoggedIn {
-		return d, fmt.Errorf("%w: %s (%s)", ErrLogin, r.Summary, r.Code)
-	}
 	usePASV, useEPSV := true, true
 	for i := 0; i < cfg.Samples && (usePASV || useEPSV); i++ {
 		cmd := "PASV"

@@ -1,0 +1,222 @@
+package probes
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+)
+
+// MaxListingBytes bounds how much of a listing is read; a server that sends
+// more is cut off (the listing only proves the data path works).
+const MaxListingBytes = 4 << 20
+
+// dataTLS matches replies that demand an encrypted data channel
+// (RFC 4217 section 9: 521/522/534 and vendor texts).
+var dataTLS = regexp.MustCompile(`(?i)\b(tls|ssl|encrypt|prot p|protection level)`)
+
+// dataAttempts runs one attempt per command and returns them in the
+// order of cmds. An attempt that gets an extra control connection from the
+// pool runs on it, beside the others; the rest take turns, in order, on
+// the login's own connection. With firstOnPrimary the first command always
+// runs there, leaving the extras to the other commands.
+func (s *Session) dataAttempts(ctx context.Context, cmds []string, firstOnPrimary bool, run func(ctx context.Context, c *Conn, cmd string) Attempt) []Attempt {
+	out := make([]Attempt, len(cmds))
+	var onPrimary []int
+	var wg sync.WaitGroup
+	for i, cmd := range cmds {
+		var e *extra
+		if i > 0 || !firstOnPrimary {
+			e = s.takeExtra(ctx)
+		}
+		if e == nil {
+			onPrimary = append(onPrimary, i)
+			continue
+		}
+		record(ctx, e.setup...)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out[i] = run(ctx, e.conn, cmd)
+		}()
+	}
+	if len(onPrimary) > 0 {
+		release := s.lockPrimary()
+		for _, i := range onPrimary {
+			out[i] = run(ctx, s.Account.Conn, cmds[i])
+		}
+		release()
+	}
+	wg.Wait()
+	return out
+}
+
+// listCommand is the listing command for the configured path.
+func (s *Session) listCommand() string {
+	if s.Target.Path == "" {
+		return "LIST"
+	}
+	return "LIST " + s.Target.Path
+}
+
+// readListing reads the data connection to its end within the deadline and
+// returns the number of bytes received.
+func readListing(ctx context.Context, dc net.Conn, timeout time.Duration, now func() time.Time) (int64, error) {
+	defer dc.Close()
+	stop := context.AfterFunc(ctx, func() { dc.SetReadDeadline(time.Unix(1, 0)) })
+	defer stop()
+	dc.SetReadDeadline(deadline(ctx, now(), timeout))
+	n, err := io.Copy(io.Discard, io.LimitReader(dc, MaxListingBytes))
+	if err == nil && n == MaxListingBytes {
+		return n, errListingTooLong
+	}
+	return n, err
+}
+
+// listingError is an error of the data connection itself.
+type listingError string
+
+// Error implements error.
+func (e listingError) Error() string { return string(e) }
+
+const errListingTooLong = listingError("listing larger than 4 MiB: cut off")
+
+// modeCodes names the codes for a failed transfer in one data mode.
+type modeCodes struct {
+	transferFailed Code // 425/426 or a broken data connection
+	listTimeout    Code // no reply to LIST in time
+	tlsRequired    Code // the server wants encrypted data connections
+	listDenied     Code // any other 5xx: the path cannot be listed
+}
+
+var (
+	passiveCodes = modeCodes{PassiveTransferFailed, PassiveListTimeout, PassiveTLSRequired, PassiveListDenied}
+	activeCodes  = modeCodes{ActiveTransferFailed, ActiveListTimeout, ActiveTLSRequired, ActiveListDenied}
+)
+
+// classifyListReply maps a negative reply to LIST to a code.
+func (m modeCodes) classifyListReply(reply Reply) Code {
+	switch {
+	case dataTLS.MatchString(reply.Text()) && reply.Code/100 == 5:
+		return m.tlsRequired
+	case reply.Code == codeCantOpenData || reply.Code == codeTransferLost:
+		return m.transferFailed
+	case reply.Code/100 == 5:
+		return m.listDenied
+	}
+	return m.transferFailed
+}
+
+// finish completes an attempt: it sets its status and code and records
+// its elapsed time.
+func (a *Attempt) finish(start time.Time, now func() time.Time, status Status, code Code) {
+	a.Status, a.Code = status, code
+	a.Elapsed = now().Sub(start)
+	a.ElapsedMS = ms(a.Elapsed)
+}
+
+// list sends the listing command over an open data connection and reads
+// the listing and the final reply.
+func (s *Session) list(ctx context.Context, c *Conn, a *Attempt, dc net.Conn, m modeCodes) (Status, Code) {
+	sent := s.Now()
+	first, ex, err := c.Cmd(ctx, s.Timeout, "%s", s.listCommand())
+	a.List = &ex
+	if err != nil {
+		dc.Close()
+		return StatusFail, m.listTimeout
+	}
+	if first.Code != codeOpening && first.Code != codeAlreadyOpen {
+		dc.Close()
+		return StatusFail, m.classifyListReply(first)
+	}
+	return s.finishListing(ctx, c, a, dc, m, sent)
+}
+
+// finishListing reads the data and the final reply of a transfer whose
+// listing command was sent at sent.
+func (s *Session) finishListing(ctx context.Context, c *Conn, a *Attempt, dc net.Conn, m modeCodes, sent time.Time) (Status, Code) {
+	n, derr := int64(0), error(nil)
+	if dc, derr = c.openData(ctx, dc); derr == nil {
+		n, derr = readListing(ctx, dc, s.Timeout, s.Now)
+	}
+	a.Bytes = n
+	opening := *a.List
+	a.Opening = &opening
+	final, fex, err := c.Read(ctx, s.Timeout, "")
+	fex.Command = opening.Command
+	fex.Elapsed = s.Now().Sub(sent)
+	fex.ElapsedMS = ms(fex.Elapsed)
+	a.List = &fex
+	switch {
+	case err != nil:
+		return StatusFail, m.listTimeout
+	case final.Code != codeTransferDone && final.Code != codeClosingData:
+		return StatusFail, m.classifyListReply(final)
+	case derr != nil && Classify(derr) != KindClosed:
+		a.List.Error = describe(derr)
+		return StatusFail, m.transferFailed
+	}
+	return StatusPass, ""
+}
+
+// summarize turns a data stage's attempts into its status and code: pass
+// when every attempt passed (a refused EPSV or EPRT alone is fine: clients
+// fall back to PASV and PORT), warn when at least one transfer worked but
+// something is wrong, fail when none worked.
+func summarize(r Result, mode string) Result {
+	var worked, problems []string
+	var warnCode, failCode Code
+	tried := 0
+	for _, a := range r.Evidence.Attempts {
+		if a.Status != StatusSkip {
+			tried++
+		}
+	}
+	for _, a := range r.Evidence.Attempts {
+		switch a.Status {
+		case StatusPass, StatusWarn:
+			worked = append(worked, fmt.Sprintf("%s (%d bytes, %s)", a.Command, a.Bytes, human(a.Elapsed)))
+		}
+		if a.Status == StatusPass || a.Status == StatusSkip {
+			continue
+		}
+		problems = append(problems, a.Command+": "+string(a.Code))
+		// A refused EPSV or EPRT is no problem while PASV or PORT is tried
+		// too; alone (over IPv6) it is the mode's failure.
+		info, _ := a.Code.Info()
+		optional := info.Optional && tried > 1
+		switch {
+		case a.Status == StatusWarn && warnCode == "":
+			warnCode = a.Code
+		case a.Status == StatusFail && !optional && failCode == "":
+			failCode = a.Code
+		}
+	}
+	r.Evidence.Error = strings.Join(problems, "; ")
+	if tried == 0 {
+		why := "no command was sent"
+		if len(r.Evidence.Attempts) > 0 {
+			why = r.Evidence.Attempts[0].Reply.Error
+		}
+		return r.with(StatusSkip, CodeSkipped, "%s mode not tried: %s", mode, why)
+	}
+	over := strings.Join(worked, ", ")
+	if failCode == "" && len(worked) == 0 && len(r.Evidence.Attempts) > 0 {
+		failCode = r.Evidence.Attempts[0].Code
+	}
+	switch {
+	case len(worked) == 0:
+		return r.with(StatusFail, failCode, "no %s listing arrived: %s", mode, r.Evidence.Error)
+	case warnCode != "":
+		return r.with(StatusWarn, warnCode, "%s listing arrived over %s; %s", mode, over, r.Evidence.Error)
+	case failCode != "":
+		return r.with(StatusWarn, failCode, "%s listing arrived over %s; %s", mode, over, r.Evidence.Error)
+	case len(problems) > 0:
+		return r.with(StatusPass, Code(mode+".ok"), "%s listing arrived over %s; %s", mode, over, r.Evidence.Error)
+	}
+	return r.with(StatusPass, Code(mode+".ok"), "%s listing arrived over %s", mode, over)
+}

@@ -1,0 +1,222 @@
+package probes
+
+import (
+	"context"
+	"net"
+	"sync"
+)
+
+// MaxControlConnections is the most control connections a check holds open
+// at once: the login's own and up to three more, so that every data
+// attempt (EPSV, PASV, EPRT, PORT) runs on a connection of its own, side
+// by side. A server that refuses the extra connections still gets a full
+// check: the attempts then take turns on the login's connection.
+const MaxControlConnections = 4
+
+// pool holds the extra control connections. They connect and send USER
+// while the login's own connection logs in, and send PASS only once that
+// login succeeded, so that wrong credentials are tried once, not four
+// times.
+type pool struct {
+	primary   *Conn      // the login's own connection
+	primaryMu sync.Mutex // held by the attempt that uses primary
+
+	gate     chan struct{} // closed when the login's outcome is known
+	admitted bool          // the login succeeded: extras may send PASS
+
+	wg      sync.WaitGroup // one per extra being set up
+	mu      sync.Mutex
+	closed  bool          // close ran: an extra set up late is closed at once
+	pending int           // extras still being set up
+	ready   []*extra      // logged in, not yet taken
+	taken   []*extra      // handed to an attempt
+	refused []Exchange    // refusals of extras: the reply that turned one away
+	changed chan struct{} // closed and replaced whenever ready or pending changes
+}
+
+// extra is one extra control connection and the exchanges that set it up.
+type extra struct {
+	conn  *Conn
+	setup []Exchange
+}
+
+// dataAttempts counts the data attempts a check of this session makes.
+func (s *Session) attemptCount(peer net.IP) int {
+	perMode := 2
+	if peer.To4() == nil {
+		perMode = 1 // no PASV or PORT over IPv6
+	}
+	n := 0
+	if s.Mode != ModeActive {
+		n += perMode
+	}
+	if s.Mode != ModePassive {
+		n += perMode
+	}
+	return n
+}
+
+// startPool opens the extra connections to the control connection's peer.
+func (s *Session) startPool(ctx context.Context) {
+	if !s.parallel {
+		return
+	}
+	p := &pool{primary: s.Account.Conn, gate: make(chan struct{}), changed: make(chan struct{})}
+	s.pool = p
+	n := min(s.attemptCount(s.Server.Peer.IP), MaxControlConnections) - 1
+	p.pending = n
+	p.wg.Add(n)
+	for range n {
+		go func() {
+			defer p.wg.Done()
+			p.add(ctx, s.openExtra(ctx, p))
+		}()
+	}
+}
+
+// openExtra connects, greets and sends USER, waits for the login's outcome
+// and then sends PASS. It returns nil when the connection cannot be used.
+func (s *Session) openExtra(ctx context.Context, p *pool) *extra {
+	ctx, rec := recording(ctx)
+	c, _, err := s.dialControl(ctx, s.Server.Peer.String())
+	if err != nil {
+		return nil
+	}
+	refuse := func(ex Exchange) *extra {
+		if ex.Code >= 400 {
+			p.mu.Lock()
+			p.refused = append(p.refused, ex)
+			p.mu.Unlock()
+		}
+		c.Close()
+		return nil
+	}
+	greeting, ex, err := c.Read(ctx, s.Timeout, "")
+	if err == nil && greeting.Code == codeReadySoon {
+		greeting, ex, err = c.Read(ctx, s.Timeout, "")
+	}
+	if err != nil || greeting.Code != codeReady {
+		return refuse(ex)
+	}
+	reply, ex, err := c.Cmd(ctx, s.Timeout, "USER %s", s.loginName())
+	if err != nil || (reply.Code != codeNeedPassword && reply.Code != codeLoggedIn) {
+		return refuse(ex)
+	}
+	select {
+	case <-p.gate:
+	case <-ctx.Done():
+	}
+	if !p.admitted {
+		c.Close()
+		return nil
+	}
+	if reply.Code == codeNeedPassword {
+		reply, ex, err = c.Cmd(ctx, s.passWait(), "PASS %s", s.loginPassword())
+		if err != nil || (reply.Code != codeLoggedIn && reply.Code != codeLoggedInAuth) {
+			return refuse(ex)
+		}
+	}
+	return &extra{conn: c, setup: rec.exchanges()}
+}
+
+// add files the outcome of one extra's set-up.
+func (p *pool) add(ctx context.Context, e *extra) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.pending--
+	if e != nil && p.closed {
+		e.conn.quit(ctx)
+	} else if e != nil {
+		p.ready = append(p.ready, e)
+	}
+	close(p.changed)
+	p.changed = make(chan struct{})
+}
+
+// admit opens the gate: ok says whether the login succeeded.
+func (p *pool) admit(ok bool) {
+	p.admitted = ok
+	close(p.gate)
+}
+
+// settled waits until every extra is set up or failed and returns the
+// refusals.
+func (p *pool) settled(ctx context.Context) []Exchange {
+	for {
+		p.mu.Lock()
+		pending, changed := p.pending, p.changed
+		refused := append([]Exchange(nil), p.refused...)
+		p.mu.Unlock()
+		if pending == 0 {
+			return refused
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return refused
+		}
+	}
+}
+
+// takeExtra lends an extra control connection to one data attempt, or
+// returns nil when the pool has none left.
+func (s *Session) takeExtra(ctx context.Context) *extra {
+	if s.pool == nil {
+		return nil
+	}
+	return s.pool.take(ctx)
+}
+
+// lockPrimary waits until the login's own connection is free for a data
+// attempt and returns the function that frees it.
+func (s *Session) lockPrimary() func() {
+	if s.pool == nil {
+		return func() {}
+	}
+	s.pool.primaryMu.Lock()
+	return s.pool.primaryMu.Unlock
+}
+
+// take returns a ready extra connection, waiting while some are still
+// being set up; nil when none is left.
+func (p *pool) take(ctx context.Context) *extra {
+	for {
+		p.mu.Lock()
+		if n := len(p.ready); n > 0 {
+			e := p.ready[n-1]
+			p.ready = p.ready[:n-1]
+			p.taken = append(p.taken, e)
+			p.mu.Unlock()
+			return e
+		}
+		pending, changed := p.pending, p.changed
+		p.mu.Unlock()
+		if pending == 0 {
+			return nil
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return nil
+		}
+	}
+}
+
+// close ends every extra connection, waiting for those still being set up.
+func (p *pool) close(ctx context.Context) {
+	select {
+	case <-p.gate:
+	default:
+		p.admit(false)
+	}
+	p.mu.Lock()
+	p.closed = true
+	p.mu.Unlock()
+	p.wg.Wait()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, e := range append(p.ready, p.taken...) {
+		e.conn.quit(ctx)
+	}
+	p.ready, p.taken = nil, nil
+}
