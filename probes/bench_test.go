@@ -34,9 +34,9 @@ func latencyServer(b *testing.B) (host string, port int) {
 }
 
 // BenchmarkHealthyCheck50msRTT times a full healthy check (EPSV, PASV, EPRT
-// and PORT listings) at 50 ms round-trip time. Compare it with
-// BenchmarkCurlPassiveList50msRTT from the same run: the goal is at most
-// twice curl's time.
+// and PORT listings, and the firewall stage) at 50 ms round-trip time.
+// Compare it with BenchmarkCurlPassiveList50msRTT from the same run: the
+// goal is at most curl's time for one passive listing.
 func BenchmarkHealthyCheck50msRTT(b *testing.B) {
 	host, port := latencyServer(b)
 	cfg := probes.Config{Target: probes.Target{Host: host, Port: port, User: "alice"}, Password: testPassword, Timeout: 5 * time.Second}
@@ -67,8 +67,27 @@ func BenchmarkCurlPassiveList50msRTT(b *testing.B) {
 	}
 }
 
+// BenchmarkSilentListener times a check against a port that accepts but
+// never greets; the goal is a verdict within 1.2 step timeouts (the TLS
+// probe runs beside the wait for the greeting). The metric "timeouts/op"
+// is the run's wall time divided by --timeout.
+func BenchmarkSilentListener(b *testing.B) {
+	const timeout = 500 * time.Millisecond
+	srv := fixtures.StartT(b, fixtures.Script{Connect: fixtures.ConnectSilent})
+	cfg := probes.Config{Target: probes.Target{Host: srv.Host(), Port: srv.Port(), User: "alice"}, Timeout: timeout}
+	var total time.Duration
+	for b.Loop() {
+		o := probes.Check(context.Background(), cfg, probes.DefaultEnv())
+		if o.Results[1].Code != probes.ControlNoGreeting {
+			b.Fatalf("control: %s", o.Results[1].Code)
+		}
+		total += o.Duration
+	}
+	b.ReportMetric(float64(total)/float64(b.N)/float64(timeout), "timeouts/op")
+}
+
 // BenchmarkDropEverything times a check against a host that drops every
-// packet; the goal is a verdict within about two step timeouts. The metric
+// packet; the goal is a verdict within about one step timeout. The metric
 // "timeouts/op" is the run's wall time divided by --timeout.
 func BenchmarkDropEverything(b *testing.B) {
 	const timeout = 200 * time.Millisecond

@@ -169,7 +169,7 @@ func TestCheckServiceStopped(t *testing.T) {
 }
 
 func TestOOPSRightAfterLogin(t *testing.T) {
-	o, _ := check(t, fixtures.Script{Replies: map[string]string{"SYST": "500 OOPS: priv_sock_get_cmd"}}, "alice")
+	o, _ := check(t, fixtures.Script{Replies: map[string]string{"FEAT": "500 OOPS: priv_sock_get_cmd"}}, "alice")
 	if r := o.Results[2]; r.Code != probes.LoginServerError || r.Status != probes.StatusFail {
 		t.Fatalf("login: %s %s", r.Code, r.Summary)
 	}

@@ -9,8 +9,7 @@ import (
 	"time"
 )
 
-// controlStage opens the control connection, reads the greeting and asks
-// FEAT.
+// controlStage opens the control connection and reads the greeting.
 var controlStage = Stage{ID: StageControl, Needs: []Need{needAddresses}, Run: Control}
 
 // Control runs the control stage. On success s.Account.Conn holds the
@@ -61,28 +60,14 @@ func (s *Session) greet(ctx context.Context, r Result, nc net.Conn) Result {
 	return r.with(StatusFail, ControlUnexpected, "%s greeted with %d %s instead of 220", r.Evidence.Remote, greeting.Code, firstLine(greeting))
 }
 
-// connected keeps a greeted control connection, opens the extra
-// connections beside it and asks FEAT.
+// connected keeps a greeted control connection and opens the extra
+// connections beside it.
 func (s *Session) connected(ctx context.Context, c *Conn, greeting Reply) {
 	s.Server.Info.Banner = greeting.Text()
 	s.Server.detect(s.Server.Info.Banner)
 	s.Account.Conn = c
 	s.Server.Peer, s.Server.Local = c.RemoteAddr(), c.LocalAddr()
 	s.startPool(ctx)
-	s.feat(ctx)
-}
-
-// feat asks for the feature list (RFC 2389); a refusal is not an error.
-func (s *Session) feat(ctx context.Context) {
-	reply, _, err := s.Account.Conn.Cmd(ctx, s.Timeout, "FEAT")
-	if err != nil || reply.Code != 211 {
-		return
-	}
-	for _, l := range reply.Lines[1 : len(reply.Lines)-1] {
-		if f := strings.TrimSpace(l); f != "" {
-			s.Server.Info.Features = append(s.Server.Info.Features, f)
-		}
-	}
 }
 
 // silentAfter is how long a greeting may take before a TLS handshake on a

@@ -10,7 +10,7 @@ import (
 var tlsRequired = regexp.MustCompile(`(?i)\b(tls|ssl|encrypt|auth\s+tls|secure|ftps|cleartext|plain ?text)`)
 
 // loginStage sends USER and PASS on the control connection, classifies
-// the outcome and asks SYST.
+// the outcome and asks FEAT (and SYST when the software is still unknown).
 var loginStage = Stage{ID: StageLogin, Needs: []Need{needControl}, Run: Login}
 
 // Login runs the login stage. Once it succeeds, the extra control
@@ -21,7 +21,7 @@ func Login(ctx context.Context, s *Session) Result {
 	if s.pool == nil {
 		return r
 	}
-	s.pool.admit(s.Account.LoggedIn)
+	s.pool.admit(false) // no-op once the login let the extras in
 	if !s.Account.LoggedIn {
 		return r
 	}
@@ -33,7 +33,7 @@ func Login(ctx context.Context, s *Session) Result {
 	return r
 }
 
-// logIn sends USER and PASS and classifies the outcome, then asks SYST.
+// logIn sends USER and PASS and classifies the outcome, then asks FEAT.
 func (s *Session) logIn(ctx context.Context) Result {
 	r := Result{Stage: StageLogin, Evidence: Evidence{Anonymous: s.Account.Anonymous}}
 	c := s.Account.Conn
@@ -54,7 +54,10 @@ func (s *Session) logIn(ctx context.Context) Result {
 	}
 	s.Server.detect(reply.Text())
 	if reply.Code == codeLoggedIn || reply.Code == codeLoggedInAuth {
-		if !s.syst(ctx, &r) {
+		if s.pool != nil {
+			s.pool.admit(true) // the extras send PASS while FEAT runs here
+		}
+		if !s.serverFacts(ctx, &r) {
 			return r
 		}
 		s.Account.LoggedIn = true
@@ -101,14 +104,33 @@ func (s *Session) loginIOFailure(r Result, at string, wait time.Duration, err er
 	return r.with(StatusFail, LoginUnexpected, "%s failed: %s", at, r.Evidence.Error)
 }
 
-// syst asks the system type (RFC 959), which also names some servers. A
-// server that fails right after login (vsftpd prints "500 OOPS: ..." and
-// closes) fails the login stage, as the user cannot work: syst then sets
-// r and returns false.
-func (s *Session) syst(ctx context.Context, r *Result) bool {
-	reply, _, err := s.Account.Conn.Cmd(ctx, s.Timeout, "SYST")
+// serverFacts asks FEAT (RFC 2389) right after login, where it costs no
+// time: the extra connections send PASS meanwhile. SYST (RFC 959) follows
+// only when neither the greeting nor FEAT named the software. A server
+// that fails right after login (vsftpd prints "500 OOPS: ..." and closes)
+// fails the login stage, as the user cannot work: serverFacts then sets r
+// and returns false.
+func (s *Session) serverFacts(ctx context.Context, r *Result) bool {
+	if !s.ask(ctx, r, "FEAT") {
+		return false
+	}
+	if s.Server.Info.Software == "" {
+		return s.ask(ctx, r, "SYST")
+	}
+	return true
+}
+
+// ask sends FEAT or SYST and files what the reply says about the server.
+func (s *Session) ask(ctx context.Context, r *Result, cmd string) bool {
+	reply, _, err := s.Account.Conn.Cmd(ctx, s.Timeout, "%s", cmd)
 	switch {
-	case err == nil && reply.Code == 215:
+	case err == nil && cmd == "FEAT" && reply.Code == 211:
+		for _, l := range reply.Lines[1 : len(reply.Lines)-1] {
+			if f := strings.TrimSpace(l); f != "" {
+				s.Server.Info.Features = append(s.Server.Info.Features, f)
+			}
+		}
+	case err == nil && cmd == "SYST" && reply.Code == 215:
 		s.Server.Info.Syst = reply.Text()
 		s.Server.detect(s.Server.Info.Syst)
 	case err == nil && strings.HasPrefix(firstLine(reply), "OOPS"):

@@ -21,8 +21,9 @@ type pool struct {
 	primary   *Conn      // the login's own connection
 	primaryMu sync.Mutex // held by the attempt that uses primary
 
-	gate     chan struct{} // closed when the login's outcome is known
-	admitted bool          // the login succeeded: extras may send PASS
+	gate      chan struct{} // closed when the login's outcome is known
+	admitted  bool          // the login succeeded: extras may send PASS
+	admitOnce sync.Once     // the first admit decides
 
 	wg      sync.WaitGroup // one per extra being set up
 	mu      sync.Mutex
@@ -133,10 +134,13 @@ func (p *pool) add(ctx context.Context, e *extra) {
 	p.changed = make(chan struct{})
 }
 
-// admit opens the gate: ok says whether the login succeeded.
+// admit opens the gate: ok says whether the login succeeded. Only the
+// first call counts.
 func (p *pool) admit(ok bool) {
-	p.admitted = ok
-	close(p.gate)
+	p.admitOnce.Do(func() {
+		p.admitted = ok
+		close(p.gate)
+	})
 }
 
 // settled waits until every extra is set up or failed and returns the
@@ -204,11 +208,7 @@ func (p *pool) take(ctx context.Context) *extra {
 
 // close ends every extra connection, waiting for those still being set up.
 func (p *pool) close(ctx context.Context) {
-	select {
-	case <-p.gate:
-	default:
-		p.admit(false)
-	}
+	p.admit(false)
 	p.mu.Lock()
 	p.closed = true
 	p.mu.Unlock()
