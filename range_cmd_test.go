@@ -116,10 +116,10 @@ func TestRangeCommandJSON(t *testing.T) {
 	}
 	code, out, errOut := runRange(t, "range", "--json", "127.0.0.1", fmt.Sprintf("%d-%d", lo, hi))
 	var rep struct {
-		SchemaVersion int          `json:"schema_version"`
-		Counts        scan.Counts  `json:"counts"`
-		Runs          []scan.Run   `json:"runs"`
-		Verdict       scan.Verdict `json:"verdict"`
+		SchemaVersion int             `json:"schema_version"`
+		Counts        scan.Counts     `json:"counts"`
+		Runs          []scan.Run      `json:"runs"`
+		Verdict       scan.Conclusion `json:"verdict"`
 	}
 	if err := json.Unmarshal([]byte(out), &rep); err != nil {
 		t.Fatalf("stdout is not JSON: %v\n%s", err, out)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/ftpdoctor/ftpdoctor/probes"
 	"github.com/ftpdoctor/ftpdoctor/scan"
+	verdicts "github.com/ftpdoctor/ftpdoctor/verdict" // report.verdict is Build's rule
 )
 
 // maxRangeRows is how many runs the range table shows without Verbose.
@@ -116,11 +117,11 @@ func writeDiscovery(b *strings.Builder, d *scan.Discovery) {
 }
 
 // writeVerdict writes "CRITICAL  text" and the notes, one per line.
-func writeVerdict(b *strings.Builder, v scan.Verdict, useColor bool) {
-	word := strings.ToUpper(v.Status)
+func writeVerdict(b *strings.Builder, v scan.Conclusion, useColor bool) {
+	word := strings.ToUpper(string(v.Status))
 	if useColor {
-		c := color.New(map[string]color.Attribute{"ok": color.FgGreen, "warning": color.FgYellow,
-			"critical": color.FgRed, "unknown": color.FgMagenta}[v.Status], color.Bold)
+		c := color.New(map[verdicts.Verdict]color.Attribute{verdicts.OK: color.FgGreen, verdicts.Warning: color.FgYellow,
+			verdicts.Critical: color.FgRed, verdicts.Unknown: color.FgMagenta}[v.Status], color.Bold)
 		c.EnableColor()
 		word = c.Sprint(word)
 	}

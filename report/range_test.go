@@ -111,7 +111,7 @@ func TestRangeJSONGolden(t *testing.T) {
 				SchemaVersion int `json:"schema_version"`
 				Counts        scan.Counts
 				Runs          []scan.Run
-				Verdict       scan.Verdict
+				Verdict       scan.Conclusion
 			}
 			if err := json.Unmarshal(b.Bytes(), &back); err != nil {
 				t.Fatal(err)
@@ -135,7 +135,7 @@ func TestRangeTableAndJSONAgree(t *testing.T) {
 					t.Errorf("table lacks run %s", scan.RunText(run))
 				}
 			}
-			if !strings.Contains(b.String(), strings.ToUpper(rep.Verdict.Status)) {
+			if !strings.Contains(b.String(), strings.ToUpper(string(rep.Verdict.Status))) {
 				t.Errorf("table lacks the verdict %s", rep.Verdict.Status)
 			}
 		})
