@@ -78,13 +78,13 @@ func checkAction(c *cli.Context) error {
 	ctx, cancel := context.WithTimeout(c.Context, deadline)
 	defer cancel()
 	outcome := probes.Check(ctx, cfg, probes.DefaultEnv())
-	return render(c, outcome, cfg.Password)
+	return renderCheck(c, outcome, cfg.Password)
 }
 
-// render writes the report in the chosen format and returns its exit code.
+// renderCheck writes the report in the chosen format and returns its exit code.
 // The probes never record the password; masking it again here guards
 // against a server that echoes it in some form the probes did not expect.
-func render(c *cli.Context, o probes.Outcome, password probes.Secret) error {
+func renderCheck(c *cli.Context, o probes.Outcome, password probes.Secret) error {
 	rep := report.Build(o)
 	opts := report.Options{Color: useColor(c.Bool("no-color"), c.App.Writer), Verbose: c.Bool("verbose"), Redact: []probes.Secret{password}}
 	if c.Bool("trace") {

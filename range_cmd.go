@@ -17,6 +17,7 @@ import (
 	"github.com/ftpdoctor/ftpdoctor/probes"
 	"github.com/ftpdoctor/ftpdoctor/report"
 	"github.com/ftpdoctor/ftpdoctor/scan"
+	"github.com/ftpdoctor/ftpdoctor/scan/render"
 )
 
 const rangeExamples = `Examples:
@@ -124,9 +125,9 @@ func rangeAction(c *cli.Context) error {
 		}
 		opt.Range = disc.ScanRange()
 	}
-	var bar *report.Progress // nil: no bar
+	var bar *render.Progress // nil: no bar
 	if !c.Bool("json") && !c.Bool("no-progress") && isTerminal(c.App.ErrWriter) {
-		bar = report.StartProgress(c.App.ErrWriter, time.Second)
+		bar = render.StartProgress(c.App.ErrWriter, time.Second)
 		opt.Progress = bar.Update
 	}
 	res, err := scan.Scan(c.Context, opt)
@@ -136,9 +137,9 @@ func rangeAction(c *cli.Context) error {
 	}
 	rep := scan.Build(target.Host, res, opt.Token != "", disc)
 	if c.Bool("json") {
-		err = report.WriteRangeJSON(c.App.Writer, rep)
+		err = render.WriteRangeJSON(c.App.Writer, rep, report.Options{})
 	} else {
-		err = report.WriteRangeTable(c.App.Writer, rep, report.Options{Color: useColor(c.Bool("no-color"), c.App.Writer), Verbose: c.Bool("verbose")})
+		err = render.WriteRangeTable(c.App.Writer, rep, report.Options{Color: useColor(c.Bool("no-color"), c.App.Writer), Verbose: c.Bool("verbose")})
 	}
 	if err != nil {
 		return &exitError{code: exitUnknown, msg: "writing the report: " + err.Error()}
@@ -253,14 +254,14 @@ func listenAction(c *cli.Context) error {
 		startTo = c.App.ErrWriter
 	}
 	rep, err := scan.Listen(c.Context, scan.ListenConfig{Address: addr, Range: r, Token: token, Duration: d,
-		Ready: func(rep scan.ListenReport) { report.WriteListenStart(startTo, rep, d) }})
+		Ready: func(rep scan.ListenReport) { render.WriteListenStart(startTo, rep, d) }})
 	if err != nil {
 		return &exitError{code: exitUnknown, msg: fmt.Sprintf("listen %d-%d: %s", r.Low, r.High, err)}
 	}
 	if c.Bool("json") {
-		err = report.WriteListenJSON(c.App.Writer, rep)
+		err = render.WriteListenJSON(c.App.Writer, rep, report.Options{})
 	} else {
-		err = report.WriteListenEnd(c.App.Writer, rep)
+		err = render.WriteListenEnd(c.App.Writer, rep, report.Options{})
 	}
 	if err != nil {
 		return &exitError{code: exitUnknown, msg: "writing the report: " + err.Error()}

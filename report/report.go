@@ -7,6 +7,7 @@
 package report
 
 import (
+	"github.com/ftpdoctor/ftpdoctor/output"
 	"github.com/ftpdoctor/ftpdoctor/probes"
 	verdicts "github.com/ftpdoctor/ftpdoctor/verdict" // report.verdict is Build's rule
 )
@@ -137,12 +138,9 @@ type Recommendation struct {
 	Text       string     `json:"text"`        // which mode and why
 }
 
-// Options control the renderers.
-type Options struct {
-	Color   bool            // colour the status words (table only)
-	Verbose bool            // show every attempt, dial and reply (table only)
-	Redact  []probes.Secret // texts to mask wherever they appear, e.g. a password a server echoed back
-}
+// Options control the renderers: colour, verbosity, width and the secrets
+// to mask (see output.Options).
+type Options = output.Options
 
 // exitCodes maps a verdict to its exit code.
 var exitCodes = map[Verdict]int{
