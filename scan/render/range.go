@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/fatih/color"
-	"github.com/olekukonko/tablewriter"
 
 	"github.com/ftpdoctor/ftpdoctor/output"
 	"github.com/ftpdoctor/ftpdoctor/probes"
@@ -54,17 +53,13 @@ func WriteRangeTable(w io.Writer, r scan.Report, opt output.Options) error {
 		writeDiscovery(b, d)
 	}
 	b.WriteString("\n")
-	if _, err := io.WriteString(w, b.String()); err != nil {
+	if _, err := io.WriteString(w, output.WrapLines(b.String(), opt.Width)); err != nil {
 		return err
 	}
-	tw := tablewriter.NewWriter(w)
-	header := []string{"PORTS", "COUNT", "STATE", "REASON", "MEANING"}
+	table := output.Table{Header: []string{"PORTS", "COUNT", "STATE", "REASON", "MEANING"}, Right: []int{1}}
 	if r.Token {
-		header = []string{"PORTS", "COUNT", "STATE", "TOKEN", "MEANING"}
+		table.Header[3] = "TOKEN"
 	}
-	tw.SetHeader(header)
-	tw.SetAutoWrapText(false)
-	tw.SetBorder(false)
 	paint := painter(opt.Color)
 	rows := r.Runs
 	if !opt.Verbose && len(rows) > maxRangeRows {
@@ -78,9 +73,11 @@ func WriteRangeTable(w io.Writer, r scan.Report, opt output.Options) error {
 				detail = "-"
 			}
 		}
-		tw.Append([]string{scan.RunText(run), fmt.Sprint(run.Count), paint(run.State, string(run.State)), detail, run.Meaning})
+		table.Rows = append(table.Rows, []string{scan.RunText(run), fmt.Sprint(run.Count), paint(run.State, string(run.State)), detail, run.Meaning})
 	}
-	tw.Render()
+	if err := table.Render(w, opt.Width); err != nil {
+		return err
+	}
 	b.Reset()
 	if hidden := len(r.Runs) - len(rows); hidden > 0 {
 		fmt.Fprintf(b, "... %d more runs (--verbose or --json shows every run)\n", hidden)
@@ -92,7 +89,7 @@ func WriteRangeTable(w io.Writer, r scan.Report, opt output.Options) error {
 	}
 	fmt.Fprintf(b, " of %d ports in %s\n", c.Total, output.Millis(r.DurationMS))
 	writeVerdict(b, r.Verdict, opt.Color)
-	_, err := io.WriteString(w, b.String())
+	_, err := io.WriteString(w, output.WrapLines(b.String(), opt.Width))
 	return err
 }
 
