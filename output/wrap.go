@@ -26,7 +26,7 @@ func Wrap(text string, width int) []string {
 	}
 	var lines []string
 	line, lineWidth := "", 0
-	for _, word := range strings.Fields(text) {
+	for _, word := range words(text) {
 		ww := DisplayWidth(word)
 		switch {
 		case lineWidth == 0:
@@ -53,18 +53,37 @@ func Wrap(text string, width int) []string {
 	return lines
 }
 
+// unit matches a unit word that must stay on the line of its number
+// ("1.0 s", "68 bytes"), with what punctuation follows it.
+var unit = regexp.MustCompile(`^(ms|s|µs|bytes?|ports?|tries|retries|retry)\b`)
+
+// words splits text at spaces, keeping a number and its unit together as
+// one word (joined by their space).
+func words(text string) []string {
+	var out []string
+	for _, f := range strings.Fields(text) {
+		if n := len(out); n > 0 && unit.MatchString(f) && endsInDigit(out[n-1]) {
+			out[n-1] += " " + f
+			continue
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+func endsInDigit(s string) bool {
+	return s != "" && s[len(s)-1] >= '0' && s[len(s)-1] <= '9'
+}
+
 // listMarker matches what starts a list item after the indent: "- " or
 // "12. ". Its continuation lines line up after it.
 var listMarker = regexp.MustCompile(`^(- |[0-9]+\. )`)
 
 // WrapLines wraps every line of text longer than width at word boundaries.
 // A continuation line keeps the indent of the line it continues, and lines
-// up after a "- " or "1. " marker, so that wrapped prose stays readable:
-//
-//	     - Clients that replace the advertised address with the
-//	       server's address work: ...
-//
-// width <= 0 returns text unchanged.
+// up after a "- " or "1. " marker ("     - Clients that ..." continues
+// under "Clients"), so that wrapped prose stays readable. width <= 0
+// returns text unchanged.
 func WrapLines(text string, width int) string {
 	if width <= 0 {
 		return text

@@ -18,6 +18,7 @@ func TestWrap(t *testing.T) {
 		{"exact_width_fits", "one two", 7, []string{"one two"}},
 		{"runs_of_spaces_collapse", "one   two three", 8, []string{"one two", "three"}},
 		{"long_word_is_cut_only_when_wider_than_the_line", "a 0123456789abc b", 10, []string{"a", "0123456789", "abc b"}},
+		{"number_keeps_its_unit", "took 1.0 s and 68 bytes", 8, []string{"took", "1.0 s", "and", "68 bytes"}},
 		{"colour_takes_no_column", "\x1b[31mred\x1b[0m word", 8, []string{"\x1b[31mred\x1b[0m word"}},
 	}
 	for _, tc := range cases {

@@ -94,7 +94,7 @@ func writeDemo(c *urfave.Context, w io.Writer, name string, f format, sc fixture
 	if name != "table" {
 		return f.check(w, rep, opts)
 	}
-	fmt.Fprintf(w, "=== demo %s: %s\n\n", sc.Name, sc.Description)
+	fmt.Fprint(w, output.WrapLines(fmt.Sprintf("=== demo %s: %s", sc.Name, sc.Description), opts.Width)+"\n\n")
 	if err := f.check(w, rep, opts); err != nil {
 		return err
 	}

@@ -203,3 +203,21 @@ func TestFlagsAfterTheTarget(t *testing.T) {
 		t.Fatalf("exit %d, stdout %.80q, stderr %q", code, out, stderr)
 	}
 }
+
+func TestWidthWrapsOnlyWhenAsked(t *testing.T) {
+	longest := func(s string) int {
+		n := 0
+		for _, l := range strings.Split(s, "\n") {
+			n = max(n, len(l))
+		}
+		return n
+	}
+	_, piped, _ := runCLI(t, "", "demo", "--timeout", "300ms", "nat_private_address")
+	if longest(piped) <= 80 {
+		t.Errorf("piped output was wrapped: longest line %d columns", longest(piped))
+	}
+	_, narrow, _ := runCLI(t, "", "demo", "--timeout", "300ms", "--width", "80", "nat_private_address")
+	if longest(narrow) > 80 {
+		t.Errorf("--width 80: longest line %d columns:\n%s", longest(narrow), narrow)
+	}
+}

@@ -264,3 +264,19 @@ func TestProgress(t *testing.T) {
 	var none *Progress
 	none.Finish()
 }
+
+func TestRangeTableFitsWidth(t *testing.T) {
+	for name, rep := range rangeCases() {
+		t.Run(name, func(t *testing.T) {
+			var b bytes.Buffer
+			if err := WriteRangeTable(&b, rep, output.Options{Width: 80}); err != nil {
+				t.Fatal(err)
+			}
+			for _, line := range strings.Split(b.String(), "\n") {
+				if n := output.DisplayWidth(line); n > 80 {
+					t.Errorf("line of %d columns: %q", n, line)
+				}
+			}
+		})
+	}
+}
