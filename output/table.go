@@ -17,10 +17,10 @@ const minLastColumn = 16
 // Table is a table of text cells: the header, the rows, and how to draw
 // them.
 type Table struct {
-	Header   []string // column names, written as given
-	Rows     [][]string
-	Bordered bool  // draw an outer border (+---+); else only the rules between columns and under the header
-	Right    []int // columns aligned right (numbers); the rest are aligned left
+	Header   []string   // column names, written as given
+	Rows     [][]string // the cells, row by row; the last column may hold long text to wrap
+	Bordered bool       // draw an outer border (+---+); else only the rules between columns and under the header
+	Right    []int      // columns aligned right (numbers); the rest are aligned left
 }
 
 // Render draws the table with tablewriter v1 on w. With width > 0 the last
