@@ -6,11 +6,13 @@ import (
 	"context"
 	"os"
 	"os/signal"
+
+	"github.com/ftpdoctor/ftpdoctor/internal/cli"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	code := run(ctx, os.Args, os.Stdin, os.Stdout, os.Stderr)
+	code := cli.Run(ctx, os.Args, os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
 }

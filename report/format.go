@@ -2,6 +2,7 @@ package report
 
 import (
 	"fmt"
+	"github.com/ftpdoctor/ftpdoctor/output"
 	"strings"
 	"time"
 
@@ -10,12 +11,7 @@ import (
 
 // fmtMS prints milliseconds with a unit: "12.3 ms" below one second,
 // "5.0 s" from one second on.
-func fmtMS(ms float64) string {
-	if ms >= 1000 {
-		return fmt.Sprintf("%.1f s", ms/1000)
-	}
-	return fmt.Sprintf("%.1f ms", ms)
-}
+func fmtMS(ms float64) string { return output.Millis(ms) }
 
 // fmtDur prints a duration like fmtMS.
 func fmtDur(d time.Duration) string { return fmtMS(millis(d)) }

@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/fatih/color"
 
@@ -348,4 +351,50 @@ func TestTraceMarksEachConnection(t *testing.T) {
 	if strings.Count(out, "* control connection ") != 2 || !strings.Contains(out, "* control connection "+second+"\n< 220 ready") {
 		t.Fatalf("trace does not mark the second connection:\n%s", out)
 	}
+}
+
+// tableWords are the words of a rendered table, with the table's rules and
+// column bars taken out: wrapping must neither lose, add nor cut a word.
+func tableWords(s string) []string {
+	var words []string
+	for _, line := range strings.Split(s, "\n") {
+		if strings.HasPrefix(line, "+-") {
+			continue
+		}
+		words = append(words, strings.Fields(strings.ReplaceAll(line, "|", " "))...)
+	}
+	return words
+}
+
+func TestTableFitsWidth80(t *testing.T) {
+	for _, sc := range scenarios {
+		for _, verbose := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s_verbose_%v", sc.name, verbose), func(t *testing.T) {
+				rep := Build(sc.outcome())
+				var wide, narrow bytes.Buffer
+				if err := WriteTable(&wide, rep, Options{Verbose: verbose}); err != nil {
+					t.Fatal(err)
+				}
+				if err := WriteTable(&narrow, rep, Options{Verbose: verbose, Width: 80}); err != nil {
+					t.Fatal(err)
+				}
+				for _, line := range strings.Split(narrow.String(), "\n") {
+					if n := utf8.RuneCountInString(line); n > 80 {
+						t.Errorf("line of %d columns: %q", n, line)
+					}
+				}
+				if got, want := tableWords(narrow.String()), tableWords(wide.String()); !slices.Equal(got, want) {
+					t.Errorf("wrapping changed the words:\n got %q\nwant %q", got, want)
+				}
+			})
+		}
+	}
+}
+
+func TestGoldenTableWidth80(t *testing.T) {
+	var buf bytes.Buffer
+	if err := WriteTable(&buf, Build(passiveNAT()), Options{Width: 80}); err != nil {
+		t.Fatal(err)
+	}
+	checkGolden(t, "passive_nat.width80.txt", buf.Bytes())
 }

@@ -6,28 +6,33 @@
 // JSON schema documented in docs/json.md.
 package report
 
-import "github.com/ftpdoctor/ftpdoctor/probes"
+import (
+	"github.com/ftpdoctor/ftpdoctor/output"
+	"github.com/ftpdoctor/ftpdoctor/probes"
+	verdicts "github.com/ftpdoctor/ftpdoctor/verdict" // report.verdict is Build's rule
+)
 
 // SchemaVersion is the version of the JSON schema a Report follows.
 const SchemaVersion = 1
 
-// Verdict is the overall result of a check.
-type Verdict string
+// Verdict is the overall result of a check: the verdict shared by every
+// command (see package verdict).
+type Verdict = verdicts.Verdict
 
 // The verdicts, in Nagios order.
 const (
-	VerdictOK       Verdict = "ok"       // every stage that ran passed
-	VerdictWarning  Verdict = "warning"  // a data mode works, but something failed or warned
-	VerdictCritical Verdict = "critical" // dns, control or login failed, or no requested data mode works
-	VerdictUnknown  Verdict = "unknown"  // the check itself could not run (internal error)
+	VerdictOK       = verdicts.OK       // every stage that ran passed
+	VerdictWarning  = verdicts.Warning  // a data mode works, but something failed or warned
+	VerdictCritical = verdicts.Critical // dns, control or login failed, or no requested data mode works
+	VerdictUnknown  = verdicts.Unknown  // the check itself could not run (internal error)
 )
 
 // Exit codes by verdict (Nagios plugin convention).
 const (
-	ExitOK       = 0 // VerdictOK
-	ExitWarning  = 1 // VerdictWarning
-	ExitCritical = 2 // VerdictCritical
-	ExitUnknown  = 3 // VerdictUnknown
+	ExitOK       = verdicts.ExitOK       // VerdictOK
+	ExitWarning  = verdicts.ExitWarning  // VerdictWarning
+	ExitCritical = verdicts.ExitCritical // VerdictCritical
+	ExitUnknown  = verdicts.ExitUnknown  // VerdictUnknown
 )
 
 // Severity ranks a cause.
@@ -135,17 +140,14 @@ type Recommendation struct {
 	Text       string     `json:"text"`        // which mode and why
 }
 
-// Options control the renderers.
-type Options struct {
-	Color   bool            // colour the status words (table only)
-	Verbose bool            // show every attempt, dial and reply (table only)
-	Redact  []probes.Secret // texts to mask wherever they appear, e.g. a password a server echoed back
-}
+// Options control the renderers: colour, verbosity, width and the secrets
+// to mask (see output.Options).
+type Options = output.Options
 
 // exitCodes maps a verdict to its exit code.
 var exitCodes = map[Verdict]int{
-	VerdictOK:       ExitOK,
-	VerdictWarning:  ExitWarning,
-	VerdictCritical: ExitCritical,
-	VerdictUnknown:  ExitUnknown,
+	VerdictOK:       VerdictOK.ExitCode(),
+	VerdictWarning:  VerdictWarning.ExitCode(),
+	VerdictCritical: VerdictCritical.ExitCode(),
+	VerdictUnknown:  VerdictUnknown.ExitCode(),
 }

@@ -7,8 +7,8 @@ import (
 	"strings"
 
 	"github.com/fatih/color"
-	"github.com/olekukonko/tablewriter"
 
+	"github.com/ftpdoctor/ftpdoctor/output"
 	"github.com/ftpdoctor/ftpdoctor/probes"
 )
 
@@ -73,33 +73,37 @@ func (p palette) verdict(v Verdict) string {
 // table of stages (status, time taken, time since the start of the run
 // when the stage ended, key evidence; "-" for a stage that did not run), each cause
 // with its explanation and fixes by side, the recommendation and the
-// verdict. Text from the server is escaped, never written raw.
+// verdict. Text from the server is escaped, never written raw. With
+// opts.Width set, the evidence wraps inside its cell and the prose wraps at
+// word boundaries with its indent kept, so that no line is wider.
 func WriteTable(w io.Writer, r Report, opts Options) error {
-	var buf bytes.Buffer
+	var buf, prose bytes.Buffer
 	p := newPalette(opts.Color)
-	writeHeader(&buf, r)
-	tw := tablewriter.NewWriter(&buf)
-	tw.SetHeader([]string{"stage", "status", "time", "done at", "evidence"})
-	tw.SetAutoWrapText(false)
-	tw.SetAutoFormatHeaders(false)
+	writeHeader(&prose, r)
+	buf.WriteString(output.WrapLines(prose.String(), opts.Width))
+	prose.Reset()
+	table := output.Table{Header: []string{"stage", "status", "time", "done at", "evidence"}, Bordered: true}
 	for _, s := range r.Stages {
 		took, done := fmtMS(s.DurationMS), fmtMS(s.StartedMS+s.DurationMS)
 		if s.Status == probes.StatusSkip {
 			// a skipped stage never ran: no time to show
 			took, done = "-", "-"
 		}
-		tw.Append([]string{string(s.ID), p.status(s.Status), took, done, clean(s.Summary)})
+		table.Rows = append(table.Rows, []string{string(s.ID), p.status(s.Status), took, done, clean(s.Summary)})
 	}
-	tw.Render()
+	if err := table.Render(&buf, opts.Width); err != nil {
+		return err
+	}
 	if opts.Verbose {
-		writeDetails(&buf, r)
+		writeDetails(&prose, r)
 	}
-	writeCauses(&buf, r, p)
+	writeCauses(&prose, r, p)
 	if r.Interrupted {
-		fmt.Fprintf(&buf, "\nThe whole run's deadline ended the check before every stage finished: the last stages' timeouts may be the deadline's, not the server's (raise --deadline).\n")
+		fmt.Fprintf(&prose, "\nThe whole run's deadline ended the check before every stage finished: the last stages' timeouts may be the deadline's, not the server's (raise --deadline).\n")
 	}
-	fmt.Fprintf(&buf, "\nRecommendation: client mode %s. %s\n", r.Recommendation.ClientMode, clean(r.Recommendation.Text))
-	fmt.Fprintf(&buf, "Verdict: %s (exit %d), %s in total.\n", p.verdict(r.Verdict), r.ExitCode, fmtMS(r.DurationMS))
+	fmt.Fprintf(&prose, "\nRecommendation: client mode %s. %s\n", r.Recommendation.ClientMode, clean(r.Recommendation.Text))
+	fmt.Fprintf(&prose, "Verdict: %s (exit %d), %s in total.\n", p.verdict(r.Verdict), r.ExitCode, fmtMS(r.DurationMS))
+	buf.WriteString(output.WrapLines(prose.String(), opts.Width))
 	_, err := w.Write(redactBytes(buf.Bytes(), opts.Redact))
 	return err
 }

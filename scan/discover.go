@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ftpdoctor/ftpdoctor/probes"
+	"github.com/ftpdoctor/ftpdoctor/verdict"
 )
 
 // Sample is one passive-mode reply.
@@ -148,8 +149,8 @@ func (d *Discovery) ScanRange() probes.PortRange {
 
 // Finding is one conclusion of a discovery, with its Nagios level.
 type Finding struct {
-	Level int    // ExitOK for information, ExitWarning, ExitCritical
-	Text  string // one line
+	Level verdict.Verdict // verdict.OK for information, verdict.Warning or verdict.Critical
+	Text  string          // one line
 }
 
 // Findings compares what the server handed out with the control connection
@@ -158,18 +159,18 @@ func (d *Discovery) Findings() []Finding {
 	var f []Finding
 	peer, _, _ := net.SplitHostPort(d.Control)
 	if len(d.Addresses) > 1 {
-		f = append(f, Finding{ExitWarning, fmt.Sprintf("PASV advertised %d different addresses (%s): clients get a different host from one transfer to the next", len(d.Addresses), joinMax(d.Addresses, 4))})
+		f = append(f, Finding{verdict.Warning, fmt.Sprintf("PASV advertised %d different addresses (%s): clients get a different host from one transfer to the next", len(d.Addresses), joinMax(d.Addresses, 4))})
 	}
 	for _, a := range d.Addresses {
 		if a != peer {
-			f = append(f, Finding{ExitWarning, fmt.Sprintf("PASV advertises %s but the control connection reached %s: clients that trust the 227 address dial %s", a, peer, a)})
+			f = append(f, Finding{verdict.Warning, fmt.Sprintf("PASV advertises %s but the control connection reached %s: clients that trust the 227 address dial %s", a, peer, a)})
 		}
 	}
 	if n := len(d.Outside); n > 0 {
-		f = append(f, Finding{ExitCritical, fmt.Sprintf("the server handed out %d %s outside the declared range %d-%d (for example %d): transfers on them fail where only the declared range is open", n, portWord(n), d.Declared.Low, d.Declared.High, d.Outside[0])})
+		f = append(f, Finding{verdict.Critical, fmt.Sprintf("the server handed out %d %s outside the declared range %d-%d (for example %d): transfers on them fail where only the declared range is open", n, portWord(n), d.Declared.Low, d.Declared.High, d.Outside[0])})
 	}
 	if o := d.Observed; o != nil {
-		f = append(f, Finding{ExitOK, fmt.Sprintf("the server handed out %d distinct ports between %d and %d in %d replies", d.Distinct, o.Low, o.High, len(d.Samples))})
+		f = append(f, Finding{verdict.OK, fmt.Sprintf("the server handed out %d distinct ports between %d and %d in %d replies", d.Distinct, o.Low, o.High, len(d.Samples))})
 	}
 	return f
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ftpdoctor/ftpdoctor/probes"
+	"github.com/ftpdoctor/ftpdoctor/verdict"
 )
 
 // fakeFTP is a tiny scripted server: it logs in with pass "s3cret" and
@@ -103,17 +104,17 @@ func TestDiscover(t *testing.T) {
 		observed  probes.PortRange
 		outside   []int
 		addresses int
-		level     int // highest finding level
+		level     verdict.Verdict // highest finding level
 	}{
 		{name: "consistent_server", fake: &fakeFTP{pasvAddr: "127,0,0,1", ports: []int{50010, 50990, 50500}}, pass: "s3cret",
-			observed: probes.PortRange{Low: 50010, High: 50990}, addresses: 1, level: ExitOK},
+			observed: probes.PortRange{Low: 50010, High: 50990}, addresses: 1, level: verdict.OK},
 		{name: "private_address_advertised", fake: &fakeFTP{pasvAddr: "10,9,9,9", ports: []int{40000, 40001}}, pass: "s3cret",
-			observed: probes.PortRange{Low: 40000, High: 40001}, addresses: 1, level: ExitWarning},
+			observed: probes.PortRange{Low: 40000, High: 40001}, addresses: 1, level: verdict.Warning},
 		{name: "ports_outside_declared", fake: &fakeFTP{pasvAddr: "127,0,0,1", ports: []int{50000, 40000}}, pass: "s3cret",
 			declared: &probes.PortRange{Low: 50000, High: 50999},
-			observed: probes.PortRange{Low: 40000, High: 50000}, outside: []int{40000}, addresses: 1, level: ExitCritical},
+			observed: probes.PortRange{Low: 40000, High: 50000}, outside: []int{40000}, addresses: 1, level: verdict.Critical},
 		{name: "pasv_refused_uses_epsv", fake: &fakeFTP{noPASV: true, ports: []int{30000, 30005}}, pass: "s3cret",
-			observed: probes.PortRange{Low: 30000, High: 30005}, addresses: 0, level: ExitOK},
+			observed: probes.PortRange{Low: 30000, High: 30005}, addresses: 0, level: verdict.OK},
 		{name: "wrong_password", fake: &fakeFTP{pasvAddr: "127,0,0,1", ports: []int{1}}, pass: "nope", wantErr: ErrLogin},
 	}
 	for _, tc := range cases {
@@ -139,12 +140,12 @@ func TestDiscover(t *testing.T) {
 				t.Errorf("observed %v outside %v addresses %v, want %v %v %d", *d.Observed, d.Outside, d.Addresses,
 					tc.observed, tc.outside, tc.addresses)
 			}
-			level := ExitOK
+			level := verdict.OK
 			for _, fd := range d.Findings() {
-				level = max(level, fd.Level)
+				level = verdict.Worst(level, fd.Level)
 			}
 			if level != tc.level {
-				t.Errorf("findings %+v: level %d, want %d", d.Findings(), level, tc.level)
+				t.Errorf("findings %+v: level %s, want %s", d.Findings(), level, tc.level)
 			}
 			f.mu.Lock()
 			defer f.mu.Unlock()

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/ftpdoctor/ftpdoctor/probes"
+	"github.com/ftpdoctor/ftpdoctor/verdict"
 )
 
 // Run is a stretch of consecutive ports with the same outcome.
@@ -105,24 +106,14 @@ func Count(ports []Port) Counts {
 	return c
 }
 
-// Nagios exit codes.
-const (
-	ExitOK       = 0 // every port usable
-	ExitWarning  = 1 // usable with a caveat
-	ExitCritical = 2 // some ports cannot be used from here
-	ExitUnknown  = 3 // the check could not run or could not classify
-)
-
-// Verdict is the conclusion of a range check.
-type Verdict struct {
-	Status string   `json:"status"` // ok, warning, critical or unknown (Nagios order)
-	Code   int      `json:"code"`   // Nagios exit code
-	Usable bool     `json:"usable"` // the range is usable from here: no port is filtered (and, with a token, every port reaches the listener)
-	Text   string   `json:"text"`   // one line: the conclusion
-	Notes  []string `json:"notes"`  // further findings, one line each
+// Conclusion is the verdict of a range check with what led to it.
+type Conclusion struct {
+	Status verdict.Verdict `json:"status"` // ok, warning, critical or unknown (Nagios order)
+	Code   int             `json:"code"`   // Nagios exit code of Status
+	Usable bool            `json:"usable"` // the range is usable from here: no port is filtered (and, with a token, every port reaches the listener)
+	Text   string          `json:"text"`   // one line: the conclusion
+	Notes  []string        `json:"notes"`  // further findings, one line each
 }
-
-var statusNames = [...]string{"ok", "warning", "critical", "unknown"}
 
 // Report is everything a range check found, ready to render.
 type Report struct {
@@ -138,7 +129,7 @@ type Report struct {
 	Counts      Counts           `json:"counts"`              // ports by state
 	Runs        []Run            `json:"runs"`                // compressed outcomes
 	Discovery   *Discovery       `json:"discovery,omitempty"` // what the FTP server handed out (range ftp://...)
-	Verdict     Verdict          `json:"verdict"`             // conclusion and exit code
+	Verdict     Conclusion       `json:"verdict"`             // conclusion and exit code
 }
 
 // Build makes the report of a scan, and of the discovery that chose its
@@ -151,42 +142,42 @@ func Build(target string, res Result, token bool, disc *Discovery) Report {
 	return r
 }
 
-func judge(r Report) Verdict {
+func judge(r Report) Conclusion {
 	c := r.Counts
-	code, v := ExitOK, Verdict{Usable: true}
-	raise := func(to int, note string) {
-		code = max(code, to)
+	level, v := verdict.OK, Conclusion{Usable: true}
+	raise := func(to verdict.Verdict, note string) {
+		level = verdict.Worst(level, to)
 		v.Notes = append(v.Notes, note)
 	}
 	if c.Filtered > 0 {
 		v.Usable = false
-		raise(ExitCritical, fmt.Sprintf("%d of %d ports are dropped or unreachable: %s", c.Filtered, c.Total, listRuns(r.Runs, StateFiltered, 8)))
+		raise(verdict.Critical, fmt.Sprintf("%d of %d ports are dropped or unreachable: %s", c.Filtered, c.Total, listRuns(r.Runs, StateFiltered, 8)))
 	}
 	if r.Token {
 		if bad := c.Mismatch + c.Silent; bad > 0 {
 			v.Usable = false
-			raise(ExitCritical, fmt.Sprintf("%d open ports answer without the listener's token: forwarded to another host or used by another service", bad))
+			raise(verdict.Critical, fmt.Sprintf("%d open ports answer without the listener's token: forwarded to another host or used by another service", bad))
 		}
 		if c.WrongPort > 0 {
-			raise(ExitWarning, fmt.Sprintf("%d ports reach the listener on a different port: the forward rewrites the port, which breaks passive mode", c.WrongPort))
+			raise(verdict.Warning, fmt.Sprintf("%d ports reach the listener on a different port: the forward rewrites the port, which breaks passive mode", c.WrongPort))
 		}
 		if c.Closed > 0 {
 			v.Usable = false
-			raise(ExitCritical, fmt.Sprintf("%d ports pass the firewall but the listener is not there: forwarded to another host, or the listener could not bind them", c.Closed))
+			raise(verdict.Critical, fmt.Sprintf("%d ports pass the firewall but the listener is not there: forwarded to another host, or the listener could not bind them", c.Closed))
 		}
 	}
 	if d := r.Discovery; d != nil {
 		for _, n := range d.Findings() {
 			raise(n.Level, n.Text)
-			if n.Level == ExitCritical && v.Usable {
+			if n.Level == verdict.Critical && v.Usable {
 				v.Usable, v.Text = false, "not usable as configured: "+n.Text
 			}
 		}
 	}
 	if c.Error > 0 {
-		raise(ExitUnknown, fmt.Sprintf("%d ports could not be classified because of a local error", c.Error))
+		raise(verdict.Unknown, fmt.Sprintf("%d ports could not be classified because of a local error", c.Error))
 	}
-	v.Code, v.Status = code, statusNames[code]
+	v.Status, v.Code = level, level.ExitCode()
 	if v.Text == "" || c.Filtered > 0 {
 		v.Text = headline(r, v.Usable)
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/ftpdoctor/ftpdoctor/probes"
+	"github.com/ftpdoctor/ftpdoctor/verdict"
 )
 
 // portsFrom builds ports low.. with the given states in order.
@@ -74,35 +75,35 @@ func TestBuildVerdict(t *testing.T) {
 		ports    []Port
 		token    bool
 		disc     *Discovery
-		code     int
+		level    verdict.Verdict
 		usable   bool
 		contains string // in the headline or a note
 	}{
-		{"all_closed_is_ok", portsFrom(50000, C, C, C), false, nil, ExitOK, true, "all 3 ports pass the firewall"},
-		{"open_ports_are_ok", portsFrom(50000, C, O), false, nil, ExitOK, true, "1 closed, 1 open"},
-		{"one_filtered_is_critical", portsFrom(50000, C, F), false, nil, ExitCritical, false, "1 of 2 ports are dropped"},
-		{"filtered_runs_are_named", portsFrom(50000, F, C, F, F), false, nil, ExitCritical, false, "50000, 50002-50003"},
-		{"error_is_unknown", append(portsFrom(50000, C), Port{Port: 50001, State: StateError}), false, nil, ExitUnknown, true, "local error"},
-		{"token_everywhere_is_ok", withToken(portsFrom(50000, O, O), TokenMatch, TokenMatch), true, nil, ExitOK, true, "all 2 ports reach the listener"},
-		{"token_mismatch_is_critical", withToken(portsFrom(50000, O, O), TokenMatch, TokenMismatch), true, nil, ExitCritical, false, "forwarded to another host"},
-		{"token_closed_is_critical", withToken(portsFrom(50000, O, C), TokenMatch, ""), true, nil, ExitCritical, false, "listener is not there"},
-		{"token_wrong_port_is_warning", withToken(portsFrom(50000, O, O), TokenMatch, TokenWrongPort), true, nil, ExitWarning, true, "rewrites the port"},
+		{"all_closed_is_ok", portsFrom(50000, C, C, C), false, nil, verdict.OK, true, "all 3 ports pass the firewall"},
+		{"open_ports_are_ok", portsFrom(50000, C, O), false, nil, verdict.OK, true, "1 closed, 1 open"},
+		{"one_filtered_is_critical", portsFrom(50000, C, F), false, nil, verdict.Critical, false, "1 of 2 ports are dropped"},
+		{"filtered_runs_are_named", portsFrom(50000, F, C, F, F), false, nil, verdict.Critical, false, "50000, 50002-50003"},
+		{"error_is_unknown", append(portsFrom(50000, C), Port{Port: 50001, State: StateError}), false, nil, verdict.Unknown, true, "local error"},
+		{"token_everywhere_is_ok", withToken(portsFrom(50000, O, O), TokenMatch, TokenMatch), true, nil, verdict.OK, true, "all 2 ports reach the listener"},
+		{"token_mismatch_is_critical", withToken(portsFrom(50000, O, O), TokenMatch, TokenMismatch), true, nil, verdict.Critical, false, "forwarded to another host"},
+		{"token_closed_is_critical", withToken(portsFrom(50000, O, C), TokenMatch, ""), true, nil, verdict.Critical, false, "listener is not there"},
+		{"token_wrong_port_is_warning", withToken(portsFrom(50000, O, O), TokenMatch, TokenWrongPort), true, nil, verdict.Warning, true, "rewrites the port"},
 		{"discovery_outside_declared_is_critical", portsFrom(50000, C), false,
 			&Discovery{Control: "10.1.1.1:21", Addresses: []string{"10.1.1.1"}, Declared: declared, Outside: []int{40000}},
-			ExitCritical, false, "outside the declared range 50000-50009"},
+			verdict.Critical, false, "outside the declared range 50000-50009"},
 		{"discovery_other_address_is_warning", portsFrom(50000, C), false,
 			&Discovery{Control: "10.1.1.1:21", Addresses: []string{"192.168.1.5"}},
-			ExitWarning, true, "advertises 192.168.1.5 but the control connection reached 10.1.1.1"},
+			verdict.Warning, true, "advertises 192.168.1.5 but the control connection reached 10.1.1.1"},
 		{"discovery_two_addresses_is_warning", portsFrom(50000, C), false,
 			&Discovery{Control: "10.1.1.1:21", Addresses: []string{"10.1.1.1", "10.1.1.2"}},
-			ExitWarning, true, "2 different addresses"},
+			verdict.Warning, true, "2 different addresses"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			rep := Build("h", Result{Address: "10.1.1.1", Ports: tc.ports}, tc.token, tc.disc)
 			v := rep.Verdict
-			if v.Code != tc.code || v.Status != statusNames[tc.code] || v.Usable != tc.usable {
-				t.Errorf("verdict %d %s usable=%v, want %d usable=%v", v.Code, v.Status, v.Usable, tc.code, tc.usable)
+			if v.Status != tc.level || v.Code != tc.level.ExitCode() || v.Usable != tc.usable {
+				t.Errorf("verdict %d %s usable=%v, want %s usable=%v", v.Code, v.Status, v.Usable, tc.level, tc.usable)
 			}
 			all := v.Text + "\n" + strings.Join(v.Notes, "\n")
 			if !strings.Contains(all, tc.contains) {

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bufio"
@@ -15,6 +15,7 @@ import (
 
 	"github.com/ftpdoctor/ftpdoctor/fixtures"
 	"github.com/ftpdoctor/ftpdoctor/scan"
+	"github.com/ftpdoctor/ftpdoctor/verdict"
 )
 
 // runRange runs the program with args after "ftpdoctor" and returns the
@@ -24,7 +25,7 @@ func runRange(t *testing.T, args ...string) (int, string, string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	var out, errb bytes.Buffer
-	code := run(ctx, append([]string{"ftpdoctor"}, args...), strings.NewReader(""), &out, &errb)
+	code := Run(ctx, append([]string{"ftpdoctor"}, args...), strings.NewReader(""), &out, &errb)
 	return code, out.String(), errb.String()
 }
 
@@ -89,11 +90,11 @@ func TestRangeCommandExitCodes(t *testing.T) {
 		code int
 		out  string // in stdout
 	}{
-		{"open_port_is_ok", []string{"range", "127.0.0.1", one(open)}, exitOK, "open"},
-		{"closed_port_is_ok", []string{"range", "127.0.0.1", one(closed)}, exitOK, "passes the firewall"},
-		{"dropped_port_is_critical", []string{"range", "--timeout", "300ms", "127.0.0.1", one(dropped)}, exitCritical, "CRITICAL"},
-		{"token_on_plain_listener_is_critical", []string{"range", "--token", "abc", "127.0.0.1", one(open)}, exitCritical, "silent"},
-		{"flags_after_arguments", []string{"range", "127.0.0.1", one(dropped), "--timeout=300ms", "--token", "abc", "--no-color"}, exitCritical, "TOKEN"},
+		{"open_port_is_ok", []string{"range", "127.0.0.1", one(open)}, verdict.ExitOK, "open"},
+		{"closed_port_is_ok", []string{"range", "127.0.0.1", one(closed)}, verdict.ExitOK, "passes the firewall"},
+		{"dropped_port_is_critical", []string{"range", "--timeout", "300ms", "127.0.0.1", one(dropped)}, verdict.ExitCritical, "CRITICAL"},
+		{"token_on_plain_listener_is_critical", []string{"range", "--token", "abc", "127.0.0.1", one(open)}, verdict.ExitCritical, "silent"},
+		{"flags_after_arguments", []string{"range", "127.0.0.1", one(dropped), "--timeout=300ms", "--token", "abc", "--no-color"}, verdict.ExitCritical, "TOKEN"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -116,10 +117,10 @@ func TestRangeCommandJSON(t *testing.T) {
 	}
 	code, out, errOut := runRange(t, "range", "--json", "127.0.0.1", fmt.Sprintf("%d-%d", lo, hi))
 	var rep struct {
-		SchemaVersion int          `json:"schema_version"`
-		Counts        scan.Counts  `json:"counts"`
-		Runs          []scan.Run   `json:"runs"`
-		Verdict       scan.Verdict `json:"verdict"`
+		SchemaVersion int             `json:"schema_version"`
+		Counts        scan.Counts     `json:"counts"`
+		Runs          []scan.Run      `json:"runs"`
+		Verdict       scan.Conclusion `json:"verdict"`
 	}
 	if err := json.Unmarshal([]byte(out), &rep); err != nil {
 		t.Fatalf("stdout is not JSON: %v\n%s", err, out)
@@ -164,7 +165,7 @@ func TestRangeCommandBadArguments(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			code, out, errOut := runRange(t, tc.args...)
-			if code != exitUnknown || out != "" {
+			if code != verdict.ExitUnknown || out != "" {
 				t.Errorf("exit %d stdout %q, want 3 and nothing", code, out)
 			}
 			if strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, tc.says) {
@@ -232,12 +233,12 @@ func TestListenThenRangeWithToken(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	code, out, _ := runRange(t, "range", "--token", "tk-1", "127.0.0.1", r)
-	if code != exitOK || !strings.Contains(out, "reach the listener") {
+	if code != verdict.ExitOK || !strings.Contains(out, "reach the listener") {
 		t.Errorf("range with token: exit %d\n%s", code, out)
 	}
 	select {
 	case res := <-done:
-		if res.code != exitOK || !strings.Contains(res.out, "listening on") || !strings.Contains(res.out, "stopped after") {
+		if res.code != verdict.ExitOK || !strings.Contains(res.out, "listening on") || !strings.Contains(res.out, "stopped after") {
 			t.Errorf("listen: exit %d\n%s\n%s", res.code, res.out, res.er)
 		}
 	case <-time.After(15 * time.Second):
@@ -262,8 +263,8 @@ func TestRangeLearnsFromServer(t *testing.T) {
 		out  string
 	}{
 		{"declared_range_differs", []string{"range", "--samples", "4", "--trace", "--passive-range", fmt.Sprintf("%d-%d", closed, closed), target},
-			exitCritical, "outside the declared range"},
-		{"learned_range_is_scanned", []string{"range", "--samples", "1", target}, exitOK, "passive replies from"},
+			verdict.ExitCritical, "outside the declared range"},
+		{"learned_range_is_scanned", []string{"range", "--samples", "1", target}, verdict.ExitOK, "passive replies from"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -277,7 +278,7 @@ func TestRangeLearnsFromServer(t *testing.T) {
 		})
 	}
 	code, _, errOut := runRange(t, "range", fmt.Sprintf("ftp://alice:wrong@127.0.0.1:%d", srv.Port()))
-	if code != exitUnknown || !strings.Contains(errOut, "login failed") || strings.Contains(errOut, "wrong") {
+	if code != verdict.ExitUnknown || !strings.Contains(errOut, "login failed") || strings.Contains(errOut, "wrong") {
 		t.Errorf("wrong password: exit %d stderr %q, want 3 and a redacted login failure", code, errOut)
 	}
 }

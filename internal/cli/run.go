@@ -1,26 +1,23 @@
-package main
+// Package cli is ftpdoctor's command line: one file per command (check,
+// demo, range, listen), the credentials resolved in one place
+// (credentials.go), and the output formats in one table (format.go). Run
+// takes the arguments and the standard streams, so tests hand it buffers.
+package cli
 
 import (
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
-	"github.com/mattn/go-isatty"
-	"github.com/urfave/cli/v2"
+	urfave "github.com/urfave/cli/v2"
+
+	"github.com/ftpdoctor/ftpdoctor/verdict"
 )
 
-// Exit codes follow the Nagios plugin convention.
-const (
-	exitOK       = 0
-	exitWarning  = 1
-	exitCritical = 2
-	exitUnknown  = 3
-)
-
-// version is set at build time with -ldflags "-X main.version=...".
+// version is set at build time with
+// -ldflags "-X github.com/ftpdoctor/ftpdoctor/internal/cli.version=...".
 var version = "0.1.0-dev"
 
 // exitError carries an exit code out of a command's action; msg, when not
@@ -35,15 +32,17 @@ func (e *exitError) Error() string { return e.msg }
 
 // usageError is a bad argument or flag: one line on stderr, exit 3.
 func usageError(format string, args ...any) error {
-	return &exitError{code: exitUnknown, msg: fmt.Sprintf(format, args...)}
+	return &exitError{code: verdict.ExitUnknown, msg: fmt.Sprintf(format, args...)}
 }
 
-// run is the whole program: main only calls it and exits with its result.
-func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+// Run is the whole program: main only calls it and exits with its result,
+// an exit code of package verdict (3 for bad input). Nothing here exits the
+// process: urfave/cli's automatic exit is switched off.
+func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	app := newApp(stdin, stdout, stderr)
 	err := app.RunContext(ctx, args)
 	if err == nil {
-		return exitOK
+		return verdict.ExitOK
 	}
 	var ee *exitError
 	if errors.As(err, &ee) {
@@ -53,15 +52,15 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return ee.code
 	}
 	fmt.Fprintln(stderr, "ftpdoctor: "+oneLine(err.Error()))
-	return exitUnknown
+	return verdict.ExitUnknown
 }
 
 func oneLine(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
-func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
-	app := &cli.App{
+func newApp(stdin io.Reader, stdout, stderr io.Writer) *urfave.App {
+	app := &urfave.App{
 		Name:                 "ftpdoctor",
 		Usage:                "diagnose FTP connectivity: DNS, login, passive and active data, firewalls and NAT",
 		Version:              version,
@@ -70,41 +69,31 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 		ErrWriter:            stderr,
 		HideHelpCommand:      true,
 		EnableBashCompletion: false,
-		ExitErrHandler:       func(*cli.Context, error) {},
+		ExitErrHandler:       func(*urfave.Context, error) {},
 		OnUsageError:         onUsageError,
 		Commands:             commands(),
-		Action: func(c *cli.Context) error {
+		Action: func(c *urfave.Context) error {
 			if c.NArg() > 0 {
 				return usageError("unknown command %q: try 'ftpdoctor check %s' or 'ftpdoctor --help'", c.Args().First(), c.Args().First())
 			}
-			return cli.ShowAppHelp(c)
+			return urfave.ShowAppHelp(c)
 		},
 	}
 	return app
 }
 
-func onUsageError(_ *cli.Context, err error, _ bool) error {
+func onUsageError(_ *urfave.Context, err error, _ bool) error {
 	return usageError("%s (see --help)", err.Error())
-}
-
-// useColor decides whether to color output: never with --no-color, with
-// NO_COLOR set, or when w is not a terminal.
-func useColor(noColor bool, w io.Writer) bool {
-	if noColor || os.Getenv("NO_COLOR") != "" {
-		return false
-	}
-	f, ok := w.(*os.File)
-	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
 }
 
 // interspersed applies the flags written after the arguments, as in
 // "range HOST LOW-HIGH --token T" (urfave/cli v2 stops parsing flags at the
 // first argument and leaves the rest in Args), and returns the arguments.
 // "--" ends the flags.
-func interspersed(c *cli.Context) ([]string, error) {
+func interspersed(c *urfave.Context) ([]string, error) {
 	isBool := map[string]bool{}
 	for _, f := range c.Command.Flags {
-		_, b := f.(*cli.BoolFlag)
+		_, b := f.(*urfave.BoolFlag)
 		for _, n := range f.Names() {
 			isBool[n] = b
 		}

@@ -1,4 +1,4 @@
-package report
+package render
 
 import (
 	"bytes"
@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ftpdoctor/ftpdoctor/output"
 	"github.com/ftpdoctor/ftpdoctor/probes"
 	"github.com/ftpdoctor/ftpdoctor/scan"
 )
@@ -39,7 +40,7 @@ func golden(t *testing.T, name string, got []byte) {
 	}
 	want, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("%v (run go test ./report/ -run Range -update)", err)
+		t.Fatalf("%v (run go test ./scan/render -update)", err)
 	}
 	if !bytes.Equal(got, want) {
 		t.Errorf("%s differs from the golden file:\n--- got\n%s\n--- want\n%s", name, got, want)
@@ -91,7 +92,7 @@ func TestRangeTableGolden(t *testing.T) {
 	for name, rep := range rangeCases() {
 		t.Run(name, func(t *testing.T) {
 			var b bytes.Buffer
-			if err := WriteRangeTable(&b, rep, Options{}); err != nil {
+			if err := WriteRangeTable(&b, rep, output.Options{}); err != nil {
 				t.Fatal(err)
 			}
 			golden(t, "range_table_"+name+".golden", b.Bytes())
@@ -103,7 +104,7 @@ func TestRangeJSONGolden(t *testing.T) {
 	for name, rep := range rangeCases() {
 		t.Run(name, func(t *testing.T) {
 			var b bytes.Buffer
-			if err := WriteRangeJSON(&b, rep); err != nil {
+			if err := WriteRangeJSON(&b, rep, output.Options{}); err != nil {
 				t.Fatal(err)
 			}
 			golden(t, "range_json_"+name+".golden", b.Bytes())
@@ -111,7 +112,7 @@ func TestRangeJSONGolden(t *testing.T) {
 				SchemaVersion int `json:"schema_version"`
 				Counts        scan.Counts
 				Runs          []scan.Run
-				Verdict       scan.Verdict
+				Verdict       scan.Conclusion
 			}
 			if err := json.Unmarshal(b.Bytes(), &back); err != nil {
 				t.Fatal(err)
@@ -129,13 +130,13 @@ func TestRangeTableAndJSONAgree(t *testing.T) {
 	for name, rep := range rangeCases() {
 		t.Run(name, func(t *testing.T) {
 			var b bytes.Buffer
-			WriteRangeTable(&b, rep, Options{})
+			WriteRangeTable(&b, rep, output.Options{})
 			for _, run := range rep.Runs {
 				if !strings.Contains(b.String(), scan.RunText(run)) {
 					t.Errorf("table lacks run %s", scan.RunText(run))
 				}
 			}
-			if !strings.Contains(b.String(), strings.ToUpper(rep.Verdict.Status)) {
+			if !strings.Contains(b.String(), strings.ToUpper(string(rep.Verdict.Status))) {
 				t.Errorf("table lacks the verdict %s", rep.Verdict.Status)
 			}
 		})
@@ -164,7 +165,7 @@ func TestRangeTableCapsRows(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			var b bytes.Buffer
-			WriteRangeTable(&b, rep, Options{Verbose: tc.verbose})
+			WriteRangeTable(&b, rep, output.Options{Verbose: tc.verbose})
 			_, table, _ := strings.Cut(b.String(), "PORTS")
 			table, _, _ = strings.Cut(table, "CRITICAL")
 			if !strings.Contains(table, tc.has) || strings.Contains(table, tc.lacks) {
@@ -182,7 +183,7 @@ func TestRangeTableColor(t *testing.T) {
 	}{{"plain", false}, {"colored", true}} {
 		t.Run(tc.name, func(t *testing.T) {
 			var b bytes.Buffer
-			WriteRangeTable(&b, rep, Options{Color: tc.color})
+			WriteRangeTable(&b, rep, output.Options{Color: tc.color})
 			if got := strings.Contains(b.String(), "\x1b["); got != tc.color {
 				t.Errorf("escape codes present: %v, want %v", got, tc.color)
 			}
@@ -199,12 +200,12 @@ func TestListenGolden(t *testing.T) {
 	if err := WriteListenStart(&b, rep, 10*time.Minute); err != nil {
 		t.Fatal(err)
 	}
-	if err := WriteListenEnd(&b, rep); err != nil {
+	if err := WriteListenEnd(&b, rep, output.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	golden(t, "range_listen.golden", b.Bytes())
 	b.Reset()
-	if err := WriteListenJSON(&b, rep); err != nil {
+	if err := WriteListenJSON(&b, rep, output.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	golden(t, "range_listen_json.golden", b.Bytes())
@@ -262,4 +263,20 @@ func TestProgress(t *testing.T) {
 	}
 	var none *Progress
 	none.Finish()
+}
+
+func TestRangeTableFitsWidth(t *testing.T) {
+	for name, rep := range rangeCases() {
+		t.Run(name, func(t *testing.T) {
+			var b bytes.Buffer
+			if err := WriteRangeTable(&b, rep, output.Options{Width: 80}); err != nil {
+				t.Fatal(err)
+			}
+			for _, line := range strings.Split(b.String(), "\n") {
+				if n := output.DisplayWidth(line); n > 80 {
+					t.Errorf("line of %d columns: %q", n, line)
+				}
+			}
+		})
+	}
 }

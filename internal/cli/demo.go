@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -7,15 +7,17 @@ import (
 	"sync"
 	"time"
 
-	"github.com/urfave/cli/v2"
+	urfave "github.com/urfave/cli/v2"
 
 	"github.com/ftpdoctor/ftpdoctor/fixtures"
+	"github.com/ftpdoctor/ftpdoctor/output"
 	"github.com/ftpdoctor/ftpdoctor/probes"
 	"github.com/ftpdoctor/ftpdoctor/report"
+	"github.com/ftpdoctor/ftpdoctor/verdict"
 )
 
-func demoCommand() *cli.Command {
-	return &cli.Command{
+func demoCommand() *urfave.Command {
+	return &urfave.Command{
 		Name:      "demo",
 		Usage:     "diagnose built-in fake servers (a healthy one and many broken ones) on loopback",
 		ArgsUsage: "[SCENARIO...]",
@@ -23,15 +25,15 @@ func demoCommand() *cli.Command {
 			"so you can see real reports with no server of your own. No packet leaves this machine.\n" +
 			"Name scenarios to run only those; --list shows them.",
 		OnUsageError: onUsageError,
-		Flags: append([]cli.Flag{
-			&cli.BoolFlag{Name: "list", Usage: "list the scenarios and exit"},
-			&cli.DurationFlag{Name: "timeout", Value: time.Second, Usage: "deadline for each network step"},
+		Flags: append([]urfave.Flag{
+			&urfave.BoolFlag{Name: "list", Usage: "list the scenarios and exit"},
+			&urfave.DurationFlag{Name: "timeout", Value: time.Second, Usage: "deadline for each network step"},
 		}, outputFlags()...),
 		Action: demoAction,
 	}
 }
 
-func demoAction(c *cli.Context) error {
+func demoAction(c *urfave.Context) error {
 	args, err := interspersed(c)
 	if err != nil {
 		return err
@@ -40,6 +42,15 @@ func demoAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	name, f, err := chosenFormat(c)
+	if err != nil {
+		return err
+	}
+	opts, err := outputOptions(c)
+	if err != nil {
+		return err
+	}
+	opts.Redact = []probes.Secret{fixtures.DemoPassword}
 	w := c.App.Writer
 	if c.Bool("list") {
 		for _, sc := range scenarios {
@@ -62,28 +73,29 @@ func demoAction(c *cli.Context) error {
 		}()
 	}
 	wg.Wait()
-	opts := report.Options{Color: useColor(c.Bool("no-color"), w), Verbose: c.Bool("verbose"), Redact: []probes.Secret{fixtures.DemoPassword}}
 	for i, sc := range scenarios {
 		if errs[i] != nil {
-			return &exitError{code: exitUnknown, msg: fmt.Sprintf("demo %s: %s", sc.Name, errs[i])}
+			return &exitError{code: verdict.ExitUnknown, msg: fmt.Sprintf("demo %s: %s", sc.Name, errs[i])}
 		}
-		if err := writeDemo(c, w, sc, outcomes[i], opts); err != nil {
-			return &exitError{code: exitUnknown, msg: "writing the report: " + err.Error()}
+		if err := writeDemo(c, w, name, f, sc, outcomes[i], opts); err != nil {
+			return writeFailed(err)
 		}
 	}
 	return nil
 }
 
-func writeDemo(c *cli.Context, w io.Writer, sc fixtures.Scenario, o probes.Outcome, opts report.Options) error {
+// writeDemo writes one scenario's report; the table format names the
+// scenario above its report and leaves a blank line after it.
+func writeDemo(c *urfave.Context, w io.Writer, name string, f format, sc fixtures.Scenario, o probes.Outcome, opts output.Options) error {
 	rep := report.Build(o)
 	if c.Bool("trace") {
 		report.WriteTrace(c.App.ErrWriter, o.Transcript, opts)
 	}
-	if c.Bool("json") {
-		return report.WriteJSON(w, rep, opts)
+	if name != "table" {
+		return f.check(w, rep, opts)
 	}
-	fmt.Fprintf(w, "=== demo %s: %s\n\n", sc.Name, sc.Description)
-	if err := report.WriteTable(w, rep, opts); err != nil {
+	fmt.Fprint(w, output.WrapLines(fmt.Sprintf("=== demo %s: %s", sc.Name, sc.Description), opts.Width)+"\n\n")
+	if err := f.check(w, rep, opts); err != nil {
 		return err
 	}
 	_, err := fmt.Fprintln(w)

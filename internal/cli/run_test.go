@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -10,13 +10,14 @@ import (
 	"testing"
 
 	"github.com/ftpdoctor/ftpdoctor/fixtures"
+	"github.com/ftpdoctor/ftpdoctor/verdict"
 )
 
 // runCLI runs the program with buffers, as main would.
 func runCLI(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	code = run(context.Background(), append([]string{"ftpdoctor"}, args...), strings.NewReader(stdin), &out, &errOut)
+	code = Run(context.Background(), append([]string{"ftpdoctor"}, args...), strings.NewReader(stdin), &out, &errOut)
 	return code, out.String(), errOut.String()
 }
 
@@ -39,12 +40,19 @@ func TestBadInputExitsUnknownWithOneLine(t *testing.T) {
 		{"missing_netrc", []string{"check", "--netrc-file", "/nonexistent/netrc", "host"}, "--netrc-file"},
 		{"unknown_command", []string{"chek", "host"}, "unknown command"},
 		{"unknown_demo", []string{"demo", "no_such_scenario"}, "unknown demo scenario"},
+		{"bad_format", []string{"check", "--format", "xml", "host"}, "--format must be one of json, table"},
+		{"bad_format_demo", []string{"demo", "--format", "nagios"}, "--format must be one of"},
+		{"bad_format_range", []string{"range", "--format", "csv", "127.0.0.1", "1-2"}, "--format must be one of"},
+		{"bad_format_listen", []string{"listen", "--format", "", "1-2"}, "--format must be one of"},
+		{"json_contradicts_format", []string{"check", "--json", "--format", "table", "host"}, "contradicts --format table"},
+		{"width_too_small", []string{"check", "--width", "12", "host"}, "--width must be 0"},
+		{"width_not_a_number", []string{"demo", "--width", "wide"}, "width"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			code, stdout, stderr := runCLI(t, "", tt.args...)
-			if code != exitUnknown {
-				t.Errorf("exit %d, want %d", code, exitUnknown)
+			if code != verdict.ExitUnknown {
+				t.Errorf("exit %d, want %d", code, verdict.ExitUnknown)
 			}
 			if strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, tt.want) {
 				t.Errorf("stderr %q, want one line containing %q", stderr, tt.want)
@@ -95,10 +103,10 @@ func TestCheckExitCodesAndFormatsAgree(t *testing.T) {
 		verdict string
 		cause   string
 	}{
-		{"healthy", fixtures.Script{}, nil, exitOK, "ok", ""},
-		{"wrong_password", fixtures.Script{Users: map[string]string{"alice": "other"}}, nil, exitCritical, "critical", "login.rejected"},
-		{"port_refused", fixtures.Script{Active: fixtures.ActiveIllegal}, nil, exitWarning, "warning", "active.command_refused"},
-		{"port_refused_active_only", fixtures.Script{Active: fixtures.ActiveIllegal}, []string{"--mode", "active"}, exitCritical, "critical", "active.command_refused"},
+		{"healthy", fixtures.Script{}, nil, verdict.ExitOK, "ok", ""},
+		{"wrong_password", fixtures.Script{Users: map[string]string{"alice": "other"}}, nil, verdict.ExitCritical, "critical", "login.rejected"},
+		{"port_refused", fixtures.Script{Active: fixtures.ActiveIllegal}, nil, verdict.ExitWarning, "warning", "active.command_refused"},
+		{"port_refused_active_only", fixtures.Script{Active: fixtures.ActiveIllegal}, []string{"--mode", "active"}, verdict.ExitCritical, "critical", "active.command_refused"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -152,18 +160,18 @@ func TestPasswordSources(t *testing.T) {
 	srv := fixtures.StartT(t, fixtures.Script{Users: map[string]string{"bob": pass}})
 	target := "127.0.0.1:" + strconv.Itoa(srv.Port())
 	code, out, stderr := runCLI(t, pass+"\n", "check", "--timeout", "1s", "-u", "bob", "--password-stdin", "--no-color", target)
-	if code != exitOK || strings.Contains(out+stderr, pass) {
+	if code != verdict.ExitOK || strings.Contains(out+stderr, pass) {
 		t.Fatalf("--password-stdin: exit %d\n%s%s", code, out, stderr)
 	}
 	t.Setenv("FTP_PASSWORD", pass)
-	if code, out, _ := runCLI(t, "", "check", "--timeout", "1s", "-u", "bob", target); code != exitOK || strings.Contains(out, pass) {
+	if code, out, _ := runCLI(t, "", "check", "--timeout", "1s", "-u", "bob", target); code != verdict.ExitOK || strings.Contains(out, pass) {
 		t.Fatalf("FTP_PASSWORD: exit %d\n%s", code, out)
 	}
 }
 
 func TestDemoRunsEveryScenario(t *testing.T) {
 	code, out, stderr := runCLI(t, "", "demo", "--no-color", "--timeout", "300ms")
-	if code != exitOK {
+	if code != verdict.ExitOK {
 		t.Fatalf("demo exit %d: %s", code, stderr)
 	}
 	for _, sc := range fixtures.DemoScenarios() {
@@ -176,11 +184,40 @@ func TestDemoRunsEveryScenario(t *testing.T) {
 	}
 }
 
+func TestFormatJSONIsTheJSONFlag(t *testing.T) {
+	_, short, _ := runCLI(t, "", "demo", "--json", "--timeout", "300ms", "healthy_vsftpd")
+	code, long, stderr := runCLI(t, "", "demo", "--format", "json", "--timeout", "300ms", "healthy_vsftpd")
+	if code != verdict.ExitOK || !strings.HasPrefix(long, "{") {
+		t.Fatalf("exit %d, stdout %.80q, stderr %q", code, long, stderr)
+	}
+	if numbers.ReplaceAllString(short, "N") != numbers.ReplaceAllString(long, "N") {
+		t.Errorf("--json and --format json differ:\n%s\n%s", short, long)
+	}
+}
+
 func TestFlagsAfterTheTarget(t *testing.T) {
 	srv := fixtures.StartT(t, fixtures.Script{Users: map[string]string{"alice": "pw-after"}})
 	target := "ftp://alice:pw-after@127.0.0.1:" + strconv.Itoa(srv.Port())
 	code, out, stderr := runCLI(t, "", "check", target, "--json", "--timeout", "1s")
-	if code != exitOK || !strings.HasPrefix(out, "{") {
+	if code != verdict.ExitOK || !strings.HasPrefix(out, "{") {
 		t.Fatalf("exit %d, stdout %.80q, stderr %q", code, out, stderr)
+	}
+}
+
+func TestWidthWrapsOnlyWhenAsked(t *testing.T) {
+	longest := func(s string) int {
+		n := 0
+		for _, l := range strings.Split(s, "\n") {
+			n = max(n, len(l))
+		}
+		return n
+	}
+	_, piped, _ := runCLI(t, "", "demo", "--timeout", "300ms", "nat_private_address")
+	if longest(piped) <= 80 {
+		t.Errorf("piped output was wrapped: longest line %d columns", longest(piped))
+	}
+	_, narrow, _ := runCLI(t, "", "demo", "--timeout", "300ms", "--width", "80", "nat_private_address")
+	if longest(narrow) > 80 {
+		t.Errorf("--width 80: longest line %d columns:\n%s", longest(narrow), narrow)
 	}
 }

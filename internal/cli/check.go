@@ -1,0 +1,138 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"strconv"
+	"strings"
+	"time"
+
+	urfave "github.com/urfave/cli/v2"
+
+	"github.com/ftpdoctor/ftpdoctor/output"
+	"github.com/ftpdoctor/ftpdoctor/probes"
+	"github.com/ftpdoctor/ftpdoctor/report"
+)
+
+const checkExamples = `Examples:
+   ftpdoctor check ftp.example.net
+   ftpdoctor check -u alice ftp.example.net:2121      (password from FTP_PASSWORD, --password-stdin or ~/.netrc)
+   ftpdoctor check 'ftp://alice@ftp.example.net/pub/'
+   ftpdoctor check --mode passive --passive-range 50000-51000 ftp.example.net
+   ftpdoctor check --format json ftp.example.net > report.json; echo "exit $?"`
+
+func commands() []*urfave.Command {
+	return []*urfave.Command{checkCommand(), demoCommand(), rangeCommand(), listenCommand()}
+}
+
+func checkCommand() *urfave.Command {
+	return &urfave.Command{
+		Name:         "check",
+		Usage:        "diagnose one FTP server: dns, control, login, passive, active, firewall",
+		ArgsUsage:    "TARGET",
+		Description:  "TARGET is host, host:port, user@host[:port], [v6addr]:port or ftp://[user[:password]@]host[:port][/path].\n\nExit codes: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.\n\n" + checkExamples,
+		OnUsageError: onUsageError,
+		Flags: append([]urfave.Flag{
+			&urfave.DurationFlag{Name: "timeout", Value: 5 * time.Second, Usage: "deadline for each network step"},
+			&urfave.DurationFlag{Name: "deadline", Usage: "deadline for the whole run", DefaultText: "12 times --timeout"},
+			&urfave.StringFlag{Name: "mode", Value: "both", Usage: "data modes to try: both, passive or active"},
+			&urfave.StringFlag{Name: "passive-range", Usage: "the passive range the server should use, `LOW-HIGH`: flag ports outside it"},
+			&urfave.StringFlag{Name: "active-address", Usage: "`IP` to send in PORT/EPRT (this client's public address behind NAT)"},
+		}, append(credentialFlags(""), outputFlags()...)...),
+		Action: checkAction,
+	}
+}
+
+func checkAction(c *urfave.Context) error {
+	args, err := interspersed(c)
+	if err != nil {
+		return err
+	}
+	_, f, err := chosenFormat(c)
+	if err != nil {
+		return err
+	}
+	opts, err := outputOptions(c)
+	if err != nil {
+		return err
+	}
+	if len(args) != 1 {
+		return usageError("check needs exactly one TARGET (see 'ftpdoctor check --help')")
+	}
+	cfg, err := checkConfig(c, args[0])
+	if err != nil {
+		return err
+	}
+	deadline := c.Duration("deadline")
+	if deadline <= 0 {
+		deadline = 12 * cfg.Timeout
+	}
+	ctx, cancel := context.WithTimeout(c.Context, deadline)
+	defer cancel()
+	outcome := probes.Check(ctx, cfg, probes.DefaultEnv())
+	opts.Redact = []probes.Secret{cfg.Password}
+	return renderCheck(c, f, opts, outcome)
+}
+
+// renderCheck writes the report in the chosen format and returns its exit
+// code. The probes never record the password; opts.Redact masks it again
+// against a server that echoes it in some form the probes did not expect.
+func renderCheck(c *urfave.Context, f format, opts output.Options, o probes.Outcome) error {
+	rep := report.Build(o)
+	if c.Bool("trace") {
+		report.WriteTrace(c.App.ErrWriter, o.Transcript, opts)
+	}
+	if err := f.check(c.App.Writer, rep, opts); err != nil {
+		return writeFailed(err)
+	}
+	return &exitError{code: rep.Verdict.ExitCode()}
+}
+
+// checkConfig turns arguments and flags into a probes.Config.
+func checkConfig(c *urfave.Context, arg string) (probes.Config, error) {
+	target, pass, err := parseTarget(arg)
+	if err != nil {
+		return probes.Config{}, usageError("bad target %q: %s", arg, err)
+	}
+	cfg := probes.Config{Target: target, Timeout: c.Duration("timeout")}
+	if cfg.Timeout <= 0 {
+		return cfg, usageError("--timeout must be positive, got %s", cfg.Timeout)
+	}
+	switch m := probes.Mode(c.String("mode")); m {
+	case probes.ModeBoth, probes.ModePassive, probes.ModeActive:
+		cfg.Mode = m
+	default:
+		return cfg, usageError("--mode must be both, passive or active, got %q", c.String("mode"))
+	}
+	if v := c.String("passive-range"); v != "" {
+		r, err := parsePortRange(v)
+		if err != nil {
+			return cfg, usageError("--passive-range: %s", err)
+		}
+		cfg.PassiveRange = &r
+	}
+	if v := c.String("active-address"); v != "" {
+		if cfg.ActiveAddress = net.ParseIP(v); cfg.ActiveAddress == nil {
+			return cfg, usageError("--active-address %q is not an IP address", v)
+		}
+	}
+	if err := credentials(c, &cfg, pass); err != nil {
+		return cfg, err
+	}
+	return cfg, nil
+}
+
+// parsePortRange reads LOW-HIGH.
+func parsePortRange(s string) (probes.PortRange, error) {
+	lo, hi, ok := strings.Cut(s, "-")
+	if !ok {
+		return probes.PortRange{}, fmt.Errorf("%q: want LOW-HIGH, e.g. 50000-51000", s)
+	}
+	l, err1 := strconv.Atoi(strings.TrimSpace(lo))
+	h, err2 := strconv.Atoi(strings.TrimSpace(hi))
+	if err1 != nil || err2 != nil || l < 1 || h > 65535 || l > h {
+		return probes.PortRange{}, fmt.Errorf("%q: want LOW-HIGH with 1 <= LOW <= HIGH <= 65535", s)
+	}
+	return probes.PortRange{Low: l, High: h}, nil
+}

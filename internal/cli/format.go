@@ -1,0 +1,141 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/mattn/go-isatty"
+	urfave "github.com/urfave/cli/v2"
+	"golang.org/x/term"
+
+	"github.com/ftpdoctor/ftpdoctor/output"
+	"github.com/ftpdoctor/ftpdoctor/report"
+	"github.com/ftpdoctor/ftpdoctor/scan"
+	"github.com/ftpdoctor/ftpdoctor/scan/render"
+	"github.com/ftpdoctor/ftpdoctor/verdict"
+)
+
+// format is one output format: its renderer for each kind of report. A nil
+// renderer means the format does not apply to that kind of report.
+type format struct {
+	check  output.Renderer[report.Report]     // check and demo
+	scan   output.Renderer[scan.Report]       // range
+	listen output.Renderer[scan.ListenReport] // listen's final report
+}
+
+// formats is every output format by its --format name. Adding one (nagios,
+// html) is one entry here.
+var formats = map[string]format{
+	"table": {check: report.WriteTable, scan: render.WriteRangeTable, listen: render.WriteListenEnd},
+	"json":  {check: writeCheckJSON, scan: render.WriteRangeJSON, listen: render.WriteListenJSON},
+}
+
+// writeCheckJSON adapts report.WriteJSON, whose options are optional.
+func writeCheckJSON(w io.Writer, r report.Report, opts output.Options) error {
+	return report.WriteJSON(w, r, opts)
+}
+
+// formatNames lists the formats for messages, sorted.
+func formatNames() string {
+	var names []string
+	for n := range formats {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
+}
+
+// formatFlags choose the output format: every command that prints a report
+// has them.
+func formatFlags() []urfave.Flag {
+	return []urfave.Flag{
+		&urfave.StringFlag{Name: "format", Value: "table", Usage: "output `FORMAT`: " + formatNames() + " (JSON: schema version 1, see docs/json.md)"},
+		&urfave.BoolFlag{Name: "json", Usage: "short for --format json"},
+	}
+}
+
+// outputFlags are the format flags and the table's options.
+func outputFlags() []urfave.Flag {
+	return append(formatFlags(),
+		&urfave.IntFlag{Name: "width", DefaultText: "the terminal's width; none when piped", Usage: "wrap the table and its text to `N` columns (0: never wrap)"},
+		&urfave.BoolFlag{Name: "no-color", Usage: "never color the output (also: NO_COLOR set, or output not a terminal)"},
+		&urfave.BoolFlag{Name: "trace", Usage: "print the control-connection transcript on stderr (password redacted)"},
+		&urfave.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "show every stage's evidence in the table"},
+	)
+}
+
+// chosenFormat reads --format and --json: the format's name and renderers.
+func chosenFormat(c *urfave.Context) (string, format, error) {
+	name := strings.ToLower(strings.TrimSpace(c.String("format")))
+	if c.Bool("json") {
+		if c.IsSet("format") && name != "json" {
+			return "", format{}, usageError("--json is short for --format json: it contradicts --format %s", c.String("format"))
+		}
+		name = "json"
+	}
+	f, ok := formats[name]
+	if !ok {
+		return "", format{}, usageError("--format must be one of %s, got %q", formatNames(), c.String("format"))
+	}
+	return name, f, nil
+}
+
+// minWidth is the narrowest --width accepted: below it no column of the
+// table has room for a word.
+const minWidth = 40
+
+// outputOptions reads the table's options: colour, verbosity and width.
+func outputOptions(c *urfave.Context) (output.Options, error) {
+	opts := output.Options{Color: useColor(c.Bool("no-color"), c.App.Writer), Verbose: c.Bool("verbose")}
+	if c.IsSet("width") {
+		w := c.Int("width")
+		if w != 0 && w < minWidth {
+			return opts, usageError("--width must be 0 (never wrap) or at least %d columns, got %d", minWidth, w)
+		}
+		opts.Width = w
+		return opts, nil
+	}
+	opts.Width = terminalWidth(c.App.Writer)
+	return opts, nil
+}
+
+// terminalWidth is the width to wrap to when w is a terminal: COLUMNS when
+// set (as ls does), else the terminal's own size; 0 (never wrap) when w is
+// not a terminal or neither is known.
+func terminalWidth(w io.Writer) int {
+	f, ok := w.(*os.File)
+	if !ok || !isTerminal(f) {
+		return 0
+	}
+	if n, err := strconv.Atoi(os.Getenv("COLUMNS")); err == nil && n > 0 {
+		return max(n, minWidth)
+	}
+	if n, _, err := term.GetSize(int(f.Fd())); err == nil && n > 0 {
+		return max(n, minWidth)
+	}
+	return 0
+}
+
+// useColor decides whether to color output: never with --no-color, with
+// NO_COLOR set, or when w is not a terminal.
+func useColor(noColor bool, w io.Writer) bool {
+	if noColor || os.Getenv("NO_COLOR") != "" {
+		return false
+	}
+	return isTerminal(w)
+}
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
+}
+
+// writeFailed is the error of a renderer that could not write.
+func writeFailed(err error) error {
+	return &exitError{code: verdict.ExitUnknown, msg: fmt.Sprintf("writing the report: %s", err)}
+}
