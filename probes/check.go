@@ -36,6 +36,15 @@ func LogIn(ctx context.Context, cfg Config, env Env, addr net.IP) (*Session, []R
 	return s, s.Run(ctx, []Stage{dnsStage, controlStage, loginStage})
 }
 
+// Resolve runs the dns stage alone, so that a command that needs only the
+// addresses (range) resolves names exactly as check does. The addresses
+// come IPv4 first; the result says why there are none.
+func Resolve(ctx context.Context, cfg Config, env Env) ([]net.IP, Result) {
+	s := NewSession(cfg, env)
+	r := s.Run(ctx, []Stage{dnsStage})[0]
+	return s.Server.Addrs, r
+}
+
 // deadlineReached reports whether ctx has ended or its deadline has come
 // (a socket deadline set from it can fire just before its own timer).
 func deadlineReached(ctx context.Context, now time.Time) bool {

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"net"
 	"strings"
 	"time"
 
@@ -161,24 +160,15 @@ func discover(c *urfave.Context, target probes.Target, pass probes.Secret, addr 
 	return d, nil
 }
 
-// resolve returns the first address of host (IPv4 first), so that every
-// port is scanned on the same machine.
+// resolve returns the first address of host through the check's own dns
+// stage (IPv4 first), so that every port is scanned on the same machine.
 func resolve(ctx context.Context, host string, timeout time.Duration) (string, error) {
-	if ip := net.ParseIP(host); ip != nil {
-		return ip.String(), nil
+	cfg := probes.Config{Target: probes.Target{Host: host}, Timeout: max(timeout, 5*time.Second)}
+	addrs, r := probes.Resolve(ctx, cfg, probes.DefaultEnv())
+	if len(addrs) == 0 {
+		return "", fmt.Errorf("cannot resolve %s: %s (%s)", host, r.Summary, r.Code)
 	}
-	ctx, cancel := context.WithTimeout(ctx, max(timeout, 5*time.Second))
-	defer cancel()
-	addrs, err := net.DefaultResolver.LookupIPAddr(ctx, host)
-	if err != nil || len(addrs) == 0 {
-		return "", fmt.Errorf("cannot resolve %s: %v", host, err)
-	}
-	for _, a := range addrs {
-		if a.IP.To4() != nil {
-			return a.IP.String(), nil
-		}
-	}
-	return addrs[0].IP.String(), nil
+	return addrs[0].String(), nil
 }
 
 func validToken(t string) bool {
