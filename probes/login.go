@@ -28,7 +28,8 @@ func Login(ctx context.Context, s *Session) Result {
 	if refused := s.pool.settled(ctx); len(refused) > 0 {
 		ex := refused[0]
 		record(ctx, ex)
-		return r.with(StatusWarn, LoginConnectionLimit, "%s; but a second connection from this address was refused (%d %s): clients that open parallel connections, such as FileZilla's simultaneous transfers, are refused", r.Summary, ex.Code, firstLine(Reply{Lines: []string{ex.Text}}))
+		text, _, _ := strings.Cut(ex.Text, "\n")
+		return r.with(StatusWarn, LoginConnectionLimit, "logged in, but a second connection from this address was refused: %d %s; clients that open parallel connections (FileZilla's simultaneous transfers) are refused", ex.Code, text)
 	}
 	return r
 }
