@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ftpdoctor/ftpdoctor/internal/netlab"
 )
 
 // Helpers for scenarios_more_test.go: IPv6 on the lab's links and
@@ -59,12 +61,12 @@ func (l *lab) enableIPv6() {
 // of system time, on tmpfs 0.15 s.
 func (l *lab) publicDir(files int) string {
 	l.t.Helper()
-	dir, err := os.MkdirTemp("/var/lib", "fdit-more-")
+	dir, err := netlab.MkdirTemp("/var/lib", "more")
 	if err != nil {
 		l.t.Fatal(err)
 	}
 	l.t.Cleanup(func() { os.Remove(dir) })
-	l.Host("mount", "-t", "tmpfs", "-o", "size=16m,mode=0755", "fdit-more", dir)
+	l.Host("mount", "-t", "tmpfs", "-o", "size=16m,mode=0755", "fdlab-more", dir)
 	l.t.Cleanup(func() {
 		// Cleanups run last-in first-out: the servers using dir are dead.
 		if err := exec.Command("umount", dir).Run(); err != nil {

@@ -52,7 +52,7 @@ func TestMain(m *testing.M) {
 	if suite.unavailable != "" {
 		os.Exit(m.Run())
 	}
-	dir, err := os.MkdirTemp("", "fdit-bin-")
+	dir, err := netlab.MkdirTemp("", "bin")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)

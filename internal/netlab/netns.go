@@ -53,7 +53,7 @@ type Lab struct {
 // the test ends.
 func New(t testing.TB) *Lab {
 	t.Helper()
-	dir, err := os.MkdirTemp("", "fdlab-"+RunID()+"-")
+	dir, err := MkdirTemp("", "lab")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +69,6 @@ func New(t testing.TB) *Lab {
 // test ends.
 func (l *Lab) Namespace(role string) string {
 	l.T.Helper()
-	staleOnce.Do(removeStale)
 	name := fmt.Sprintf("%s%s-%d-%s", Prefix, RunID(), nextNamespace.Add(1), role)
 	l.T.Cleanup(func() { deleteNamespace(name) })
 	l.Host("ip", "netns", "add", name)
@@ -192,10 +191,39 @@ func deleteNamespace(ns string) {
 	os.RemoveAll(filepath.Join(NetnsEtc, ns))
 }
 
-// removeStale deletes the namespaces and /etc/netns directories of lab
-// runs that were killed before their cleanup: those whose run id names a
-// process that is gone. Other live runs' namespaces stay.
+// tempParents are the directories where MkdirTemp is used.
+var tempParents = []string{os.TempDir(), "/var/lib"}
+
+// MkdirTemp creates a directory in parent (os.TempDir() when empty) named
+// after the run, Prefix + RunID() + "-" + name + a random suffix, so that
+// the first lab of a later run removes it, unmounting what is mounted
+// there, if this run is killed before its cleanup. parent must be one of
+// os.TempDir() and /var/lib.
+func MkdirTemp(parent, name string) (string, error) {
+	staleOnce.Do(removeStale)
+	if parent == "" {
+		parent = os.TempDir()
+	}
+	return os.MkdirTemp(parent, Prefix+RunID()+"-"+name+"-")
+}
+
+// removeStale deletes the namespaces, /etc/netns directories and temporary
+// directories (see MkdirTemp) of lab runs that were killed before their
+// cleanup: those whose run id names a process that is gone. Other live
+// runs' stay.
 func removeStale() {
+	for _, parent := range tempParents {
+		entries, _ := os.ReadDir(parent)
+		for _, e := range entries {
+			if rest, ok := strings.CutPrefix(e.Name(), Prefix); ok && e.IsDir() {
+				if id, _, _ := strings.Cut(rest, "-"); !Alive(id) {
+					path := filepath.Join(parent, e.Name())
+					syscall.Unmount(path, syscall.MNT_DETACH)
+					os.RemoveAll(path)
+				}
+			}
+		}
+	}
 	seen := map[string]bool{}
 	if out, err := exec.Command("ip", "netns", "list").Output(); err == nil {
 		for _, line := range strings.Split(string(out), "\n") {
