@@ -3,48 +3,15 @@ package report
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/ftpdoctor/ftpdoctor/internal/testutil"
 	"github.com/ftpdoctor/ftpdoctor/probes"
 	"github.com/ftpdoctor/ftpdoctor/scan"
 )
-
-// The -update flag rewrites golden files. Another test file of this
-// package may register it first; then that registration is used.
-func init() {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite golden files under testdata/")
-	}
-}
-
-func updating() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
-
-// golden compares got with testdata/name, or rewrites it with -update.
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if updating() {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./report/ -run Range -update)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file:\n--- got\n%s\n--- want\n%s", name, got, want)
-	}
-}
 
 // ports builds a port list: each step is (count, state, reason, token).
 func ports(low int, steps ...any) []scan.Port {
@@ -94,7 +61,7 @@ func TestRangeTableGolden(t *testing.T) {
 			if err := WriteRangeTable(&b, rep, Options{}); err != nil {
 				t.Fatal(err)
 			}
-			golden(t, "range_table_"+name+".golden", b.Bytes())
+			testutil.Golden(t, "range_table_"+name+".golden", b.Bytes())
 		})
 	}
 }
@@ -106,7 +73,7 @@ func TestRangeJSONGolden(t *testing.T) {
 			if err := WriteRangeJSON(&b, rep); err != nil {
 				t.Fatal(err)
 			}
-			golden(t, "range_json_"+name+".golden", b.Bytes())
+			testutil.Golden(t, "range_json_"+name+".golden", b.Bytes())
 			var back struct {
 				SchemaVersion int `json:"schema_version"`
 				Counts        scan.Counts
@@ -202,12 +169,12 @@ func TestListenGolden(t *testing.T) {
 	if err := WriteListenEnd(&b, rep); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "range_listen.golden", b.Bytes())
+	testutil.Golden(t, "range_listen.golden", b.Bytes())
 	b.Reset()
 	if err := WriteListenJSON(&b, rep); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "range_listen_json.golden", b.Bytes())
+	testutil.Golden(t, "range_listen_json.golden", b.Bytes())
 }
 
 // syncBuffer is a bytes.Buffer safe for the drawing goroutine.

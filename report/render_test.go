@@ -3,37 +3,14 @@ package report
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/fatih/color"
 
+	"github.com/ftpdoctor/ftpdoctor/internal/testutil"
 	"github.com/ftpdoctor/ftpdoctor/probes"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
-
-// checkGolden compares got with testdata/name, or rewrites it with -update.
-func checkGolden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./report -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("output differs from %s (run go test ./report -update after checking the change):\n--- got\n%s\n--- want\n%s", path, got, want)
-	}
-}
 
 var scenarios = []struct {
 	name    string
@@ -56,7 +33,7 @@ func TestGoldenTable(t *testing.T) {
 			if err := WriteTable(&buf, Build(sc.outcome()), Options{}); err != nil {
 				t.Fatal(err)
 			}
-			checkGolden(t, sc.name+".table.txt", buf.Bytes())
+			testutil.Golden(t, sc.name+".table.txt", buf.Bytes())
 		})
 	}
 }
@@ -66,7 +43,7 @@ func TestGoldenTableVerbose(t *testing.T) {
 	if err := WriteTable(&buf, Build(passiveNAT()), Options{Verbose: true}); err != nil {
 		t.Fatal(err)
 	}
-	checkGolden(t, "passive_nat.verbose.txt", buf.Bytes())
+	testutil.Golden(t, "passive_nat.verbose.txt", buf.Bytes())
 }
 
 func TestGoldenJSON(t *testing.T) {
@@ -76,7 +53,7 @@ func TestGoldenJSON(t *testing.T) {
 			if err := WriteJSON(&buf, Build(sc.outcome())); err != nil {
 				t.Fatal(err)
 			}
-			checkGolden(t, sc.name+".json", buf.Bytes())
+			testutil.Golden(t, sc.name+".json", buf.Bytes())
 		})
 	}
 }
@@ -91,7 +68,7 @@ func TestGoldenTrace(t *testing.T) {
 	if err := WriteTrace(&buf, transcript); err != nil {
 		t.Fatal(err)
 	}
-	checkGolden(t, "passive_nat.trace.txt", buf.Bytes())
+	testutil.Golden(t, "passive_nat.trace.txt", buf.Bytes())
 }
 
 func TestJSONSchemaFields(t *testing.T) {
