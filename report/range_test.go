@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -177,24 +176,6 @@ func TestListenGolden(t *testing.T) {
 	testutil.Golden(t, "range_listen_json.golden", b.Bytes())
 }
 
-// syncBuffer is a bytes.Buffer safe for the drawing goroutine.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 func TestProgress(t *testing.T) {
 	cases := []struct {
 		name  string
@@ -207,7 +188,7 @@ func TestProgress(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			var w syncBuffer
+			var w testutil.SyncBuffer
 			p := StartProgress(&w, tc.delay)
 			p.Update(5, 10)
 			for deadline := time.Now().Add(5 * time.Second); tc.wait && !strings.Contains(w.String(), "5/10"); {

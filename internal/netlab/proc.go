@@ -1,49 +1,28 @@
 package netlab
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
+
+	"github.com/ftpdoctor/ftpdoctor/internal/testutil"
 )
-
-// syncBuffer collects a process's output; exec copies into it from its own
-// goroutine while the test may read it.
-type syncBuffer struct {
-	mu  sync.Mutex   // guards buf
-	buf bytes.Buffer // the output so far
-}
-
-// Write implements io.Writer.
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-// String returns the output so far.
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // Proc is a process started inside a namespace, in its own process group.
 type Proc struct {
-	Name   string        // what it is, for messages
-	Cmd    *exec.Cmd     // the process
-	Done   chan struct{} // closed when it exited
-	Err    error         // its exit status, valid after Done
-	Logs   []string      // log files worth showing when the test fails
-	out    *syncBuffer   // its stdout and stderr
-	stdinF *os.File      // where vsftpd writes start-up errors
-	lab    *Lab          // the lab it runs in
+	Name   string               // what it is, for messages
+	Cmd    *exec.Cmd            // the process
+	Done   chan struct{}        // closed when it exited
+	Err    error                // its exit status, valid after Done
+	Logs   []string             // log files worth showing when the test fails
+	out    *testutil.SyncBuffer // its stdout and stderr
+	stdinF *os.File             // where vsftpd writes start-up errors
+	lab    *Lab                 // the lab it runs in
 }
 
 // Output returns what the process wrote to stdout and stderr so far.
@@ -55,7 +34,7 @@ func (p *Proc) Output() string { return p.out.String() }
 // ignore SIGTERM), then shows its output and logs if the test failed.
 func (l *Lab) Start(ns, name string, stdin *os.File, args ...string) *Proc {
 	l.T.Helper()
-	p := &Proc{Name: name, out: &syncBuffer{}, Done: make(chan struct{}), stdinF: stdin, lab: l}
+	p := &Proc{Name: name, out: &testutil.SyncBuffer{}, Done: make(chan struct{}), stdinF: stdin, lab: l}
 	p.Cmd = exec.Command("ip", append([]string{"netns", "exec", ns}, args...)...)
 	p.Cmd.Stdout, p.Cmd.Stderr = p.out, p.out
 	if stdin != nil {
