@@ -113,7 +113,7 @@ func (l *lab) check(r checkRun) checkResult {
 	ctx, cancel := context.WithTimeout(context.Background(), budget)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "ip", args...)
-	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + l.dir, "NO_COLOR=1"}
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + l.Dir, "NO_COLOR=1"}
 	if password != "" {
 		cmd.Env = append(cmd.Env, "FTP_PASSWORD="+password)
 	}

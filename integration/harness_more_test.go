@@ -5,15 +5,15 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ftpdoctor/ftpdoctor/internal/netlab"
 )
 
-// Helpers for scenarios_more_test.go: IPv6 on the lab's links, a name with
-// several addresses, Pure-FTPd with extra options, and directories outside
-// the test user's home.
+// Helpers for scenarios_more_test.go: IPv6 on the lab's links and
+// directories outside the test user's home.
 
 // ula6 returns the IPv6 ULA of the lab's host h (1 router, 2 end host) on
 // side (0 client /64, 1 server /64): fd00:77:<2n+side>::h, mirroring the
@@ -32,20 +32,20 @@ func (l *lab) SrvAddr6() string { return l.ula6(1, 2) }
 // the first SYNs (measured: a connect took 2 s), so it waits for them.
 func (l *lab) enableIPv6() {
 	l.t.Helper()
-	l.in(l.rtr, "sysctl", "-q", "-w", "net.ipv6.conf.all.forwarding=1")
+	l.In(l.rtr, "sysctl", "-q", "-w", "net.ipv6.conf.all.forwarding=1")
 	for _, a := range []struct {
 		ns, ifc, addr string // namespace, interface, address
 	}{
 		{l.cli, l.cliIf, l.ula6(0, 2)}, {l.rtr, l.rtrCIf, l.ula6(0, 1)},
 		{l.rtr, l.rtrSIf, l.ula6(1, 1)}, {l.srv, l.srvIf, l.ula6(1, 2)},
 	} {
-		l.in(a.ns, "ip", "-6", "addr", "add", a.addr+"/64", "dev", a.ifc, "nodad")
+		l.In(a.ns, "ip", "-6", "addr", "add", a.addr+"/64", "dev", a.ifc, "nodad")
 	}
-	l.in(l.cli, "ip", "-6", "route", "add", "default", "via", l.ula6(0, 1))
-	l.in(l.srv, "ip", "-6", "route", "add", "default", "via", l.ula6(1, 1))
+	l.In(l.cli, "ip", "-6", "route", "add", "default", "via", l.ula6(0, 1))
+	l.In(l.srv, "ip", "-6", "route", "add", "default", "via", l.ula6(1, 1))
 	deadline := time.Now().Add(10 * time.Second)
 	for _, ns := range []string{l.cli, l.rtr, l.srv} {
-		for strings.TrimSpace(l.in(ns, "ip", "-6", "addr", "show", "tentative")) != "" {
+		for strings.TrimSpace(l.In(ns, "ip", "-6", "addr", "show", "tentative")) != "" {
 			if time.Now().After(deadline) {
 				l.t.Fatalf("IPv6 addresses in %s still tentative after 10 s", ns)
 			}
@@ -54,51 +54,19 @@ func (l *lab) enableIPv6() {
 	}
 }
 
-// dnsmasqRecords serves test.zone from the server namespace like dnsmasq,
-// but with one host-record line per entry of records, in that order, so a
-// name can have several A records ("name,addr" each).
-func (l *lab) dnsmasqRecords(records ...string) *proc {
-	l.t.Helper()
-	var b strings.Builder
-	fmt.Fprintf(&b, "no-resolv\nno-hosts\nbind-interfaces\nlisten-address=%s\nlocal=/test.zone/\n", l.SrvAddr)
-	for _, r := range records {
-		fmt.Fprintf(&b, "host-record=%s\n", r)
-	}
-	path := filepath.Join(l.dir, "dnsmasq.conf")
-	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
-		l.t.Fatal(err)
-	}
-	p := l.start(l.srv, "dnsmasq", nil, "dnsmasq", "--keep-in-foreground", "--conf-file="+path,
-		"--log-facility=-", "--user=nobody", "--group=nogroup", "--pid-file=")
-	l.waitListening(l.srv, 53, p)
-	l.resolver(l.SrvAddr)
-	return p
-}
-
-// pureftpdWith starts Pure-FTPd like pureftpd(""), with more options.
-func (l *lab) pureftpdWith(extra ...string) *proc {
-	l.t.Helper()
-	args := append([]string{filepath.Join(suite.root, "usr/sbin/pure-ftpd"),
-		"-S", fmt.Sprintf("%s,%d", l.SrvAddr, ftpPort), "-l", "unix", "-E",
-		"-p", fmt.Sprintf("%d:%d", passiveLow, passiveHigh), "-H", "-f", "none"}, extra...)
-	p := l.start(l.srv, "pure-ftpd", nil, args...)
-	l.waitListening(l.srv, ftpPort, p)
-	return p
-}
-
-// publicDir makes a root-owned directory, mode 0755, under /var/lib (the
-// lab's scratch directory is not traversable by the FTP users) holding
+// publicDir makes a root-owned directory, mode 0755, under /var/lib (out
+// of the lab's scratch directory, which the FTP users need not reach) holding
 // files empty files, and removes it when the test ends. The directory is a
 // small tmpfs: creating 20,000 files on this machine's disk took 3 to 13 s
 // of system time, on tmpfs 0.15 s.
 func (l *lab) publicDir(files int) string {
 	l.t.Helper()
-	dir, err := os.MkdirTemp("/var/lib", "fdit-more-")
+	dir, err := netlab.MkdirTemp("/var/lib", "more")
 	if err != nil {
 		l.t.Fatal(err)
 	}
 	l.t.Cleanup(func() { os.Remove(dir) })
-	mustRun(l.t, "mount", "-t", "tmpfs", "-o", "size=16m,mode=0755", "fdit-more", dir)
+	l.Host("mount", "-t", "tmpfs", "-o", "size=16m,mode=0755", "fdlab-more", dir)
 	l.t.Cleanup(func() {
 		// Cleanups run last-in first-out: the servers using dir are dead.
 		if err := exec.Command("umount", dir).Run(); err != nil {
@@ -106,7 +74,7 @@ func (l *lab) publicDir(files int) string {
 		}
 	})
 	if files > 0 {
-		mustRun(l.t, "sh", "-c", fmt.Sprintf("cd %s && seq -f file-%%05g.dat 0 %d | xargs touch", dir, files-1))
+		l.Host("sh", "-c", fmt.Sprintf("cd %s && seq -f file-%%05g.dat 0 %d | xargs touch", dir, files-1))
 	}
 	return dir
 }

@@ -16,7 +16,7 @@ import (
 // servers work independently of ftpdoctor.
 func (l *lab) curlList(active bool) (string, error) {
 	l.t.Helper()
-	netrc := filepath.Join(l.dir, "netrc")
+	netrc := filepath.Join(l.Dir, "netrc")
 	line := fmt.Sprintf("machine %s login %s password %s\n", l.Target(), suite.user, suite.password)
 	if err := os.WriteFile(netrc, []byte(line), 0o600); err != nil {
 		l.t.Fatal(err)

@@ -5,8 +5,6 @@ import (
 	"encoding/hex"
 	"flag"
 	"fmt"
-	"io"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,7 +12,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
+
+	"github.com/ftpdoctor/ftpdoctor/internal/netlab"
 )
 
 // suite holds what TestMain prepared once for every scenario.
@@ -22,7 +21,6 @@ var suite struct {
 	unavailable string // why the suite cannot run here; empty when it can
 	buildErr    error  // why ftpdoctor could not be built
 	bin         string // path of the ftpdoctor binary
-	root        string // where .ci/install.sh unpacked the servers
 	user        string // the local test user
 	password    string // the test user's password
 	home        string // the test user's home directory
@@ -30,33 +28,31 @@ var suite struct {
 }
 
 const (
-	testUser     = "fditftp"                // local user the FTP servers authenticate
-	testHome     = "/var/lib/fdit-home"     // its home, writable by it
-	anonUser     = "fditanon"               // the account vsftpd's anonymous sessions run as
-	anonHome     = "/var/lib/fdit-anon"     // its home: root-owned and read-only, as vsftpd's chroot wants
-	pamService   = "fdit-vsftpd"            // PAM service with pam_unix nodelay
-	defaultRoot  = "/opt/ftpdoctor-it/root" // default unpack root of .ci/install.sh
-	helperEnv    = "FDIT_HELPER"            // set when the test binary runs as a helper
-	helperAddr   = "FDIT_ADDR"              // address the helper listens on
-	nsPrefix     = "fdit-"                  // prefix of every namespace this suite creates
-	netnsEtc     = "/etc/netns"             // where ip netns exec finds per-namespace files
-	parallelWant = "24"                     // scenarios mostly wait on timeouts: run many at once
+	testUser     = "fdlabftp"            // local user the FTP servers authenticate
+	testHome     = "/var/lib/fdlab-home" // its home, writable by it
+	anonUser     = "fdlabanon"           // the account vsftpd's anonymous sessions run as
+	anonHome     = "/var/lib/fdlab-anon" // its home: root-owned and read-only, as vsftpd's chroot wants
+	pamService   = "fdlab-vsftpd"        // PAM service with pam_unix nodelay
+	usersShare   = "fdlab-users"         // netlab.Share name of the users, homes and PAM service
+	parallelWant = "24"                  // scenarios mostly wait on timeouts: run many at once
 )
 
+// need is what the suite needs from the machine.
+var need = netlab.Need{
+	Servers: []string{"vsftpd", "proftpd", "pure-ftpd", "sshd"},
+	Users:   []string{"sshd"}, // privilege separation of OpenSSH's server
+	Tools:   []string{"ip", "ss", "nft", "dnsmasq", "openssl", "ssh-keygen", "useradd", "userdel", "chpasswd", "curl", "sysctl"},
+}
+
 func TestMain(m *testing.M) {
-	if os.Getenv(helperEnv) != "" {
-		os.Exit(runHelper(os.Getenv(helperEnv), os.Getenv(helperAddr)))
-	}
+	netlab.RunHelper()
 	flag.Parse()
 	raiseParallel()
-	suite.unavailable = checkPrerequisites()
+	suite.unavailable = need.Missing()
 	if suite.unavailable != "" {
 		os.Exit(m.Run())
 	}
-	removeStaleNamespaces()
-	_, err := os.Stat(netnsEtc)
-	madeNetnsEtc := os.IsNotExist(err)
-	dir, err := os.MkdirTemp("", "fdit-bin-")
+	dir, err := netlab.MkdirTemp("", "bin")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
@@ -64,17 +60,14 @@ func TestMain(m *testing.M) {
 	suite.bin = filepath.Join(dir, "ftpdoctor")
 	suite.buildErr = buildFtpdoctor(suite.bin)
 	var code int
-	if err := createUser(); err != nil {
+	if release, err := shareUsers(); err != nil {
 		fmt.Fprintln(os.Stderr, "integration: creating the test user:", err)
 		code = 1
 	} else {
 		code = m.Run()
+		release()
 	}
-	removeUser()
 	os.RemoveAll(dir)
-	if madeNetnsEtc {
-		os.Remove(netnsEtc) // only when empty: another user's files stay
-	}
 	os.Exit(code)
 }
 
@@ -107,41 +100,7 @@ func requireSuite(t *testing.T) {
 func requireLab(t *testing.T) {
 	t.Helper()
 	sourcesOnce.Do(func() { readSources("..") })
-	if suite.unavailable != "" {
-		msg := "integration suite cannot run here (" + suite.unavailable + "): run it as root after `bash .ci/install.sh`"
-		if os.Getenv("CI") != "" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-}
-
-// checkPrerequisites returns why the suite cannot run, or "".
-func checkPrerequisites() string {
-	if runtime.GOOS != "linux" {
-		return "network namespaces need Linux, this is " + runtime.GOOS
-	}
-	if os.Geteuid() != 0 {
-		return "not running as root"
-	}
-	suite.root = os.Getenv("FTPDOCTOR_IT_ROOT")
-	if suite.root == "" {
-		suite.root = defaultRoot
-	}
-	for _, p := range []string{"usr/sbin/vsftpd", "usr/sbin/proftpd", "usr/sbin/pure-ftpd", "usr/sbin/sshd"} {
-		if _, err := os.Stat(filepath.Join(suite.root, p)); err != nil {
-			return fmt.Sprintf("%s not found under %s", p, suite.root)
-		}
-	}
-	if err := exec.Command("id", "sshd").Run(); err != nil {
-		return "the user sshd (privilege separation of OpenSSH's server) does not exist"
-	}
-	for _, tool := range []string{"ip", "ss", "nft", "dnsmasq", "openssl", "ssh-keygen", "useradd", "userdel", "chpasswd", "curl", "sysctl"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			return tool + " not found in PATH"
-		}
-	}
-	return ""
+	netlab.SkipUnlessCI(t, suite.unavailable)
 }
 
 // buildFtpdoctor builds the binary under test from the module root.
@@ -181,23 +140,47 @@ func readSources(root string) {
 	})
 }
 
-// createUser adds the local test user with a random password, the account
-// for anonymous sessions and a PAM service without pam_faildelay. It runs once, before the parallel part:
-// /etc/shadow is not rewritten while servers authenticate.
-func createUser() error {
+// The users are named fdlab*, not fdit* as before netlab: a run of the
+// older suite still removes fdit* users when it ends, whoever else uses them.
+
+// shareUsers takes this run's lease on the test users (see netlab.Share):
+// the first live run creates them with a random password, later runs read
+// that password, and the last run to release removes them. So /etc/shadow
+// is written only while no other run's servers authenticate, and a run
+// never changes or removes the users under another.
+func shareUsers() (release func(), err error) {
+	state, release, err := netlab.Share(usersShare, createUsers, removeUsers)
+	if err != nil {
+		return nil, err
+	}
+	b, err := os.ReadFile(filepath.Join(state, "password"))
+	if err != nil {
+		release()
+		return nil, err
+	}
+	suite.user, suite.home, suite.pamService = testUser, testHome, pamService
+	suite.password = strings.TrimSpace(string(b))
+	return release, nil
+}
+
+// createUsers adds the local test user with a random password (kept in
+// state for later runs), the account for anonymous sessions and a PAM
+// service without pam_faildelay. It runs before the parallel part and
+// before any other run holds a lease: /etc/shadow is not rewritten while
+// servers authenticate. What a killed run left is reused.
+func createUsers(state string) error {
 	buf := make([]byte, 12)
 	if _, err := rand.Read(buf); err != nil {
 		return err
 	}
-	suite.user, suite.home, suite.pamService = testUser, testHome, pamService
-	suite.password = "Pw" + hex.EncodeToString(buf)
+	password := "Pw" + hex.EncodeToString(buf)
 	if err := exec.Command("id", testUser).Run(); err != nil {
 		if b, err := exec.Command("useradd", "-M", "-d", testHome, "-s", "/bin/bash", testUser).CombinedOutput(); err != nil {
 			return fmt.Errorf("useradd: %v: %s", err, b)
 		}
 	}
 	cmd := exec.Command("chpasswd")
-	cmd.Stdin = strings.NewReader(testUser + ":" + suite.password + "\n")
+	cmd.Stdin = strings.NewReader(testUser + ":" + password + "\n")
 	if b, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("chpasswd: %v: %s", err, b)
 	}
@@ -224,63 +207,18 @@ func createUser() error {
 		return err
 	}
 	pam := "auth required pam_unix.so nodelay\naccount required pam_unix.so\nsession required pam_permit.so\n"
-	return os.WriteFile(filepath.Join("/etc/pam.d", pamService), []byte(pam), 0o644)
+	if err := os.WriteFile(filepath.Join("/etc/pam.d", pamService), []byte(pam), 0o644); err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(state, "password"), []byte(password+"\n"), 0o600)
 }
 
-// removeUser undoes createUser.
-func removeUser() {
+// removeUsers undoes createUsers.
+func removeUsers(state string) {
 	exec.Command("userdel", testUser).Run()
 	exec.Command("userdel", anonUser).Run()
 	os.RemoveAll(testHome)
 	os.RemoveAll(anonHome)
 	os.Remove(filepath.Join("/etc/pam.d", pamService))
-}
-
-// removeStaleNamespaces deletes namespaces left by a run of this suite that
-// was killed before its cleanup, with the processes still inside them.
-func removeStaleNamespaces() {
-	out, err := exec.Command("ip", "netns", "list").Output()
-	if err != nil {
-		return
-	}
-	for _, line := range strings.Split(string(out), "\n") {
-		name, _, _ := strings.Cut(strings.TrimSpace(line), " ")
-		if strings.HasPrefix(name, nsPrefix) {
-			deleteNamespace(name)
-		}
-	}
-}
-
-// runHelper is the test binary re-executed inside a namespace as a small
-// server or client. "silent": accept connections and never send a byte;
-// "hold": open one connection and keep it open.
-func runHelper(kind, addr string) int {
-	switch kind {
-	case "silent":
-		ln, err := net.Listen("tcp", addr)
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 1
-		}
-		var held []net.Conn
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return 1
-			}
-			held = append(held, c) // keep it open and silent until killed
-		}
-	case "hold":
-		c, err := net.DialTimeout("tcp", addr, 5*time.Second)
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 1
-		}
-		fmt.Println("connected")
-		io.Copy(io.Discard, c) // hold the session until the server or a kill ends it
-		return 0
-	default:
-		fmt.Fprintln(os.Stderr, "unknown helper", kind)
-		return 2
-	}
+	os.Remove(filepath.Join(state, "password"))
 }

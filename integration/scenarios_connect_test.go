@@ -79,7 +79,7 @@ var connectScenarios = []scenario{
 		name: "service_stopped",
 		setup: func(l *lab) checkRun {
 			p := l.vsftpd()
-			p.stop(l)
+			p.Stop()
 			return login(l.SrvAddr)
 		},
 		want: expectation{Verdict: "critical", Exit: 2, ClientMode: "unknown", Cause: "server_down", CauseCode: "control.refused",
@@ -89,7 +89,7 @@ var connectScenarios = []scenario{
 		name: "control_port_dropped_by_server_firewall",
 		setup: func(l *lab) checkRun {
 			l.vsftpd()
-			l.nft(l.srv, fmt.Sprintf(`table inet fditfw {
+			l.NFT(l.srv, fmt.Sprintf(`table inet fditfw {
 	chain input_chain {
 		type filter hook input priority 0;
 		tcp dport %d drop
@@ -104,7 +104,7 @@ var connectScenarios = []scenario{
 		name: "control_port_dropped_by_client_firewall",
 		setup: func(l *lab) checkRun {
 			l.vsftpd()
-			l.nft(l.cli, fmt.Sprintf(`table inet fditfw {
+			l.NFT(l.cli, fmt.Sprintf(`table inet fditfw {
 	chain output_chain {
 		type filter hook output priority 0;
 		ip daddr %s tcp dport %d drop
@@ -194,7 +194,7 @@ var connectScenarios = []scenario{
 		name: "dns_resolver_silent",
 		setup: func(l *lab) checkRun {
 			l.resolver(l.SrvAddr)
-			l.nft(l.srv, `table inet fditfw {
+			l.NFT(l.srv, `table inet fditfw {
 	chain input_chain {
 		type filter hook input priority 0;
 		udp dport 53 drop
@@ -214,7 +214,7 @@ var connectScenarios = []scenario{
 		name: "control_port_rejected_admin_prohibited",
 		setup: func(l *lab) checkRun {
 			l.vsftpd()
-			l.nft(l.srv, fmt.Sprintf(`table inet fditfw {
+			l.NFT(l.srv, fmt.Sprintf(`table inet fditfw {
 	chain input_chain {
 		type filter hook input priority 0;
 		tcp dport %d reject with icmpx type admin-prohibited

@@ -4,7 +4,7 @@ import "fmt"
 
 // dropPassiveRange makes the server's firewall drop its passive range.
 func dropPassiveRange(l *lab) {
-	l.nft(l.srv, fmt.Sprintf(`table inet fditfw {
+	l.NFT(l.srv, fmt.Sprintf(`table inet fditfw {
 	chain input_chain {
 		type filter hook input priority 0;
 		tcp dport %d-%d drop
@@ -15,7 +15,7 @@ func dropPassiveRange(l *lab) {
 // dropConnectBack makes the client's firewall drop incoming connections
 // (the server's active-mode connect-back), as a desktop firewall does.
 func dropConnectBack(l *lab) {
-	l.nft(l.cli, `table inet fditfw {
+	l.NFT(l.cli, `table inet fditfw {
 	chain input_chain {
 		type filter hook input priority 0;
 		iifname "lo" accept
@@ -130,7 +130,7 @@ var dataScenarios = []scenario{
 		name: "passive_range_rejected_active_works",
 		setup: func(l *lab) checkRun {
 			l.vsftpd()
-			l.nft(l.srv, fmt.Sprintf(`table inet fditfw {
+			l.NFT(l.srv, fmt.Sprintf(`table inet fditfw {
 	chain input_chain {
 		type filter hook input priority 0;
 		tcp dport %d-%d reject with tcp reset

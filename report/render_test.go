@@ -3,10 +3,7 @@ package report
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -14,29 +11,9 @@ import (
 
 	"github.com/fatih/color"
 
+	"github.com/ftpdoctor/ftpdoctor/internal/testutil"
 	"github.com/ftpdoctor/ftpdoctor/probes"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
-
-// checkGolden compares got with testdata/name, or rewrites it with -update.
-func checkGolden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./report -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("output differs from %s (run go test ./report -update after checking the change):\n--- got\n%s\n--- want\n%s", path, got, want)
-	}
-}
 
 var scenarios = []struct {
 	name    string
@@ -59,7 +36,7 @@ func TestGoldenTable(t *testing.T) {
 			if err := WriteTable(&buf, Build(sc.outcome()), Options{}); err != nil {
 				t.Fatal(err)
 			}
-			checkGolden(t, sc.name+".table.txt", buf.Bytes())
+			testutil.Golden(t, sc.name+".table.txt", buf.Bytes())
 		})
 	}
 }
@@ -69,7 +46,7 @@ func TestGoldenTableVerbose(t *testing.T) {
 	if err := WriteTable(&buf, Build(passiveNAT()), Options{Verbose: true}); err != nil {
 		t.Fatal(err)
 	}
-	checkGolden(t, "passive_nat.verbose.txt", buf.Bytes())
+	testutil.Golden(t, "passive_nat.verbose.txt", buf.Bytes())
 }
 
 func TestGoldenJSON(t *testing.T) {
@@ -79,7 +56,7 @@ func TestGoldenJSON(t *testing.T) {
 			if err := WriteJSON(&buf, Build(sc.outcome())); err != nil {
 				t.Fatal(err)
 			}
-			checkGolden(t, sc.name+".json", buf.Bytes())
+			testutil.Golden(t, sc.name+".json", buf.Bytes())
 		})
 	}
 }
@@ -94,7 +71,7 @@ func TestGoldenTrace(t *testing.T) {
 	if err := WriteTrace(&buf, transcript); err != nil {
 		t.Fatal(err)
 	}
-	checkGolden(t, "passive_nat.trace.txt", buf.Bytes())
+	testutil.Golden(t, "passive_nat.trace.txt", buf.Bytes())
 }
 
 func TestJSONSchemaFields(t *testing.T) {
@@ -396,5 +373,5 @@ func TestGoldenTableWidth80(t *testing.T) {
 	if err := WriteTable(&buf, Build(passiveNAT()), Options{Width: 80}); err != nil {
 		t.Fatal(err)
 	}
-	checkGolden(t, "passive_nat.width80.txt", buf.Bytes())
+	testutil.Golden(t, "passive_nat.width80.txt", buf.Bytes())
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ftpdoctor/ftpdoctor/internal/testutil"
 	"github.com/ftpdoctor/ftpdoctor/probes"
 	"github.com/ftpdoctor/ftpdoctor/verdict"
 )
@@ -29,10 +30,7 @@ type fakeFTP struct {
 
 func startFake(t *testing.T, f *fakeFTP) *fakeFTP {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
+	ln := testutil.Listen(t)
 	f.ln = ln
 	f.wg.Add(1)
 	go func() {

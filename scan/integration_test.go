@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ftpdoctor/ftpdoctor/internal/netlab"
 	"github.com/ftpdoctor/ftpdoctor/probes"
 )
 
@@ -45,7 +46,7 @@ func TestNetnsTokenAcrossNamespaces(t *testing.T) {
 	listened := probes.PortRange{Low: 41000, High: 41039} // 41040-41049 stay closed
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	srv := helperCmd(ctx, t, n.server, "SCAN_HELPER=listen", "LISTEN_TOKEN=tok42", "LISTEN_SECONDS=20",
+	srv := netlab.SelfCommand(ctx, t, n.server, "SCAN_HELPER=listen", "LISTEN_TOKEN=tok42", "LISTEN_SECONDS=20",
 		fmt.Sprintf("LISTEN_RANGE=%d-%d", listened.Low, listened.High))
 	out, err := srv.StdoutPipe()
 	if err != nil {

@@ -3,47 +3,20 @@ package scan
 import (
 	"bufio"
 	"context"
-	"math/rand/v2"
 	"net"
-	"os"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
+	"github.com/ftpdoctor/ftpdoctor/internal/testutil"
 	"github.com/ftpdoctor/ftpdoctor/probes"
 )
 
 // freeRange finds n consecutive loopback ports that are free right now.
 func freeRange(t *testing.T, n int) probes.PortRange {
 	t.Helper()
-	// Runs are looked for below the kernel's ephemeral range, where other
-	// tests' connections do not take ports at random.
-	top := 32768
-	if b, err := os.ReadFile("/proc/sys/net/ipv4/ip_local_port_range"); err == nil {
-		if f := strings.Fields(string(b)); len(f) == 2 {
-			if v, err := strconv.Atoi(f[0]); err == nil && v > 10000+n {
-				top = v
-			}
-		}
-	}
-	for attempt := 0; attempt < 50; attempt++ {
-		low := 10000 + rand.IntN(top-10000-n)
-		ok := true
-		for p := low; p < low+n && ok; p++ {
-			l, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(p)))
-			if err != nil {
-				ok = false
-				continue
-			}
-			l.Close()
-		}
-		if ok {
-			return probes.PortRange{Low: low, High: low + n - 1}
-		}
-	}
-	t.Fatal("no free run of loopback ports")
-	return probes.PortRange{}
+	low := testutil.FreePortRun(t, n)
+	return probes.PortRange{Low: low, High: low + n - 1}
 }
 
 func TestListenAnswersTokenAndStopsByItself(t *testing.T) {
@@ -100,12 +73,7 @@ func TestListenAnswersTokenAndStopsByItself(t *testing.T) {
 }
 
 func TestListenFailsWhenNothingBinds(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	p := ln.Addr().(*net.TCPAddr).Port
+	p := testutil.Port(testutil.Listen(t))
 	rep, err := Listen(context.Background(), ListenConfig{Address: "127.0.0.1", Range: probes.PortRange{Low: p, High: p},
 		Token: "tk", Duration: time.Minute})
 	if err == nil || len(rep.Busy) != 1 {

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ftpdoctor/ftpdoctor/internal/netlab"
 	"github.com/ftpdoctor/ftpdoctor/probes"
 )
 
@@ -25,70 +26,25 @@ const (
 
 // netns is a client/server namespace pair with an nft table in the server.
 type netns struct {
+	*netlab.Lab           // the namespaces' lab
 	client, server string // namespace names
 }
 
-// requireRoot skips a test that needs namespaces when not root, unless CI
-// is set: there the test must run, so it fails.
-func requireRoot(t testing.TB) {
-	t.Helper()
-	var missing []string
-	for _, tool := range []string{"ip", "nft"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			missing = append(missing, tool)
-		}
-	}
-	why := ""
-	switch {
-	case os.Geteuid() != 0:
-		why = "needs root to create network namespaces and nftables rules"
-	case len(missing) > 0:
-		why = "needs the commands " + strings.Join(missing, ", ") + " (apt-get install iproute2 nftables)"
-	}
-	if why == "" {
-		return
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatalf("CI is set: %s", why)
-	}
-	t.Skip(why)
-}
-
-func sh(t testing.TB, args ...string) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if out, err := exec.CommandContext(ctx, args[0], args[1:]...).CombinedOutput(); err != nil {
-		t.Fatalf("%s: %v: %s", strings.Join(args, " "), err, out)
-	}
-}
-
 // newNetns creates the pair; dropped ports of the server refuse nothing and
-// answer nothing (nft drop). Everything is deleted in cleanup.
+// answer nothing (nft drop). Everything is deleted in cleanup. It skips the
+// test, or fails it under CI, when not root or without ip and nft.
 func newNetns(t testing.TB, dropped probes.PortRange) netns {
-	requireRoot(t)
-	id := strconv.Itoa(os.Getpid() % 100000)
-	n := netns{client: "rs" + id + "c", server: "rs" + id + "s"}
-	cleanup := func() {
-		exec.Command("ip", "netns", "del", n.client).Run()
-		exec.Command("ip", "netns", "del", n.server).Run()
+	t.Helper()
+	netlab.Require(t, netlab.Need{Tools: []string{"ip", "nft", "ss"}})
+	n := netns{Lab: netlab.New(t)}
+	n.client, n.server = n.Namespace("cli"), n.Namespace("srv")
+	n.Veth(n.client, "rs0", nsClientIP+"/24", n.server, "rs0", nsServerIP+"/24")
+	n.NFT(n.server, fmt.Sprintf(`table inet rs {
+	chain in {
+		type filter hook input priority 0;
+		tcp dport %d-%d drop
 	}
-	cleanup()
-	t.Cleanup(cleanup)
-	sh(t, "ip", "netns", "add", n.client)
-	sh(t, "ip", "netns", "add", n.server)
-	sh(t, "ip", "link", "add", "rs"+id+"c0", "netns", n.client, "type", "veth", "peer", "name", "rs"+id+"s0", "netns", n.server)
-	sh(t, "ip", "-n", n.client, "addr", "add", nsClientIP+"/24", "dev", "rs"+id+"c0")
-	sh(t, "ip", "-n", n.server, "addr", "add", nsServerIP+"/24", "dev", "rs"+id+"s0")
-	for _, ns := range []string{n.client, n.server} {
-		sh(t, "ip", "-n", ns, "link", "set", "lo", "up")
-	}
-	sh(t, "ip", "-n", n.client, "link", "set", "rs"+id+"c0", "up")
-	sh(t, "ip", "-n", n.server, "link", "set", "rs"+id+"s0", "up")
-	sh(t, "ip", "netns", "exec", n.server, "nft", "add", "table", "inet", "rs")
-	sh(t, "ip", "netns", "exec", n.server, "nft", "add", "chain", "inet", "rs", "in", "{ type filter hook input priority 0; }")
-	sh(t, "ip", "netns", "exec", n.server, "nft", "add", "rule", "inet", "rs", "in", "tcp", "dport",
-		fmt.Sprintf("%d-%d", dropped.Low, dropped.High), "drop")
+}`, dropped.Low, dropped.High))
 	return n
 }
 
@@ -100,27 +56,13 @@ type helperOutput struct {
 	Wall       time.Duration      `json:"-"`           // wall time of the whole helper process, as measured for nmap
 }
 
-// helperCmd runs this test binary in namespace ns as a helper (see
-// TestMain), killed when ctx ends.
-func helperCmd(ctx context.Context, t testing.TB, ns string, env ...string) *exec.Cmd {
-	t.Helper()
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.CommandContext(ctx, "ip", "netns", "exec", ns, exe, "-test.run=^$", "-test.bench=^$")
-	cmd.Env = append(os.Environ(), env...)
-	cmd.WaitDelay = time.Second
-	return cmd
-}
-
 // scanFromClient runs a scan with the product defaults inside the client
 // namespace and returns the states and its own wall time.
 func scanFromClient(t testing.TB, n netns, r probes.PortRange, token string) helperOutput {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	cmd := helperCmd(ctx, t, n.client, "SCAN_HELPER=scan", "SCAN_ADDR="+nsServerIP,
+	cmd := netlab.SelfCommand(ctx, t, n.client, "SCAN_HELPER=scan", "SCAN_ADDR="+nsServerIP,
 		fmt.Sprintf("SCAN_RANGE=%d-%d", r.Low, r.High), "SCAN_TOKEN="+token)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ftpdoctor/ftpdoctor/internal/testutil"
 	"github.com/ftpdoctor/ftpdoctor/probes"
 )
 
@@ -193,27 +194,7 @@ func TestScanRejectsBadOptions(t *testing.T) {
 }
 
 func TestScanLoopbackOpenAndClosed(t *testing.T) {
-	open, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer open.Close()
-	go func() {
-		for {
-			c, err := open.Accept()
-			if err != nil {
-				return
-			}
-			c.Close()
-		}
-	}()
-	gone, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	closedPort := gone.Addr().(*net.TCPAddr).Port
-	gone.Close()
-	openPort := open.Addr().(*net.TCPAddr).Port
+	openPort, closedPort := testutil.OpenPort(t), testutil.ClosedPort(t)
 	for _, tc := range []struct {
 		name string
 		port int
@@ -235,25 +216,7 @@ func TestScanLoopbackOpenAndClosed(t *testing.T) {
 // TestScanLoopbackFullBacklogIsFiltered uses a listener whose accept queue
 // is full: Linux drops further SYNs, a real black hole on loopback.
 func TestScanLoopbackFullBacklogIsFiltered(t *testing.T) {
-	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer syscall.Close(fd)
-	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
-		t.Fatal(err)
-	}
-	if err := syscall.Listen(fd, 0); err != nil {
-		t.Fatal(err)
-	}
-	sa, _ := syscall.Getsockname(fd)
-	port := sa.(*syscall.SockaddrInet4).Port
-	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
-	for i := 0; i < 2; i++ { // fill the queue (backlog 0 holds one)
-		if c, err := net.DialTimeout("tcp", addr, 300*time.Millisecond); err == nil {
-			defer c.Close()
-		}
-	}
+	port := testutil.BlackHolePort(t)
 	res, err := Scan(context.Background(), Options{Address: "127.0.0.1", Range: probes.PortRange{Low: port, High: port},
 		Concurrency: 1, Timeout: 300 * time.Millisecond, Retries: 1})
 	if err != nil {

@@ -5,85 +5,31 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/ftpdoctor/ftpdoctor/internal/netlab"
 	"github.com/ftpdoctor/ftpdoctor/probes"
 )
 
-// vsftpdBinary is where .ci/install.sh unpacks vsftpd (FTPDOCTOR_IT_ROOT
-// overrides the root, as for the integration suite).
-func vsftpdBinary(t *testing.T) string {
-	t.Helper()
-	root := os.Getenv("FTPDOCTOR_IT_ROOT")
-	if root == "" {
-		root = "/opt/ftpdoctor-it/root"
-	}
-	bin := filepath.Join(root, "usr/sbin/vsftpd")
-	if _, err := os.Stat(bin); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("CI is set: %s missing (run .ci/install.sh)", bin)
-		}
-		t.Skipf("%s missing: run .ci/install.sh", bin)
-	}
-	return bin
-}
-
 // startVsftpd runs an anonymous-only vsftpd in the server namespace with
-// passive range pasv, killed with its session children in cleanup.
+// passive range pasv, killed with its session children in cleanup. It
+// skips the test, or fails it under CI, without the unpacked vsftpd.
 func startVsftpd(t *testing.T, n netns, pasv probes.PortRange) {
 	t.Helper()
-	bin := vsftpdBinary(t)
-	dir, err := os.MkdirTemp("", "scan-vsftpd-")
-	if err != nil {
+	netlab.Require(t, netlab.Need{Servers: []string{"vsftpd"}})
+	anon := filepath.Join(n.Dir, "anon")
+	if err := os.Mkdir(anon, 0o755); err != nil {
 		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	empty, anon := filepath.Join(dir, "empty"), filepath.Join(dir, "anon")
-	for _, d := range []string{dir, empty, anon} {
-		os.MkdirAll(d, 0o755)
-		os.Chmod(d, 0o755)
 	}
 	// ftp_username must have a home that exists: vsftpd changes into it
 	// before anon_root, and nobody's /nonexistent ends the login with
 	// "500 OOPS: cannot change directory". daemon's is /usr/sbin.
-	conf := fmt.Sprintf("listen=YES\nlisten_ipv6=NO\nlisten_address=%s\nlisten_port=21\nbackground=NO\n"+
-		"secure_chroot_dir=%s\nnopriv_user=nobody\nftp_username=daemon\nanonymous_enable=YES\nanon_root=%s\n"+
-		"no_anon_password=YES\nlocal_enable=NO\npasv_enable=YES\npasv_min_port=%d\npasv_max_port=%d\n"+
-		"connect_from_port_20=NO\nseccomp_sandbox=NO\n", nsServerIP, empty, anon, pasv.Low, pasv.High)
-	path := filepath.Join(dir, "vsftpd.conf")
-	if err := os.WriteFile(path, []byte(conf), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	startup, err := os.Create(filepath.Join(dir, "startup")) // vsftpd writes start-up errors to fd 0
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer startup.Close()
-	cmd := exec.Command("ip", "netns", "exec", n.server, bin, path)
-	cmd.Stdin = startup
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-		cmd.Wait()
-	})
-	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
-		out, _ := exec.Command("ip", "netns", "exec", n.server, "ss", "-Hltn", "sport = :21").Output()
-		if strings.Contains(string(out), nsServerIP+":21") {
-			return
-		}
-		if time.Now().After(deadline) {
-			msg, _ := os.ReadFile(startup.Name())
-			t.Fatalf("vsftpd not listening after 10 s: %s", msg)
-		}
-	}
+	n.Vsftpd(n.server, "listen_address="+nsServerIP, "ftp_username=daemon", "anonymous_enable=YES",
+		"anon_root="+anon, "no_anon_password=YES", "local_enable=NO", "pasv_enable=YES",
+		fmt.Sprintf("pasv_min_port=%d", pasv.Low), fmt.Sprintf("pasv_max_port=%d", pasv.High))
 }
 
 // discoverOutput is what the discover helper prints.
@@ -130,7 +76,7 @@ func TestNetnsDiscoverVsftpd(t *testing.T) {
 	startVsftpd(t, n, pasv)
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	cmd := helperCmd(ctx, t, n.client, "SCAN_HELPER=discover", "SCAN_ADDR="+nsServerIP, "DISC_SAMPLES=40")
+	cmd := netlab.SelfCommand(ctx, t, n.client, "SCAN_HELPER=discover", "SCAN_ADDR="+nsServerIP, "DISC_SAMPLES=40")
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	raw, err := cmd.Output()

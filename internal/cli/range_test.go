@@ -9,11 +9,11 @@ import (
 	"net"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/ftpdoctor/ftpdoctor/fixtures"
+	"github.com/ftpdoctor/ftpdoctor/internal/testutil"
 	"github.com/ftpdoctor/ftpdoctor/scan"
 	"github.com/ftpdoctor/ftpdoctor/verdict"
 )
@@ -29,60 +29,9 @@ func runRange(t *testing.T, args ...string) (int, string, string) {
 	return code, out.String(), errb.String()
 }
 
-// loopbackPorts returns a port with a listener (open) and a freed port
-// (closed), both on 127.0.0.1.
-func loopbackPorts(t *testing.T) (open, closed int) {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			c.Close()
-		}
-	}()
-	gone, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	gone.Close()
-	return ln.Addr().(*net.TCPAddr).Port, gone.Addr().(*net.TCPAddr).Port
-}
-
-// droppedPort is a loopback port whose accept queue is full: Linux drops
-// further SYNs, so a connect times out, as behind a DROP rule.
-func droppedPort(t *testing.T) int {
-	t.Helper()
-	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { syscall.Close(fd) })
-	if err := syscall.Bind(fd, &syscall.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
-		t.Fatal(err)
-	}
-	if err := syscall.Listen(fd, 0); err != nil {
-		t.Fatal(err)
-	}
-	sa, _ := syscall.Getsockname(fd)
-	port := sa.(*syscall.SockaddrInet4).Port
-	for i := 0; i < 2; i++ {
-		if c, err := net.DialTimeout("tcp", "127.0.0.1:"+strconv.Itoa(port), 300*time.Millisecond); err == nil {
-			t.Cleanup(func() { c.Close() })
-		}
-	}
-	return port
-}
-
 func TestRangeCommandExitCodes(t *testing.T) {
-	open, closed := loopbackPorts(t)
-	dropped := droppedPort(t)
+	open, closed := testutil.OpenPort(t), testutil.ClosedPort(t)
+	dropped := testutil.BlackHolePort(t)
 	one := func(p int) string { return fmt.Sprintf("%d-%d", p, p) }
 	cases := []struct {
 		name string
@@ -110,7 +59,7 @@ func TestRangeCommandExitCodes(t *testing.T) {
 }
 
 func TestRangeCommandJSON(t *testing.T) {
-	open, closed := loopbackPorts(t)
+	open, closed := testutil.OpenPort(t), testutil.ClosedPort(t)
 	lo, hi := open, open // the open port, and the closed one too when it is near
 	if max(open, closed)-min(open, closed) <= 200 {
 		lo, hi = min(open, closed), max(open, closed)
@@ -175,34 +124,11 @@ func TestRangeCommandBadArguments(t *testing.T) {
 	}
 }
 
-// freeLoopbackRun returns the first of n consecutive loopback ports that
-// are free right now.
-func freeLoopbackRun(t *testing.T, n int) int {
-	t.Helper()
-	for attempt := 0; attempt < 20; attempt++ {
-		_, low := loopbackPorts(t)
-		var held []net.Listener
-		for p := low; p < low+n && p <= 65535; p++ {
-			if ln, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(p)); err == nil {
-				held = append(held, ln)
-			}
-		}
-		for _, ln := range held {
-			ln.Close()
-		}
-		if len(held) == n {
-			return low
-		}
-	}
-	t.Fatal("no run of free loopback ports")
-	return 0
-}
-
 // TestListenThenRangeWithToken runs listen on free loopback ports and
 // range --token against them: every port must reach the listener. Listen
 // must also stop by itself after --duration.
 func TestListenThenRangeWithToken(t *testing.T) {
-	low := freeLoopbackRun(t, 3)
+	low := testutil.FreePortRun(t, 3)
 	r := fmt.Sprintf("%d-%d", low, low+2)
 	done := make(chan struct {
 		code    int
@@ -249,7 +175,7 @@ func TestListenThenRangeWithToken(t *testing.T) {
 // TestRangeLearnsFromServer logs in to the fixture server, whose PASV and
 // EPSV replies hand out one port inside and one outside the declared range.
 func TestRangeLearnsFromServer(t *testing.T) {
-	_, closed := loopbackPorts(t)
+	closed := testutil.ClosedPort(t)
 	outside := closed + 1000
 	srv := fixtures.StartT(t, fixtures.Script{Users: map[string]string{"alice": "pw-secret"}, Replies: map[string]string{
 		"PASV": fmt.Sprintf("227 Entering Passive Mode (127,0,0,1,%d,%d).", closed>>8, closed&0xff),

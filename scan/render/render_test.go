@@ -3,49 +3,15 @@ package render
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
-	"os"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/ftpdoctor/ftpdoctor/internal/testutil"
 	"github.com/ftpdoctor/ftpdoctor/output"
 	"github.com/ftpdoctor/ftpdoctor/probes"
 	"github.com/ftpdoctor/ftpdoctor/scan"
 )
-
-// The -update flag rewrites golden files. Another test file of this
-// package may register it first; then that registration is used.
-func init() {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite golden files under testdata/")
-	}
-}
-
-func updating() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
-
-// golden compares got with testdata/name, or rewrites it with -update.
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if updating() {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./scan/render -update)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file:\n--- got\n%s\n--- want\n%s", name, got, want)
-	}
-}
 
 // ports builds a port list: each step is (count, state, reason, token).
 func ports(low int, steps ...any) []scan.Port {
@@ -95,7 +61,7 @@ func TestRangeTableGolden(t *testing.T) {
 			if err := WriteRangeTable(&b, rep, output.Options{}); err != nil {
 				t.Fatal(err)
 			}
-			golden(t, "range_table_"+name+".golden", b.Bytes())
+			testutil.Golden(t, "range_table_"+name+".golden", b.Bytes())
 		})
 	}
 }
@@ -107,7 +73,7 @@ func TestRangeJSONGolden(t *testing.T) {
 			if err := WriteRangeJSON(&b, rep, output.Options{}); err != nil {
 				t.Fatal(err)
 			}
-			golden(t, "range_json_"+name+".golden", b.Bytes())
+			testutil.Golden(t, "range_json_"+name+".golden", b.Bytes())
 			var back struct {
 				SchemaVersion int `json:"schema_version"`
 				Counts        scan.Counts
@@ -203,30 +169,12 @@ func TestListenGolden(t *testing.T) {
 	if err := WriteListenEnd(&b, rep, output.Options{}); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "range_listen.golden", b.Bytes())
+	testutil.Golden(t, "range_listen.golden", b.Bytes())
 	b.Reset()
 	if err := WriteListenJSON(&b, rep, output.Options{}); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "range_listen_json.golden", b.Bytes())
-}
-
-// syncBuffer is a bytes.Buffer safe for the drawing goroutine.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+	testutil.Golden(t, "range_listen_json.golden", b.Bytes())
 }
 
 func TestProgress(t *testing.T) {
@@ -241,7 +189,7 @@ func TestProgress(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			var w syncBuffer
+			var w testutil.SyncBuffer
 			p := StartProgress(&w, tc.delay)
 			p.Update(5, 10)
 			for deadline := time.Now().Add(5 * time.Second); tc.wait && !strings.Contains(w.String(), "5/10"); {

@@ -1,0 +1,114 @@
+package netlab
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The environment of the test binary re-executed as a helper by Silent and
+// Hold.
+const (
+	helperEnv  = "NETLAB_HELPER" // which helper to run
+	helperAddr = "NETLAB_ADDR"   // address it listens on or dials
+)
+
+// RunHelper makes this process a helper and exits when Silent or Hold
+// started it; otherwise it returns at once. A TestMain of a package that
+// uses them calls it first.
+func RunHelper() {
+	if kind := os.Getenv(helperEnv); kind != "" {
+		os.Exit(runHelper(kind, os.Getenv(helperAddr)))
+	}
+}
+
+// SelfCommand runs this test binary inside namespace ns with env added,
+// running no test or benchmark, killed when ctx ends: the TestMain of the
+// package decides from env what to do instead.
+func SelfCommand(ctx context.Context, t testing.TB, ns string, env ...string) *exec.Cmd {
+	t.Helper()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.CommandContext(ctx, "ip", "netns", "exec", ns, exe, "-test.run=^$", "-test.bench=^$")
+	cmd.Env = append(os.Environ(), env...)
+	cmd.WaitDelay = time.Second
+	return cmd
+}
+
+// Silent accepts connections on addr:port in namespace ns and never sends
+// a byte: the test binary itself, re-executed there.
+func (l *Lab) Silent(ns, addr string, port int) *Proc {
+	l.T.Helper()
+	p := l.startHelper(ns, "silent listener", "silent", fmt.Sprintf("%s:%d", addr, port))
+	p.WaitListening(ns, port)
+	return p
+}
+
+// Hold opens one TCP connection from namespace ns to addr and keeps it
+// open until the test ends or the server closes it.
+func (l *Lab) Hold(ns, addr string) *Proc {
+	l.T.Helper()
+	p := l.startHelper(ns, "connection holder", "hold", addr)
+	deadline := time.After(10 * time.Second)
+	for !strings.Contains(p.Output(), "connected") {
+		select {
+		case <-p.Done:
+			l.T.Fatalf("connection holder ended: %v\n%s", p.Err, p.Output())
+		case <-deadline:
+			l.T.Fatalf("connection holder not connected to %s after 10 s", addr)
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	return p
+}
+
+// startHelper starts the test binary in ns as helper kind on addr.
+func (l *Lab) startHelper(ns, name, kind, addr string) *Proc {
+	l.T.Helper()
+	self, err := os.Executable()
+	if err != nil {
+		l.T.Fatal(err)
+	}
+	return l.Start(ns, name, nil, "env", helperEnv+"="+kind, helperAddr+"="+addr, self)
+}
+
+// runHelper is the helper's main. "silent": accept connections and never
+// send a byte; "hold": open one connection and keep it open.
+func runHelper(kind, addr string) int {
+	switch kind {
+	case "silent":
+		ln, err := net.Listen("tcp", addr)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		var held []net.Conn
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return 1
+			}
+			held = append(held, c) // keep it open and silent until killed
+		}
+	case "hold":
+		c, err := net.DialTimeout("tcp", addr, 5*time.Second)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		fmt.Println("connected")
+		io.Copy(io.Discard, c) // hold the session until the server or a kill ends it
+		return 0
+	default:
+		fmt.Fprintln(os.Stderr, "unknown helper", kind)
+		return 2
+	}
+}
