@@ -238,4 +238,28 @@ var connectScenarios = []scenario{
 		want: expectation{Verdict: "critical", Exit: 2, ClientMode: "unknown", Cause: "server_down", CauseCode: "control.unavailable",
 			Software: "vsftpd", Fix: "max_per_ip", Stages: map[string]string{"control": "control.unavailable"}},
 	},
+	{
+		// One connection per client address: the check's extra control
+		// connections get 421, and the data checks take turns on the
+		// login's own connection, with no false data-mode fault.
+		name: "one_connection_per_client_vsftpd",
+		setup: func(l *lab) checkRun {
+			l.vsftpd("max_per_ip=1")
+			return login(l.SrvAddr)
+		},
+		want: expectation{Verdict: "warning", Exit: 1, ClientMode: "either", Cause: "server_config", CauseCode: "login.connection_limit",
+			Software: "vsftpd", Fix: "max_per_ip", Stages: map[string]string{"login": "login.connection_limit",
+				"passive": "passive.ok", "active": "active.ok", "firewall": "firewall.open"}},
+	},
+	{
+		// ProFTPD's MaxClientsPerHost 1 refuses the second session.
+		name: "one_connection_per_client_proftpd",
+		setup: func(l *lab) checkRun {
+			l.proftpd("", "MaxClientsPerHost 1")
+			return login(l.SrvAddr)
+		},
+		want: expectation{Verdict: "warning", Exit: 1, ClientMode: "either", Cause: "server_config", CauseCode: "login.connection_limit",
+			Software: "proftpd", Fix: "MaxClientsPerHost", Stages: map[string]string{"login": "login.connection_limit",
+				"passive": "passive.ok", "active": "active.ok", "firewall": "firewall.open"}},
+	},
 }

@@ -47,7 +47,7 @@ var dataScenarios = []scenario{
 			dropPassiveRange(l)
 			return login(l.SrvAddr)
 		},
-		want: expectation{Verdict: "warning", Exit: 1, Cause: "port_or_firewall", CauseCode: "passive.data_timeout", ClientMode: "active",
+		want: expectation{Verdict: "warning", Exit: 1, Cause: "transfer_mode", CauseCode: "passive.data_timeout", ClientMode: "active",
 			Software: "vsftpd", Fix: "pasv_min_port", AlsoCodes: []string{"firewall.filtered"},
 			Stages: map[string]string{"passive": "passive.data_timeout", "active": "active.ok", "firewall": "firewall.filtered"}},
 	},
@@ -99,7 +99,7 @@ var dataScenarios = []scenario{
 			dropConnectBack(l)
 			return login(l.SrvAddr)
 		},
-		want: expectation{Verdict: "warning", Exit: 1, Cause: "port_or_firewall", CauseCode: "active.no_connect", ClientMode: "passive",
+		want: expectation{Verdict: "warning", Exit: 1, Cause: "transfer_mode", CauseCode: "active.no_connect", ClientMode: "passive",
 			Software: "vsftpd", Stages: map[string]string{"passive": "passive.ok", "active": "active.no_connect"}},
 	},
 	{
@@ -138,7 +138,7 @@ var dataScenarios = []scenario{
 }`, passiveLow, passiveHigh))
 			return login(l.SrvAddr)
 		},
-		want: expectation{Verdict: "warning", Exit: 1, Cause: "port_or_firewall", CauseCode: "passive.data_refused", ClientMode: "active",
+		want: expectation{Verdict: "warning", Exit: 1, Cause: "transfer_mode", CauseCode: "passive.data_refused", ClientMode: "active",
 			Software: "vsftpd", NoFix: "pasv_address=", Stages: map[string]string{"passive": "passive.data_refused", "active": "active.ok", "firewall": "firewall.open"}},
 	},
 	{
@@ -152,7 +152,7 @@ var dataScenarios = []scenario{
 			l.vsftpd("pasv_address=" + l.RtrCli)
 			return login(l.RtrCli)
 		},
-		want: expectation{Verdict: "warning", Exit: 1, Cause: "port_or_firewall", CauseCode: "passive.data_refused", ClientMode: "active",
+		want: expectation{Verdict: "warning", Exit: 1, Cause: "transfer_mode", CauseCode: "passive.data_refused", ClientMode: "active",
 			Software: "vsftpd", NoFix: "pasv_address=", Stages: map[string]string{"passive": "passive.data_refused", "active": "active.ok"}},
 	},
 	{

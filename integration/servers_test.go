@@ -26,11 +26,12 @@ func (l *lab) vsftpd(extra ...string) *netlab.Proc {
 	return l.Vsftpd(l.srv, settings...)
 }
 
-// proftpd starts ProFTPD; masquerade, when set, becomes MasqueradeAddress.
-func (l *lab) proftpd(masquerade string) *netlab.Proc {
+// proftpd starts ProFTPD; masquerade, when set, becomes MasqueradeAddress;
+// directives are further configuration lines.
+func (l *lab) proftpd(masquerade string, directives ...string) *netlab.Proc {
 	l.t.Helper()
 	return l.Proftpd(l.srv, netlab.Proftpd{Addr: l.SrvAddr, Port: ftpPort,
-		PassiveLow: passiveLow, PassiveHigh: passiveHigh, Masquerade: masquerade})
+		PassiveLow: passiveLow, PassiveHigh: passiveHigh, Masquerade: masquerade, Directives: directives})
 }
 
 // pureftpd starts Pure-FTPd without anonymous logins; forcedAddr, when

@@ -84,11 +84,12 @@ func (l *Lab) Vsftpd(ns string, settings ...string) *Proc {
 
 // Proftpd is what a ProFTPD started by Lab.Proftpd listens on and hands out.
 type Proftpd struct {
-	Addr        string // DefaultAddress, bound tightly
-	Port        int    // control port
-	PassiveLow  int    // first port of PassivePorts
-	PassiveHigh int    // last port of PassivePorts
-	Masquerade  string // MasqueradeAddress; empty: none
+	Addr        string   // DefaultAddress, bound tightly
+	Port        int      // control port
+	PassiveLow  int      // first port of PassivePorts
+	PassiveHigh int      // last port of PassivePorts
+	Masquerade  string   // MasqueradeAddress; empty: none
+	Directives  []string // more configuration lines, e.g. "MaxClientsPerHost 1"
 }
 
 // Proftpd starts ProFTPD in namespace ns as a standalone server for the
@@ -126,6 +127,9 @@ AllowOverwrite on
 `, c.Addr, c.Port, d, d, d, d, d, c.PassiveLow, c.PassiveHigh)
 	if c.Masquerade != "" {
 		conf += "MasqueradeAddress " + c.Masquerade + "\n"
+	}
+	for _, d := range c.Directives {
+		conf += d + "\n"
 	}
 	path := filepath.Join(d, "proftpd.conf")
 	if err := os.WriteFile(path, []byte(conf), 0o644); err != nil {
