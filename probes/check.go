@@ -17,8 +17,10 @@ func Check(ctx context.Context, cfg Config, env Env) Outcome {
 	return Outcome{
 		Target:       cfg.Target,
 		Mode:         s.Mode,
+		TLSMode:      s.TLS,
 		PassiveRange: cfg.PassiveRange,
 		Server:       s.Server.Info,
+		TLS:          s.tls.report(results),
 		Results:      results,
 		Transcript:   s.Transcript(),
 		Duration:     s.Now().Sub(s.Start),
@@ -33,7 +35,7 @@ func Check(ctx context.Context, cfg Config, env Env) Outcome {
 func LogIn(ctx context.Context, cfg Config, env Env, addr net.IP) (*Session, []Result) {
 	cfg.Target.Host = addr.String()
 	s := NewSession(cfg, env)
-	return s, s.Run(ctx, []Stage{dnsStage, controlStage, loginStage})
+	return s, s.Run(ctx, []Stage{dnsStage, controlStage, tlsStage, loginStage})
 }
 
 // Resolve runs the dns stage alone, so that a command that needs only the

@@ -49,63 +49,63 @@ func TestCheckAgainstFixtures(t *testing.T) {
 		want   string // the stage codes, in order
 	}{
 		{"healthy_vsftpd", fixtures.Script{}, "alice",
-			"dns=dns.literal control=control.ok login=login.ok passive=passive.ok active=active.ok firewall=firewall.open"},
+			"dns=dns.literal control=control.ok tls=tls.plain login=login.ok passive=passive.ok active=active.ok firewall=firewall.open"},
 		{"one_connection_per_client", fixtures.Script{MaxPerClient: 1}, "alice",
-			"dns=dns.literal control=control.ok login=login.connection_limit passive=passive.ok active=active.ok firewall=firewall.open"},
+			"dns=dns.literal control=control.ok tls=tls.plain login=login.connection_limit passive=passive.ok active=active.ok firewall=firewall.open"},
 		{"two_connections_per_client", fixtures.Script{MaxPerClient: 2}, "alice",
-			"dns=dns.literal control=control.ok login=login.connection_limit passive=passive.ok active=active.ok firewall=firewall.open"},
+			"dns=dns.literal control=control.ok tls=tls.plain login=login.connection_limit passive=passive.ok active=active.ok firewall=firewall.open"},
 		{"wrong_password", fixtures.Script{Users: map[string]string{"alice": "other"}}, "alice",
-			"dns=dns.literal control=control.ok login=login.rejected passive=skipped active=skipped firewall=skipped"},
+			"dns=dns.literal control=control.ok tls=tls.plain login=login.rejected passive=skipped active=skipped firewall=skipped"},
 		{"user_rejected_at_user", fixtures.Script{RejectUsers: []string{"alice"}}, "alice",
-			"dns=dns.literal control=control.ok login=login.user_rejected passive=skipped active=skipped firewall=skipped"},
+			"dns=dns.literal control=control.ok tls=tls.plain login=login.user_rejected passive=skipped active=skipped firewall=skipped"},
 		{"anonymous_refused", fixtures.Script{}, "anonymous",
-			"dns=dns.literal control=control.ok login=login.anonymous_refused passive=skipped active=skipped firewall=skipped"},
+			"dns=dns.literal control=control.ok tls=tls.plain login=login.anonymous_refused passive=skipped active=skipped firewall=skipped"},
 		{"anonymous_allowed", fixtures.Script{Anonymous: fixtures.AnonAllowed}, "anonymous",
-			"dns=dns.literal control=control.ok login=login.anonymous_ok passive=passive.ok active=active.ok firewall=firewall.open"},
+			"dns=dns.literal control=control.ok tls=tls.plain login=login.anonymous_ok passive=passive.ok active=active.ok firewall=firewall.open"},
 		{"tls_required_at_user", fixtures.Script{TLSRequired: fixtures.TLSAtUser}, "alice",
-			"dns=dns.literal control=control.ok login=login.tls_required passive=skipped active=skipped firewall=skipped"},
+			"dns=dns.literal control=control.ok tls=tls.plain login=login.tls_required passive=skipped active=skipped firewall=skipped"},
 		{"tls_required_at_pass", fixtures.Script{TLSRequired: fixtures.TLSAtPass}, "alice",
-			"dns=dns.literal control=control.ok login=login.tls_required passive=skipped active=skipped firewall=skipped"},
+			"dns=dns.literal control=control.ok tls=tls.plain login=login.tls_required passive=skipped active=skipped firewall=skipped"},
 		{"tls_required_with_421_pure_ftpd", fixtures.Script{Replies: map[string]string{"USER": "421 Sorry, cleartext sessions and weak ciphers are not accepted on this server."}}, "alice",
-			"dns=dns.literal control=control.ok login=login.tls_required passive=skipped active=skipped firewall=skipped"},
+			"dns=dns.literal control=control.ok tls=tls.plain login=login.tls_required passive=skipped active=skipped firewall=skipped"},
 		{"writable_chroot_oops", fixtures.Script{ChrootOOPS: true}, "alice",
-			"dns=dns.literal control=control.ok login=login.server_error passive=skipped active=skipped firewall=skipped"},
+			"dns=dns.literal control=control.ok tls=tls.plain login=login.server_error passive=skipped active=skipped firewall=skipped"},
 		{"greeting_421", fixtures.Script{Connect: fixtures.ConnectUnavailable}, "alice",
-			"dns=dns.literal control=control.unavailable login=skipped passive=skipped active=skipped firewall=skipped"},
+			"dns=dns.literal control=control.unavailable tls=skipped login=skipped passive=skipped active=skipped firewall=skipped"},
 		{"never_greets", fixtures.Script{Connect: fixtures.ConnectSilent}, "alice",
-			"dns=dns.literal control=control.no_greeting login=skipped passive=skipped active=skipped firewall=skipped"},
+			"dns=dns.literal control=control.no_greeting tls=skipped login=skipped passive=skipped active=skipped firewall=skipped"},
 		{"closes_at_once", fixtures.Script{Connect: fixtures.ConnectClose}, "alice",
-			"dns=dns.literal control=control.closed login=skipped passive=skipped active=skipped firewall=skipped"},
+			"dns=dns.literal control=control.closed tls=skipped login=skipped passive=skipped active=skipped firewall=skipped"},
 		{"ssh_server", fixtures.Script{Connect: fixtures.ConnectSSH}, "alice",
-			"dns=dns.literal control=control.ssh login=skipped passive=skipped active=skipped firewall=skipped"},
+			"dns=dns.literal control=control.ssh tls=skipped login=skipped passive=skipped active=skipped firewall=skipped"},
 		{"http_server", fixtures.Script{Connect: fixtures.ConnectHTTP}, "alice",
-			"dns=dns.literal control=control.http login=skipped passive=skipped active=skipped firewall=skipped"},
+			"dns=dns.literal control=control.http tls=skipped login=skipped passive=skipped active=skipped firewall=skipped"},
 		{"implicit_tls", fixtures.Script{Connect: fixtures.ConnectTLS}, "alice",
-			"dns=dns.literal control=control.implicit_tls login=skipped passive=skipped active=skipped firewall=skipped"},
+			"dns=dns.literal control=control.implicit_tls tls=skipped login=skipped passive=skipped active=skipped firewall=skipped"},
 		{"delayed_greeting", fixtures.Script{Connect: fixtures.ConnectDelayed, GreetingDelay: 50 * time.Millisecond}, "alice",
-			"dns=dns.literal control=control.delayed_greeting login=login.ok passive=passive.ok active=active.ok firewall=firewall.open"},
+			"dns=dns.literal control=control.delayed_greeting tls=tls.plain login=login.ok passive=passive.ok active=active.ok firewall=firewall.open"},
 		{"epsv_refused_alone_is_fine", fixtures.Script{Replies: map[string]string{"EPSV": "500 Unknown command."}}, "alice",
-			"dns=dns.literal control=control.ok login=login.ok passive=passive.ok active=active.ok firewall=firewall.open"},
+			"dns=dns.literal control=control.ok tls=tls.plain login=login.ok passive=passive.ok active=active.ok firewall=firewall.open"},
 		{"pasv_refused", fixtures.Script{Replies: map[string]string{"PASV": "502 Command not implemented."}}, "alice",
-			"dns=dns.literal control=control.ok login=login.ok passive=passive.pasv_refused active=active.ok firewall=firewall.open"},
+			"dns=dns.literal control=control.ok tls=tls.plain login=login.ok passive=passive.pasv_refused active=active.ok firewall=firewall.open"},
 		{"passive_refused", fixtures.Script{Replies: map[string]string{"PASV": "550 Permission denied.", "EPSV": "550 Permission denied."}}, "alice",
-			"dns=dns.literal control=control.ok login=login.ok passive=passive.refused active=active.ok firewall=skipped"},
+			"dns=dns.literal control=control.ok tls=tls.plain login=login.ok passive=passive.refused active=active.ok firewall=skipped"},
 		{"passive_dead_port", fixtures.Script{PassiveDeadPort: true}, "alice",
-			"dns=dns.literal control=control.ok login=login.ok passive=passive.data_refused active=active.ok firewall=firewall.open"},
+			"dns=dns.literal control=control.ok tls=tls.plain login=login.ok passive=passive.data_refused active=active.ok firewall=firewall.open"},
 		{"port_illegal", fixtures.Script{Active: fixtures.ActiveIllegal}, "alice",
-			"dns=dns.literal control=control.ok login=login.ok passive=passive.ok active=active.command_refused firewall=firewall.open"},
+			"dns=dns.literal control=control.ok tls=tls.plain login=login.ok passive=passive.ok active=active.command_refused firewall=firewall.open"},
 		{"port_disabled", fixtures.Script{Active: fixtures.ActiveDisabled}, "alice",
-			"dns=dns.literal control=control.ok login=login.ok passive=passive.ok active=active.disabled firewall=firewall.open"},
+			"dns=dns.literal control=control.ok tls=tls.plain login=login.ok passive=passive.ok active=active.disabled firewall=firewall.open"},
 		{"never_connects_back", fixtures.Script{Active: fixtures.ActiveNeverConnect, NoConnectDelay: 2 * time.Second}, "alice",
-			"dns=dns.literal control=control.ok login=login.ok passive=passive.ok active=active.no_connect firewall=firewall.open"},
+			"dns=dns.literal control=control.ok tls=tls.plain login=login.ok passive=passive.ok active=active.no_connect firewall=firewall.open"},
 		{"connect_back_fails_425", fixtures.Script{Active: fixtures.ActiveNeverConnect, NoConnectDelay: 10 * time.Millisecond}, "alice",
-			"dns=dns.literal control=control.ok login=login.ok passive=passive.ok active=active.no_connect firewall=firewall.open"},
+			"dns=dns.literal control=control.ok tls=tls.plain login=login.ok passive=passive.ok active=active.no_connect firewall=firewall.open"},
 		{"list_denied", fixtures.Script{List: fixtures.ListDenied}, "alice",
-			"dns=dns.literal control=control.ok login=login.ok passive=passive.list_denied active=active.list_denied firewall=firewall.open"},
+			"dns=dns.literal control=control.ok tls=tls.plain login=login.ok passive=passive.list_denied active=active.list_denied firewall=firewall.open"},
 		{"data_tls_required", fixtures.Script{List: fixtures.ListDataTLSRequired}, "alice",
-			"dns=dns.literal control=control.ok login=login.ok passive=passive.tls_required active=active.tls_required firewall=firewall.open"},
+			"dns=dns.literal control=control.ok tls=tls.plain login=login.ok passive=passive.tls_required active=active.tls_required firewall=firewall.open"},
 		{"transfer_aborted", fixtures.Script{List: fixtures.ListAborted}, "alice",
-			"dns=dns.literal control=control.ok login=login.ok passive=passive.transfer_failed active=active.transfer_failed firewall=firewall.open"},
+			"dns=dns.literal control=control.ok tls=tls.plain login=login.ok passive=passive.transfer_failed active=active.transfer_failed firewall=firewall.open"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -123,7 +123,7 @@ func TestCheckHoldsAtMostFourControlConnections(t *testing.T) {
 	// that opened more than probes.MaxControlConnections would report a
 	// connection limit.
 	o, _ := check(t, fixtures.Script{MaxPerClient: probes.MaxControlConnections}, "alice")
-	if got := codes(o); got != "dns=dns.literal control=control.ok login=login.ok passive=passive.ok active=active.ok firewall=firewall.open" {
+	if got := codes(o); got != "dns=dns.literal control=control.ok tls=tls.plain login=login.ok passive=passive.ok active=active.ok firewall=firewall.open" {
 		t.Fatalf("codes %s", got)
 	}
 	conns := map[string]bool{}
@@ -170,11 +170,11 @@ func TestCheckServiceStopped(t *testing.T) {
 
 func TestOOPSRightAfterLogin(t *testing.T) {
 	o, _ := check(t, fixtures.Script{Replies: map[string]string{"FEAT": "500 OOPS: priv_sock_get_cmd"}}, "alice")
-	if r := o.Results[2]; r.Code != probes.LoginServerError || r.Status != probes.StatusFail {
+	if r := o.Results[3]; r.Code != probes.LoginServerError || r.Status != probes.StatusFail {
 		t.Fatalf("login: %s %s", r.Code, r.Summary)
 	}
-	if o.Results[3].Status != probes.StatusSkip {
-		t.Fatalf("passive ran after a failed login: %s", o.Results[3].Code)
+	if o.Results[4].Status != probes.StatusSkip {
+		t.Fatalf("passive ran after a failed login: %s", o.Results[4].Code)
 	}
 }
 
@@ -195,7 +195,7 @@ func TestBrokenControlConnectionSendsNothingMore(t *testing.T) {
 	// go out on that connection. With one connection per client, PASV
 	// would have had to follow EPSV on it, so it is not sent at all.
 	o, srv := check(t, fixtures.Script{MaxPerClient: 1, Replies: map[string]string{"LIST": "150 Here comes the directory listing."}}, "alice")
-	p := o.Results[3]
+	p := o.Results[4]
 	if p.Status != probes.StatusFail || len(p.Evidence.Attempts) != 2 || p.Evidence.Attempts[1].Status != probes.StatusSkip {
 		t.Fatalf("passive: %s %s, attempts %+v", p.Code, p.Summary, p.Evidence.Attempts)
 	}

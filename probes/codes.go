@@ -81,8 +81,23 @@ const (
 	ControlSSH             Code = "control.ssh"              // an SSH banner: this is an SSH/SFTP server
 	ControlHTTP            Code = "control.http"             // an HTTP server answered
 	ControlImplicitTLS     Code = "control.implicit_tls"     // TLS bytes or silence typical of implicit FTPS
+	ControlTLSFailed       Code = "control.tls_failed"       // --tls implicit (ftps://): the handshake on connect failed
 	ControlNotFTP          Code = "control.not_ftp"          // something answered that is not FTP
 	ControlUnexpected      Code = "control.unexpected_reply" // an FTP reply code that is not a greeting
+)
+
+// The codes of the tls stage.
+const (
+	TLSOK               Code = "tls.ok"                 // AUTH TLS (or implicit TLS) and a certificate that verifies
+	TLSPlain            Code = "tls.plain"              // --tls auto: the server refused AUTH TLS, the check goes on in plain FTP as FileZilla does
+	TLSNotOffered       Code = "tls.not_offered"        // --tls require: the server refused AUTH TLS
+	TLSHandshakeFailed  Code = "tls.handshake_failed"   // the TLS handshake failed or did not finish in time
+	TLSCertExpired      Code = "tls.cert_expired"       // the certificate has expired (or is not yet valid)
+	TLSCertExpiring     Code = "tls.cert_expiring"      // the certificate expires within 30 days
+	TLSCertNameMismatch Code = "tls.cert_name_mismatch" // the certificate is not valid for the name connected to
+	TLSCertSelfSigned   Code = "tls.cert_self_signed"   // the certificate signed itself
+	TLSCertUntrusted    Code = "tls.cert_untrusted"     // the chain does not lead to a trusted root (unknown CA or incomplete chain)
+	TLSChainTooLarge    Code = "tls.chain_too_large"    // the certificate chain is larger than OpenSSL-based clients accept (100 KiB)
 )
 
 // The codes of the login stage.
@@ -118,20 +133,24 @@ const (
 	PassiveTLSRequired     Code = "passive.tls_required"       // data connections must be encrypted
 	PassiveListDenied      Code = "passive.list_denied"        // 550 or similar: the path cannot be listed
 	PassiveBadReply        Code = "passive.bad_reply"          // a 227/229 reply that cannot be parsed
+	PassiveTLSReuse        Code = "passive.tls_reuse_required" // the server refused a protected data connection that did not resume the control connection's TLS session
+	PassiveTLSFailed       Code = "passive.tls_failed"         // the TLS handshake on the data connection failed
 )
 
 // The codes of the active stage and its attempts.
 const (
-	ActiveOK             Code = "active.ok"              // the server connected back and a listing arrived
-	ActiveCommandRefused Code = "active.command_refused" // PORT/EPRT refused (500/501: e.g. Illegal PORT command)
-	ActiveDisabled       Code = "active.disabled"        // the server has active mode turned off
-	ActiveNoConnect      Code = "active.no_connect"      // PORT accepted, but the server never connected back
-	ActiveTransferFailed Code = "active.transfer_failed" // 425/426 or a broken transfer after LIST
-	ActiveListTimeout    Code = "active.list_timeout"    // no reply to LIST in time
-	ActiveListenFailed   Code = "active.listen_failed"   // this machine could not open a listening port
-	ActiveTLSRequired    Code = "active.tls_required"    // data connections must be encrypted
-	ActiveListDenied     Code = "active.list_denied"     // 550 or similar: the path cannot be listed
-	ActiveEPRTRefused    Code = "active.eprt_refused"    // EPRT refused (attempt code; PORT may still work)
+	ActiveOK             Code = "active.ok"                 // the server connected back and a listing arrived
+	ActiveCommandRefused Code = "active.command_refused"    // PORT/EPRT refused (500/501: e.g. Illegal PORT command)
+	ActiveDisabled       Code = "active.disabled"           // the server has active mode turned off
+	ActiveNoConnect      Code = "active.no_connect"         // PORT accepted, but the server never connected back
+	ActiveTransferFailed Code = "active.transfer_failed"    // 425/426 or a broken transfer after LIST
+	ActiveListTimeout    Code = "active.list_timeout"       // no reply to LIST in time
+	ActiveListenFailed   Code = "active.listen_failed"      // this machine could not open a listening port
+	ActiveTLSRequired    Code = "active.tls_required"       // data connections must be encrypted
+	ActiveListDenied     Code = "active.list_denied"        // 550 or similar: the path cannot be listed
+	ActiveEPRTRefused    Code = "active.eprt_refused"       // EPRT refused (attempt code; PORT may still work)
+	ActiveTLSReuse       Code = "active.tls_reuse_required" // the server refused a protected data connection that did not resume the control connection's TLS session
+	ActiveTLSFailed      Code = "active.tls_failed"         // the TLS handshake on the data connection failed
 )
 
 // The codes of the firewall stage.
@@ -174,8 +193,20 @@ var codeTable = map[Code]CodeInfo{
 	ControlSSH:             problem(StageControl, FamilyPortOrFirewall),
 	ControlHTTP:            problem(StageControl, FamilyPortOrFirewall),
 	ControlImplicitTLS:     problem(StageControl, FamilyTLS),
+	ControlTLSFailed:       problem(StageControl, FamilyTLS),
 	ControlNotFTP:          problem(StageControl, FamilyPortOrFirewall),
 	ControlUnexpected:      problem(StageControl, FamilyServerConfig),
+
+	TLSOK:               ok(StageTLS),
+	TLSPlain:            ok(StageTLS),
+	TLSNotOffered:       problem(StageTLS, FamilyTLS),
+	TLSHandshakeFailed:  problem(StageTLS, FamilyTLS),
+	TLSCertExpired:      problem(StageTLS, FamilyTLS),
+	TLSCertExpiring:     problem(StageTLS, FamilyTLS),
+	TLSCertNameMismatch: problem(StageTLS, FamilyTLS),
+	TLSCertSelfSigned:   problem(StageTLS, FamilyTLS),
+	TLSCertUntrusted:    problem(StageTLS, FamilyTLS),
+	TLSChainTooLarge:    problem(StageTLS, FamilyTLS),
 
 	LoginOK:              ok(StageLogin),
 	LoginAnonymousOK:     ok(StageLogin),
@@ -205,6 +236,8 @@ var codeTable = map[Code]CodeInfo{
 	PassiveTLSRequired:     problem(StagePassive, FamilyTLS),
 	PassiveListDenied:      problem(StagePassive, FamilyServerConfig),
 	PassiveBadReply:        problem(StagePassive, FamilyServerConfig),
+	PassiveTLSReuse:        problem(StagePassive, FamilyTLS),
+	PassiveTLSFailed:       problem(StagePassive, FamilyTLS),
 
 	ActiveOK:             ok(StageActive),
 	ActiveCommandRefused: problem(StageActive, FamilyTransferMode),
@@ -216,6 +249,8 @@ var codeTable = map[Code]CodeInfo{
 	ActiveTLSRequired:    problem(StageActive, FamilyTLS),
 	ActiveListDenied:     problem(StageActive, FamilyServerConfig),
 	ActiveEPRTRefused:    optional(StageActive, FamilyTransferMode),
+	ActiveTLSReuse:       problem(StageActive, FamilyTLS),
+	ActiveTLSFailed:      problem(StageActive, FamilyTLS),
 
 	FirewallOpen:     ok(StageFirewall),
 	FirewallFiltered: problem(StageFirewall, FamilyPortOrFirewall),

@@ -3,6 +3,7 @@ package probes
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
@@ -25,7 +26,13 @@ type Conn struct {
 	// control connection (a TLS layer protects them this way); nil means
 	// plain TCP.
 	DataLayer func(ctx context.Context, dc net.Conn) (net.Conn, error)
+
+	tlsState *tls.ConnectionState // the control connection's TLS handshake; nil while plain
 }
+
+// TLS returns the control connection's TLS handshake, or nil while it is
+// plain.
+func (c *Conn) TLS() *tls.ConnectionState { return c.tlsState }
 
 // Broken returns why the connection is no longer usable, or nil. After a
 // failed read the server may still owe a reply, which would be taken as

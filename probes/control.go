@@ -29,10 +29,22 @@ func Control(ctx context.Context, s *Session) Result {
 func (s *Session) greet(ctx context.Context, r Result, nc net.Conn) Result {
 	r.Evidence.Local = nc.LocalAddr().String()
 	c := s.newControl(nc)
+	if s.tls.implicit {
+		if _, err := s.secure(ctx, c); err != nil {
+			c.Close()
+			r.Evidence.Error = tlsError(err)
+			return r.with(StatusFail, ControlTLSFailed, "the implicit TLS handshake with %s failed: %s", r.Evidence.Remote, r.Evidence.Error)
+		}
+	}
 	greeting, probed, err := s.readGreeting(ctx, c, r.Evidence.Remote)
 	if probed != "" {
 		c.Close()
 		r.Evidence.Error = "no greeting; a TLS handshake on a second connection was answered"
+		if probed == tlsMarker && s.TLS == TLSAuto {
+			if implicit, ok := s.goImplicit(ctx, r); ok {
+				return implicit
+			}
+		}
 		return s.notFTP(r, probed)
 	}
 	if err == nil && greeting.Code == codeReadySoon {
@@ -75,6 +87,28 @@ func (s *Session) connected(ctx context.Context, c *Conn, greeting Reply) {
 // greeting's deadline, so a silent port costs one timeout, not two.
 func silentAfter(timeout time.Duration) time.Duration {
 	return min(timeout/4, 500*time.Millisecond)
+}
+
+// goImplicit reconnects to a port that answered a TLS handshake instead of
+// greeting, with implicit TLS, and goes on there when it greets: the check
+// then runs over TLS and the report suggests ftps://.
+func (s *Session) goImplicit(ctx context.Context, r Result) (Result, bool) {
+	nc, _ := connect(ctx, s.Dialer, r.Evidence.Remote, s.Timeout, s.Now)
+	if nc == nil {
+		return r, false
+	}
+	c := s.newControl(nc)
+	s.tls.implicit = true
+	if _, err := s.secure(ctx, c); err == nil {
+		if greeting, _, err := c.Read(ctx, s.Timeout, ""); err == nil && greeting.Code == codeReady {
+			s.connected(ctx, c, greeting)
+			r.Evidence.Local = nc.LocalAddr().String()
+			return r.with(StatusWarn, ControlImplicitTLS, "%s speaks TLS from the first byte (implicit FTPS) and greeted over TLS: %d %s; the check goes on over TLS (use ftps://)", r.Evidence.Remote, greeting.Code, firstLine(greeting)), true
+		}
+	}
+	s.tls.implicit = false
+	c.Close()
+	return r, false
 }
 
 // readGreeting reads the greeting. When it is slow, a TLS handshake on a

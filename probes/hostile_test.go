@@ -27,8 +27,8 @@ func TestHostileServers(t *testing.T) {
 		{"wrong_code_class", fixtures.Script{Hostile: fixtures.HostileWrongClass}, 1, probes.ControlUnexpected},
 		{"bad_bytes_in_greeting", fixtures.Script{Hostile: fixtures.HostileBadBytes}, 1, probes.ControlOK},
 		{"close_mid_reply", fixtures.Script{Hostile: fixtures.HostileCloseMidReply}, 1, probes.ControlClosed},
-		{"passive_port_silent", fixtures.Script{Hostile: fixtures.HostilePassiveSilent}, 3, probes.PassiveTransferFailed},
-		{"data_flood", fixtures.Script{Hostile: fixtures.HostileDataFlood}, 3, probes.PassiveTransferFailed},
+		{"passive_port_silent", fixtures.Script{Hostile: fixtures.HostilePassiveSilent}, 4, probes.PassiveTransferFailed},
+		{"data_flood", fixtures.Script{Hostile: fixtures.HostileDataFlood}, 4, probes.PassiveTransferFailed},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -2,6 +2,7 @@ package probes
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"io"
 	"net"
@@ -20,15 +21,22 @@ const MaxListingBytes = 4 << 20
 var dataTLS = regexp.MustCompile(`(?i)\b(tls|ssl|encrypt|prot p|protection level)`)
 
 // dataAttempts runs one attempt per command and returns them in the
-// order of cmds. An attempt that gets an extra control connection from the
+// order of cmds; the stage records their exchanges in that order too. An attempt that gets an extra control connection from the
 // pool runs on it, beside the others; the rest take turns, in order, on
 // the login's own connection. With firstOnPrimary the first command always
 // runs there, leaving the extras to the other commands.
 func (s *Session) dataAttempts(ctx context.Context, cmds []string, firstOnPrimary bool, run func(ctx context.Context, c *Conn, cmd string) Attempt) []Attempt {
 	out := make([]Attempt, len(cmds))
+	recs := make([]*recorder, len(cmds))
+	attempt := func(i int, c *Conn, setup []Exchange) {
+		actx, rec := recordingApart(ctx)
+		recs[i] = rec
+		record(actx, setup...)
+		out[i] = run(actx, c, cmds[i])
+	}
 	var onPrimary []int
 	var wg sync.WaitGroup
-	for i, cmd := range cmds {
+	for i := range cmds {
 		var e *extra
 		if i > 0 || !firstOnPrimary {
 			e = s.takeExtra(ctx)
@@ -37,21 +45,23 @@ func (s *Session) dataAttempts(ctx context.Context, cmds []string, firstOnPrimar
 			onPrimary = append(onPrimary, i)
 			continue
 		}
-		record(ctx, e.setup...)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			out[i] = run(ctx, e.conn, cmd)
+			attempt(i, e.conn, e.setup)
 		}()
 	}
 	if len(onPrimary) > 0 {
 		release := s.lockPrimary()
 		for _, i := range onPrimary {
-			out[i] = run(ctx, s.Account.Conn, cmds[i])
+			attempt(i, s.Account.Conn, nil)
 		}
 		release()
 	}
 	wg.Wait()
+	for _, rec := range recs {
+		record(ctx, rec.exchanges()...)
+	}
 	return out
 }
 
@@ -91,11 +101,13 @@ type modeCodes struct {
 	listTimeout    Code // no reply to LIST in time
 	tlsRequired    Code // the server wants encrypted data connections
 	listDenied     Code // any other 5xx: the path cannot be listed
+	tlsReuse       Code // the server wants the data connection to resume the control connection's TLS session
+	tlsFailed      Code // the data connection's TLS handshake failed
 }
 
 var (
-	passiveCodes = modeCodes{PassiveTransferFailed, PassiveListTimeout, PassiveTLSRequired, PassiveListDenied}
-	activeCodes  = modeCodes{ActiveTransferFailed, ActiveListTimeout, ActiveTLSRequired, ActiveListDenied}
+	passiveCodes = modeCodes{PassiveTransferFailed, PassiveListTimeout, PassiveTLSRequired, PassiveListDenied, PassiveTLSReuse, PassiveTLSFailed}
+	activeCodes  = modeCodes{ActiveTransferFailed, ActiveListTimeout, ActiveTLSRequired, ActiveListDenied, ActiveTLSReuse, ActiveTLSFailed}
 )
 
 // classifyListReply maps a negative reply to LIST to a code.
@@ -140,7 +152,12 @@ func (s *Session) list(ctx context.Context, c *Conn, a *Attempt, dc net.Conn, m 
 // listing command was sent at sent.
 func (s *Session) finishListing(ctx context.Context, c *Conn, a *Attempt, dc net.Conn, m modeCodes, sent time.Time) (Status, Code) {
 	n, derr := int64(0), error(nil)
-	if dc, derr = c.openData(ctx, dc); derr == nil {
+	dc, herr := c.openData(ctx, dc)
+	if herr == nil {
+		if tc, ok := dc.(*tls.Conn); ok {
+			resumed := tc.ConnectionState().DidResume
+			a.Protected, a.Resumed = true, &resumed
+		}
 		n, derr = readListing(ctx, dc, s.Timeout, s.Now)
 	}
 	a.Bytes = n
@@ -151,11 +168,24 @@ func (s *Session) finishListing(ctx context.Context, c *Conn, a *Attempt, dc net
 	fex.Elapsed = s.Now().Sub(sent)
 	fex.ElapsedMS = ms(fex.Elapsed)
 	a.List = &fex
+	if herr != nil {
+		a.List.Error = "data connection TLS handshake: " + tlsError(herr)
+	}
 	switch {
+	case err != nil && herr != nil:
+		return StatusFail, m.tlsFailed
 	case err != nil:
 		return StatusFail, m.listTimeout
 	case final.Code != codeTransferDone && final.Code != codeClosingData:
+		if resumeRefused(final.Text()) || (a.Resumed != nil && !*a.Resumed && final.Code == codeCantOpenData) {
+			return StatusFail, m.tlsReuse
+		}
+		if herr != nil {
+			return StatusFail, m.tlsFailed
+		}
 		return StatusFail, m.classifyListReply(final)
+	case herr != nil:
+		return StatusFail, m.tlsFailed
 	case derr != nil && Classify(derr) != KindClosed:
 		a.List.Error = describe(derr)
 		return StatusFail, m.transferFailed

@@ -11,7 +11,7 @@ var tlsRequired = regexp.MustCompile(`(?i)\b(tls|ssl|encrypt|auth\s+tls|secure|f
 
 // loginStage sends USER and PASS on the control connection, classifies
 // the outcome and asks FEAT (and SYST when the software is still unknown).
-var loginStage = Stage{ID: StageLogin, Needs: []Need{needControl}, Run: Login}
+var loginStage = Stage{ID: StageLogin, Needs: []Need{needControl, needTLS}, Run: Login}
 
 // Login runs the login stage. Once it succeeds, the extra control
 // connections log in too; a refusal of theirs is the server's limit on
@@ -60,6 +60,11 @@ func (s *Session) logIn(ctx context.Context) Result {
 		}
 		if !s.serverFacts(ctx, &r) {
 			return r
+		}
+		if s.protectData(ctx, c) {
+			s.tls.mu.Lock()
+			s.tls.info.DataProtected = true
+			s.tls.mu.Unlock()
 		}
 		s.Account.LoggedIn = true
 		if s.Account.Anonymous {

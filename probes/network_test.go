@@ -25,29 +25,29 @@ func TestCheckThroughFirewalls(t *testing.T) {
 	}{
 		{"server_behind_nat_advertises_private_address", fixtures.Script{PassiveAddress: "10.0.0.5"},
 			func(int) *fixtures.Dialer { return &fixtures.Dialer{} }, probes.ModeBoth,
-			"dns=dns.literal control=control.ok login=login.ok passive=passive.private_address active=active.ok firewall=firewall.open"},
+			"dns=dns.literal control=control.ok tls=tls.plain login=login.ok passive=passive.private_address active=active.ok firewall=firewall.open"},
 		{"server_advertises_unspecified_address", fixtures.Script{PassiveAddress: "0.0.0.0"},
 			func(int) *fixtures.Dialer { return &fixtures.Dialer{BlackHole: []string{"0.0.0.0"}} }, probes.ModeBoth,
-			"dns=dns.literal control=control.ok login=login.ok passive=passive.unroutable_address active=active.ok firewall=firewall.open"},
+			"dns=dns.literal control=control.ok tls=tls.plain login=login.ok passive=passive.unroutable_address active=active.ok firewall=firewall.open"},
 		{"passive_ports_dropped", fixtures.Script{},
 			func(control int) *fixtures.Dialer { return &fixtures.Dialer{Rule: allBut(control, fixtures.BlackHole)} }, probes.ModeBoth,
-			"dns=dns.literal control=control.ok login=login.ok passive=passive.data_timeout active=active.ok firewall=firewall.filtered"},
+			"dns=dns.literal control=control.ok tls=tls.plain login=login.ok passive=passive.data_timeout active=active.ok firewall=firewall.filtered"},
 		{"passive_ports_dropped_passive_only", fixtures.Script{},
 			func(control int) *fixtures.Dialer { return &fixtures.Dialer{Rule: allBut(control, fixtures.BlackHole)} }, probes.ModePassive,
-			"dns=dns.literal control=control.ok login=login.ok passive=passive.data_timeout active=skipped firewall=firewall.filtered"},
+			"dns=dns.literal control=control.ok tls=tls.plain login=login.ok passive=passive.data_timeout active=skipped firewall=firewall.filtered"},
 		{"passive_ports_rejected", fixtures.Script{},
 			func(control int) *fixtures.Dialer { return &fixtures.Dialer{Rule: allBut(control, fixtures.Refuse)} }, probes.ModeBoth,
-			"dns=dns.literal control=control.ok login=login.ok passive=passive.data_refused active=active.ok firewall=firewall.open"},
+			"dns=dns.literal control=control.ok tls=tls.plain login=login.ok passive=passive.data_refused active=active.ok firewall=firewall.open"},
 		{"control_port_filtered_host_up", fixtures.Script{},
 			func(control int) *fixtures.Dialer {
 				return &fixtures.Dialer{BlackHole: []string{strconv.Itoa(control)}, Rule: allBut(control, fixtures.Refuse)}
 			}, probes.ModeBoth,
-			"dns=dns.literal control=control.filtered login=skipped passive=skipped active=skipped firewall=skipped"},
+			"dns=dns.literal control=control.filtered tls=skipped login=skipped passive=skipped active=skipped firewall=skipped"},
 		{"host_down", fixtures.Script{},
 			func(int) *fixtures.Dialer {
 				return &fixtures.Dialer{Rule: func(string) fixtures.Action { return fixtures.BlackHole }}
 			}, probes.ModeBoth,
-			"dns=dns.literal control=control.timeout login=skipped passive=skipped active=skipped firewall=skipped"},
+			"dns=dns.literal control=control.timeout tls=skipped login=skipped passive=skipped active=skipped firewall=skipped"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -81,7 +81,7 @@ func TestPassiveRangeDeclared(t *testing.T) {
 	cfg := probes.Config{Target: probes.Target{Host: srv.Host(), Port: srv.Port(), User: "alice"}, Password: testPassword,
 		Timeout: time.Second, PassiveRange: &probes.PortRange{Low: 1, High: 2}}
 	o := probes.Check(context.Background(), cfg, probes.DefaultEnv())
-	if r := o.Results[3]; r.Code != probes.PassivePortOutOfRange || r.Status != probes.StatusWarn {
+	if r := o.Results[4]; r.Code != probes.PassivePortOutOfRange || r.Status != probes.StatusWarn {
 		t.Fatalf("passive: %s %s", r.Code, r.Summary)
 	}
 }
@@ -164,7 +164,7 @@ func TestNameWithADeadAddress(t *testing.T) {
 			if r.Code != tt.want || len(r.Evidence.Tried) != 1 {
 				t.Fatalf("control %s (%s), tried %+v; want %s", r.Code, r.Summary, r.Evidence.Tried, tt.want)
 			}
-			if o.Results[3].Code != probes.PassiveOK {
+			if o.Results[4].Code != probes.PassiveOK {
 				t.Fatalf("the check did not go on over the working address: %s", codes(o))
 			}
 		})

@@ -22,6 +22,7 @@ type pool struct {
 	primaryMu sync.Mutex // held by the attempt that uses primary
 
 	gate      chan struct{} // closed when the login's outcome is known
+	done      chan struct{} // closed when the pool closes
 	admitted  bool          // the login succeeded: extras may send PASS
 	admitOnce sync.Once     // the first admit decides
 
@@ -62,7 +63,10 @@ func (s *Session) startPool(ctx context.Context) {
 	if !s.parallel {
 		return
 	}
-	p := &pool{primary: s.Account.Conn, gate: make(chan struct{}), changed: make(chan struct{})}
+	if s.TLS == TLSOff {
+		s.tls.decide(false)
+	}
+	p := &pool{primary: s.Account.Conn, gate: make(chan struct{}), done: make(chan struct{}), changed: make(chan struct{})}
 	s.pool = p
 	n := min(s.attemptCount(s.Server.Peer.IP), MaxControlConnections) - 1
 	p.pending = n
@@ -83,6 +87,12 @@ func (s *Session) openExtra(ctx context.Context, p *pool) *extra {
 	if err != nil {
 		return nil
 	}
+	if s.tls.implicit {
+		if _, err := s.secure(ctx, c); err != nil {
+			c.Close()
+			return nil
+		}
+	}
 	refuse := func(ex Exchange) *extra {
 		if ex.Code >= 400 {
 			p.mu.Lock()
@@ -98,6 +108,9 @@ func (s *Session) openExtra(ctx context.Context, p *pool) *extra {
 	}
 	if err != nil || greeting.Code != codeReady {
 		return refuse(ex)
+	}
+	if !s.extraTLS(ctx, c, p) {
+		return refuse(Exchange{})
 	}
 	reply, ex, err := c.Cmd(ctx, s.Timeout, "USER %s", s.loginName())
 	if err != nil || (reply.Code != codeNeedPassword && reply.Code != codeLoggedIn) {
@@ -117,7 +130,34 @@ func (s *Session) openExtra(ctx context.Context, p *pool) *extra {
 			return refuse(ex)
 		}
 	}
+	s.protectData(ctx, c)
 	return &extra{conn: c, setup: rec.exchanges()}
+}
+
+// extraTLS protects an extra connection as the tls stage protected the
+// login's own: it waits for that decision, then sends AUTH TLS and shakes
+// hands when the login's connection did. It reports whether the
+// connection can go on.
+func (s *Session) extraTLS(ctx context.Context, c *Conn, p *pool) bool {
+	select {
+	case <-s.tls.decided:
+	case <-p.done:
+		return false
+	case <-ctx.Done():
+		return false
+	}
+	if s.tls.isBlocked() {
+		return false
+	}
+	if !s.tls.protected() || s.tls.implicit {
+		return true
+	}
+	reply, _, err := c.Cmd(ctx, s.Timeout, "AUTH TLS")
+	if err != nil || reply.Code != codeAuthOK {
+		return false
+	}
+	_, err = s.secure(ctx, c)
+	return err == nil
 }
 
 // add files the outcome of one extra's set-up.
@@ -212,6 +252,7 @@ func (p *pool) close(ctx context.Context) {
 	p.mu.Lock()
 	p.closed = true
 	p.mu.Unlock()
+	close(p.done)
 	p.wg.Wait()
 	p.mu.Lock()
 	defer p.mu.Unlock()

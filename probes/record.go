@@ -57,6 +57,14 @@ func recording(ctx context.Context) (context.Context, *recorder) {
 	return context.WithValue(ctx, recorderKey{}, r), r
 }
 
+// recordingApart returns a context whose exchanges are collected by a new
+// recorder of their own, not by the recorders of ctx: concurrent attempts
+// collect apart, and their stage files them in a fixed order afterwards.
+func recordingApart(ctx context.Context) (context.Context, *recorder) {
+	r := &recorder{}
+	return context.WithValue(ctx, recorderKey{}, r), r
+}
+
 // record files ex with every recorder of ctx.
 func record(ctx context.Context, ex ...Exchange) {
 	for r, _ := ctx.Value(recorderKey{}).(*recorder); r != nil; r = r.parent {

@@ -17,6 +17,7 @@ type StageID string
 const (
 	StageDNS      StageID = "dns"
 	StageControl  StageID = "control"
+	StageTLS      StageID = "tls"
 	StageLogin    StageID = "login"
 	StagePassive  StageID = "passive"
 	StageActive   StageID = "active"
@@ -90,6 +91,8 @@ type Attempt struct {
 	Opening     *Exchange     `json:"opening,omitempty"`      // the preliminary 150/125 reply to LIST, when one came
 	List        *Exchange     `json:"list,omitempty"`         // the decisive reply to LIST: the final 226/4xx, or a refusal in place of 150
 	Bytes       int64         `json:"bytes"`                  // listing bytes received
+	Protected   bool          `json:"protected,omitempty"`    // the data connection was encrypted (PROT P)
+	Resumed     *bool         `json:"tls_resumed,omitempty"`  // the data connection's TLS session resumed the control connection's; absent when plain
 	Elapsed     time.Duration `json:"-"`                      // wall time of the attempt
 	ElapsedMS   float64       `json:"elapsed_ms"`             // Elapsed in milliseconds
 }

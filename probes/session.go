@@ -2,6 +2,7 @@ package probes
 
 import (
 	"context"
+	"crypto/x509"
 	"net"
 	"slices"
 	"sync"
@@ -49,17 +50,23 @@ type Target struct {
 	Port int    `json:"port"` // control port
 	User string `json:"user"` // login name; "anonymous" when none was given
 	Path string `json:"path"` // directory to list; empty for the login directory
+
+	Scheme string `json:"-"` // the URL scheme the target was given with (ftp, ftps, ftpes); empty for a bare host
 }
 
 // Config is everything a check needs to know from the user.
 type Config struct {
-	Target        Target        // where to connect
-	Password      Secret        // the password, never printed
-	Anonymous     bool          // no user was given: log in as anonymous
-	Timeout       time.Duration // deadline for each network step
-	Mode          Mode          // which data modes to try
-	PassiveRange  *PortRange    // the admin's declared passive range, if any
-	ActiveAddress net.IP        // address to send in PORT/EPRT instead of the control connection's local address
+	Target        Target         // where to connect
+	Password      Secret         // the password, never printed
+	Anonymous     bool           // no user was given: log in as anonymous
+	Timeout       time.Duration  // deadline for each network step
+	Mode          Mode           // which data modes to try
+	PassiveRange  *PortRange     // the admin's declared passive range, if any
+	ActiveAddress net.IP         // address to send in PORT/EPRT instead of the control connection's local address
+	TLS           TLSMode        // auto (the default), require, implicit or off
+	Roots         *x509.CertPool // roots the certificate must lead to; nil: the system's (SSL_CERT_FILE is honoured)
+	Insecure      bool           // go on past a bad certificate, still reporting it
+	TLSMax        uint16         // highest TLS version to offer (tls.VersionTLS12 for --tls-max 1.2); 0: Go's default
 }
 
 // Dialer opens TCP connections. *net.Dialer satisfies it.
@@ -103,10 +110,12 @@ type ServerInfo struct {
 type Outcome struct {
 	Target       Target        // what was checked
 	Mode         Mode          // the data modes requested
+	TLSMode      TLSMode       // the TLS mode requested
 	PassiveRange *PortRange    // the declared passive range, if any
 	Server       ServerInfo    // the server software
 	Results      []Result      // one per stage, in stage order
 	Transcript   []Exchange    // every control connection's exchanges, password redacted, grouped by connection
+	TLS          TLSInfo       // what the check learned about TLS
 	Duration     time.Duration // wall time of the whole run
 	Interrupted  bool          // the whole run's deadline ended the check before every stage finished
 }
@@ -164,6 +173,7 @@ type Session struct {
 	Server  *Server   // what the server is, learned once
 	Account *Account  // the account being checked
 
+	tls        *tlsState   // whether and how control connections are protected
 	parallel   bool        // open extra control connections so that data attempts run side by side
 	pool       *pool       // the extra control connections that data attempts run on
 	transcript *transcript // every exchange on every control connection
@@ -177,6 +187,9 @@ func NewSession(cfg Config, env Env) *Session {
 	if cfg.Mode == "" {
 		cfg.Mode = ModeBoth
 	}
+	if cfg.TLS == "" {
+		cfg.TLS = TLSAuto
+	}
 	if env.Now == nil {
 		env.Now = time.Now
 	}
@@ -187,6 +200,7 @@ func NewSession(cfg Config, env Env) *Session {
 		Server:     &Server{},
 		Account:    &Account{User: cfg.Target.User, Password: cfg.Password, Anonymous: cfg.Anonymous},
 		transcript: &transcript{},
+		tls:        &tlsState{decided: make(chan struct{}), implicit: cfg.TLS == TLSImplicit},
 	}
 }
 

@@ -16,17 +16,19 @@ type Stage struct {
 
 // Need is one precondition of a stage. The runner waits for After to
 // finish; when After was skipped, the stage is skipped with After's
-// reason, and when Met is false with Why.
+// reason (unless Settled), and when Met is false with Why.
 type Need struct {
-	After StageID             // a stage that must finish first; empty for none
-	Met   func(*Session) bool // whether the precondition holds; nil means it always does
-	Why   string              // the skip reason when Met is false
+	After   StageID             // a stage that must finish first; empty for none
+	Settled bool                // After only has to be over: its being skipped is no reason to skip
+	Met     func(*Session) bool // whether the precondition holds; nil means it always does
+	Why     string              // the skip reason when Met is false
 }
 
 // Registry lists every stage of a full check, in report order.
 var Registry = []Stage{
 	dnsStage,
 	controlStage,
+	tlsStage,
 	loginStage,
 	passiveStage,
 	activeStage,
@@ -77,7 +79,7 @@ func (s *Session) Run(ctx context.Context, stages []Stage) []Result {
 func (s *Session) runStage(ctx context.Context, st Stage, wait func(StageID) *Result) Result {
 	for _, n := range st.Needs {
 		if n.After != "" {
-			if r := wait(n.After); r != nil && r.Status == StatusSkip {
+			if r := wait(n.After); r != nil && r.Status == StatusSkip && !n.Settled {
 				return Skipped(st.ID, r.Summary)
 			}
 		}
@@ -103,4 +105,5 @@ var (
 	needAddresses = Need{After: StageDNS, Met: func(s *Session) bool { return len(s.Server.Addrs) > 0 }, Why: "the name did not resolve"}
 	needControl   = Need{After: StageControl, Met: func(s *Session) bool { return s.Account.Conn != nil }, Why: "no FTP control connection"}
 	needLogin     = Need{After: StageLogin, Met: func(s *Session) bool { return s.Account.LoggedIn }, Why: "not logged in"}
+	needTLS       = Need{After: StageTLS, Settled: true, Met: func(s *Session) bool { return !s.tls.isBlocked() }, Why: "TLS failed (see the tls stage)"}
 )

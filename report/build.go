@@ -23,13 +23,18 @@ func Build(o probes.Outcome) Report {
 			Port:         o.Target.Port,
 			User:         o.Target.User,
 			Mode:         string(o.Mode),
+			TLS:          string(o.TLSMode),
 			PassiveRange: o.PassiveRange,
 		},
 		DurationMS:  millis(o.Duration),
 		Interrupted: o.Interrupted,
 		Server:      o.Server,
+		TLS:         o.TLS,
 		Stages:      make([]Stage, 0, len(o.Results)),
 		Causes:      []Cause{},
+	}
+	if r.TLS.Mode == "" {
+		r.TLS.Mode = "none"
 	}
 	if r.Server.Features == nil {
 		r.Server.Features = []string{}
@@ -200,7 +205,7 @@ func verdict(o probes.Outcome) Verdict {
 		warned = warned || r.Status == probes.StatusWarn
 		anyWorked = anyWorked || worked(&r)
 	}
-	for _, id := range []probes.StageID{probes.StageDNS, probes.StageControl, probes.StageLogin} {
+	for _, id := range []probes.StageID{probes.StageDNS, probes.StageControl, probes.StageTLS, probes.StageLogin} {
 		if r := stageResult(o, id); r != nil && r.Status == probes.StatusFail {
 			return VerdictCritical
 		}

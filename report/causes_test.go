@@ -38,6 +38,21 @@ func outcomeFor(code probes.Code) probes.Outcome {
 	stage := probes.StageID(code[:strings.IndexByte(string(code), '.')])
 	o := healthy()
 	switch stage {
+	case probes.StageTLS:
+		status := probes.StatusFail
+		if code == probes.TLSCertExpiring {
+			status = probes.StatusWarn
+		}
+		r := probes.Result{Stage: stage, Status: status, Code: code, Summary: "summary of " + string(code),
+			Evidence: probes.Evidence{Replies: []probes.Exchange{ex("AUTH TLS", 234, "Proceed with negotiation.", 1000)}}}
+		rest := o.Results[2:]
+		if status == probes.StatusFail {
+			rest = nil
+			for _, id := range []probes.StageID{probes.StageLogin, probes.StagePassive, probes.StageActive, probes.StageFirewall} {
+				rest = append(rest, skipped(id, "TLS failed (see the tls stage)"))
+			}
+		}
+		o.Results = append([]probes.Result{o.Results[0], o.Results[1], r}, rest...)
 	case probes.StageDNS, probes.StageControl, probes.StageLogin:
 		status := probes.StatusFail
 		if code == probes.ControlDelayedGreeting {

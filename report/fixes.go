@@ -207,3 +207,55 @@ func clientActive() []Fix {
 		{SideClient, "WinSCP: Session > Advanced > Connection: untick 'Passive mode'. curl: --ftp-port - (or -P -), add --disable-eprt for servers that refuse EPRT; lftp: set ftp:passive-mode off."},
 	}
 }
+
+// tlsEnable offers explicit FTPS.
+var tlsEnable = setting{
+	generic: "Offer explicit FTPS (AUTH TLS) with a certificate from a trusted CA.",
+	by: map[string]string{
+		probes.SoftwareVsftpd:   "ssl_enable=YES with rsa_cert_file= and rsa_private_key_file= in vsftpd.conf.",
+		probes.SoftwareProFTPD:  "load mod_tls (Debian: proftpd-mod-crypto) and set TLSEngine on, TLSRSACertificateFile and TLSRSACertificateKeyFile.",
+		probes.SoftwarePureFTPd: "-Y 1 (--tls=1) with the certificate and key in /etc/ssl/private/pure-ftpd.pem.",
+	},
+}
+
+// tlsProtocols names the TLS versions and ciphers a server offers.
+var tlsProtocols = setting{
+	generic: "Offer TLS 1.2 and 1.3 with current ciphers, and check the server's log for the handshake error.",
+	by: map[string]string{
+		probes.SoftwareVsftpd:   "ssl_tlsv1_2=YES (ssl_tlsv1_3=YES where supported) and ssl_ciphers=HIGH in vsftpd.conf; the log (vsftpd_log_file) shows the OpenSSL error.",
+		probes.SoftwareProFTPD:  "TLSProtocol TLSv1.2 TLSv1.3 and TLSCipherSuite HIGH; TLSLog names the handshake error.",
+		probes.SoftwarePureFTPd: "-J (--tlsciphersuite) with a current OpenSSL cipher list; the syslog shows the error.",
+	},
+}
+
+// certRenew replaces a certificate that is expired, self-signed or for
+// another name.
+var certRenew = setting{
+	generic: "Install a certificate from a trusted CA (for example Let's Encrypt) for the name clients use, and renew it before it expires.",
+	by: map[string]string{
+		probes.SoftwareVsftpd:   "point rsa_cert_file= (the certificate with its chain) and rsa_private_key_file= to the new files and restart vsftpd.",
+		probes.SoftwareProFTPD:  "point TLSRSACertificateFile and TLSRSACertificateKeyFile (and TLSCertificateChainFile) to the new files and restart ProFTPD.",
+		probes.SoftwarePureFTPd: "put the key, the certificate and its chain into /etc/ssl/private/pure-ftpd.pem and restart Pure-FTPd.",
+	},
+}
+
+// certChain makes a server send its intermediate certificates.
+var certChain = setting{
+	generic: "Send the whole chain: the certificate followed by every intermediate up to (not including) the root.",
+	by: map[string]string{
+		probes.SoftwareVsftpd:   "rsa_cert_file= must hold the certificate followed by the intermediates (the CA's fullchain.pem).",
+		probes.SoftwareProFTPD:  "TLSCertificateChainFile names the intermediates.",
+		probes.SoftwarePureFTPd: "/etc/ssl/private/pure-ftpd.pem must hold the key, the certificate and the intermediates.",
+	},
+}
+
+// sessionReuse relaxes the requirement that data connections resume the
+// control connection's TLS session.
+var sessionReuse = setting{
+	generic: "Keep session reuse required if the clients support it; otherwise turn the requirement off.",
+	by: map[string]string{
+		probes.SoftwareVsftpd:    "require_ssl_reuse=NO in vsftpd.conf turns the requirement off.",
+		probes.SoftwareProFTPD:   "TLSOptions NoSessionReuseRequired turns the requirement off.",
+		probes.SoftwareFileZilla: "the server's FTP over TLS settings: untick 'Require TLS session resumption on data connection when using PROT P'.",
+	},
+}

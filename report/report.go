@@ -91,6 +91,7 @@ type Report struct {
 	DurationMS     float64           `json:"duration_ms"`    // wall time of the whole run in milliseconds
 	Interrupted    bool              `json:"interrupted"`    // the whole run's deadline (--deadline) ended the check before every stage finished
 	Server         probes.ServerInfo `json:"server"`         // server software, banner, SYST, FEAT
+	TLS            probes.TLSInfo    `json:"tls"`            // mode (explicit, implicit or none), version, cipher, data protection, session reuse, certificate
 	Stages         []Stage           `json:"stages"`         // one per stage, in run order
 	Causes         []Cause           `json:"causes"`         // most important first; empty (not null) when healthy
 	Recommendation Recommendation    `json:"recommendation"` // which data mode the client should use
@@ -102,6 +103,7 @@ type Target struct {
 	Port         int               `json:"port"`                    // control port
 	User         string            `json:"user"`                    // login name
 	Mode         string            `json:"mode"`                    // data modes requested: both, passive or active
+	TLS          string            `json:"tls,omitempty"`           // TLS mode requested: auto, require, implicit or off
 	PassiveRange *probes.PortRange `json:"passive_range,omitempty"` // the declared passive range, if any
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/fatih/color"
 
@@ -112,6 +113,9 @@ func WriteTable(w io.Writer, r Report, opts Options) error {
 func writeHeader(w io.Writer, r Report) {
 	t := r.Target
 	fmt.Fprintf(w, "Target: %s port %d, user %s, data modes: %s", clean(t.Host), t.Port, clean(t.User), t.Mode)
+	if t.TLS != "" {
+		fmt.Fprintf(w, ", TLS: %s", t.TLS)
+	}
 	if t.PassiveRange != nil {
 		fmt.Fprintf(w, ", declared passive range %d-%d", t.PassiveRange.Low, t.PassiveRange.High)
 	}
@@ -130,7 +134,42 @@ func writeHeader(w io.Writer, r Report) {
 	if len(parts) > 0 {
 		fmt.Fprintf(w, "Server: %s\n", strings.Join(parts, ", "))
 	}
+	if line := tlsLine(r.TLS); line != "" {
+		fmt.Fprintf(w, "TLS: %s\n", line)
+	}
 	fmt.Fprintln(w)
+}
+
+// tlsLine states the TLS facts of the JSON's tls object in words; empty
+// when the check spoke plain FTP.
+func tlsLine(t probes.TLSInfo) string {
+	if t.Mode == "" || t.Mode == "none" {
+		return ""
+	}
+	parts := []string{t.Mode + " " + t.Version + " " + t.Cipher}
+	if t.DataProtected {
+		parts = append(parts, "data protected (PROT P)")
+	} else {
+		parts = append(parts, "data not protected")
+	}
+	if t.SessionReuse != nil && *t.SessionReuse {
+		parts = append(parts, "data connections resumed the TLS session")
+	} else if t.SessionReuse != nil {
+		parts = append(parts, "a data connection did not resume the TLS session")
+	}
+	if c := t.Certificate; c != nil {
+		cert := fmt.Sprintf("certificate %q issued by %q for %s, expires %s", clean(c.Subject), clean(c.Issuer), clean(strings.Join(c.DNSNames, " ")), c.NotAfter.UTC().Format(time.DateOnly))
+		switch {
+		case c.Verified:
+			cert += ", verified"
+		case c.SelfSigned:
+			cert += ", self-signed, not verified"
+		default:
+			cert += ", not verified"
+		}
+		parts = append(parts, cert)
+	}
+	return strings.Join(parts, "; ")
 }
 
 // writeCauses lists each cause with its explanation and fixes by side.

@@ -29,9 +29,9 @@ func commands() []*urfave.Command {
 func checkCommand() *urfave.Command {
 	return &urfave.Command{
 		Name:         "check",
-		Usage:        "diagnose one FTP server: dns, control, login, passive, active, firewall",
+		Usage:        "diagnose one FTP server: dns, control, tls, login, passive, active, firewall",
 		ArgsUsage:    "TARGET",
-		Description:  "TARGET is host, host:port, user@host[:port], [v6addr]:port or ftp://[user[:password]@]host[:port][/path].\n\nExit codes: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.\n\n" + checkExamples,
+		Description:  "TARGET is host, host:port, user@host[:port], [v6addr]:port or ftp://[user[:password]@]host[:port][/path]; ftpes:// is explicit TLS, required, and ftps:// implicit TLS on port 990, as in curl and lftp.\n\nExit codes: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.\n\n" + checkExamples,
 		OnUsageError: onUsageError,
 		Flags: append([]urfave.Flag{
 			&urfave.DurationFlag{Name: "timeout", Value: 5 * time.Second, Usage: "deadline for each network step"},
@@ -39,7 +39,7 @@ func checkCommand() *urfave.Command {
 			&urfave.StringFlag{Name: "mode", Value: "both", Usage: "data modes to try: both, passive or active"},
 			&urfave.StringFlag{Name: "passive-range", Usage: "the passive range the server should use, `LOW-HIGH`: flag ports outside it"},
 			&urfave.StringFlag{Name: "active-address", Usage: "`IP` to send in PORT/EPRT (this client's public address behind NAT)"},
-		}, append(credentialFlags(""), outputFlags()...)...),
+		}, append(append(tlsFlags(), credentialFlags("")...), outputFlags()...)...),
 		Action: checkAction,
 	}
 }
@@ -116,6 +116,9 @@ func checkConfig(c *urfave.Context, arg string) (probes.Config, error) {
 		if cfg.ActiveAddress = net.ParseIP(v); cfg.ActiveAddress == nil {
 			return cfg, usageError("--active-address %q is not an IP address", v)
 		}
+	}
+	if err := tlsConfig(c, &cfg); err != nil {
+		return cfg, err
 	}
 	if err := credentials(c, &cfg, pass); err != nil {
 		return cfg, err

@@ -14,6 +14,9 @@ import (
 // defaultFTPPort is the control port when TARGET names none (RFC 959).
 const defaultFTPPort = 21
 
+// defaultFTPSPort is the implicit-FTPS port (ftps://).
+const defaultFTPSPort = 990
+
 // parseTarget reads TARGET in any of the forms curl and lftp accept:
 // host, host:port, user@host[:port], [v6addr]:port, a bare IPv6 address,
 // or ftp://[user[:password]@]host[:port][/path]. The password, if the URL
@@ -54,11 +57,13 @@ func parseURL(arg, scheme string) (probes.Target, probes.Secret, error) {
 	case "ftp":
 	case "sftp", "ssh", "scp":
 		return t, "", fmt.Errorf("%s:// is SSH file transfer, not FTP: ftpdoctor checks FTP servers", scheme)
-	case "ftps", "ftpes":
-		return t, "", fmt.Errorf("%s:// (FTP over TLS) is not checked yet: use ftp:// to see whether the server requires TLS", scheme)
+	case "ftps":
+		t.Port = defaultFTPSPort // implicit TLS, as curl and lftp read ftps://
+	case "ftpes":
 	default:
-		return t, "", fmt.Errorf("unsupported scheme %q: use ftp://", scheme)
+		return t, "", fmt.Errorf("unsupported scheme %q: use ftp://, ftpes:// (explicit TLS) or ftps:// (implicit TLS)", scheme)
 	}
+	t.Scheme = scheme
 	u, err := url.Parse(arg)
 	if err != nil {
 		return t, "", fmt.Errorf("malformed URL: %s", strings.TrimPrefix(err.Error(), "parse "))
@@ -73,7 +78,10 @@ func parseURL(arg, scheme string) (probes.Target, probes.Secret, error) {
 	if err != nil {
 		return t, "", err
 	}
-	t.Host, t.Port = host, port
+	t.Host = host
+	if port != defaultFTPPort || u.Port() != "" {
+		t.Port = port
+	}
 	t.Path = strings.TrimPrefix(u.Path, "/")
 	if u.RawQuery != "" || u.Fragment != "" {
 		return t, "", errors.New("ftp:// URL with a query or fragment: remove the part after ? or #")

@@ -1,0 +1,154 @@
+package probes_test
+
+import (
+	"context"
+	"crypto/tls"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ftpdoctor/ftpdoctor/fixtures"
+	"github.com/ftpdoctor/ftpdoctor/probes"
+)
+
+// testCA is one CA for every FTPS test of the package.
+var testCA = fixtures.NewTestCA()
+
+// checkTLS runs a check with TLS settings against a fixture.
+func checkTLS(t *testing.T, script fixtures.Script, tune func(*probes.Config)) probes.Outcome {
+	t.Helper()
+	script.Users = map[string]string{"alice": testPassword}
+	srv := fixtures.StartT(t, script)
+	cfg := probes.Config{
+		Target:   probes.Target{Host: srv.Host(), Port: srv.Port(), User: "alice"},
+		Password: testPassword,
+		Timeout:  400 * time.Millisecond,
+		Roots:    testCA.Pool(),
+	}
+	if tune != nil {
+		tune(&cfg)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	o := probes.Check(ctx, cfg, probes.DefaultEnv())
+	if ctx.Err() != nil {
+		t.Fatalf("the run's deadline had to end the check: %s", codes(o))
+	}
+	return o
+}
+
+// good is a certificate of the test CA for the fixture's address.
+func good() []tls.Certificate {
+	return []tls.Certificate{testCA.Leaf([]string{"127.0.0.1"}, time.Now().Add(-time.Hour), time.Now().Add(365*24*time.Hour))}
+}
+
+func TestFTPS(t *testing.T) {
+	now := time.Now()
+	okData := "passive=passive.ok active=active.ok firewall=firewall.open"
+	tests := []struct {
+		name   string
+		tls    *fixtures.TLSConfig
+		tune   func(*probes.Config)
+		want   string // the stage codes from control on
+		resume bool   // every data connection resumed the control session
+	}{
+		{"explicit_tls_13", &fixtures.TLSConfig{Certificates: good()}, nil,
+			"control=control.ok tls=tls.ok login=login.ok " + okData, true},
+		{"explicit_tls_12_capped_by_client", &fixtures.TLSConfig{Certificates: good()}, func(c *probes.Config) { c.TLSMax = tls.VersionTLS12 },
+			"control=control.ok tls=tls.ok login=login.ok " + okData, true},
+		{"reuse_required_tls_13", &fixtures.TLSConfig{Certificates: good(), RequireReuse: true}, nil,
+			"control=control.ok tls=tls.ok login=login.ok " + okData, true},
+		{"reuse_required_tls_12", &fixtures.TLSConfig{Certificates: good(), RequireReuse: true, MaxVersion: tls.VersionTLS12}, nil,
+			"control=control.ok tls=tls.ok login=login.ok " + okData, true},
+		{"required_login_and_data", &fixtures.TLSConfig{Certificates: good(), RequireLogin: true, RequireData: true}, func(c *probes.Config) { c.TLS = probes.TLSRequire },
+			"control=control.ok tls=tls.ok login=login.ok " + okData, true},
+		{"implicit", &fixtures.TLSConfig{Certificates: good(), Implicit: true}, func(c *probes.Config) { c.TLS = probes.TLSImplicit },
+			"control=control.ok tls=tls.ok login=login.ok " + okData, true},
+		{"implicit_port_found_by_auto", &fixtures.TLSConfig{Certificates: good(), Implicit: true}, nil,
+			"control=control.implicit_tls tls=tls.ok login=login.ok " + okData, true},
+		{"no_tls_offered_auto_goes_plain", nil, nil,
+			"control=control.ok tls=tls.plain login=login.ok " + okData, false},
+		{"no_tls_offered_require_fails", nil, func(c *probes.Config) { c.TLS = probes.TLSRequire },
+			"control=control.ok tls=tls.not_offered login=skipped passive=skipped active=skipped firewall=skipped", false},
+		{"tls_off_login_required", &fixtures.TLSConfig{Certificates: good(), RequireLogin: true}, func(c *probes.Config) { c.TLS = probes.TLSOff },
+			"control=control.ok tls=skipped login=login.tls_required passive=skipped active=skipped firewall=skipped", false},
+		{"tls_off_data_required", &fixtures.TLSConfig{Certificates: good(), RequireData: true}, func(c *probes.Config) { c.TLS = probes.TLSOff },
+			"control=control.ok tls=skipped login=login.ok passive=passive.tls_required active=active.tls_required firewall=firewall.open", false},
+		{"self_signed_stops", &fixtures.TLSConfig{Certificates: []tls.Certificate{fixtures.SelfSigned([]string{"127.0.0.1"}, now.Add(-time.Hour), now.Add(time.Hour*24*90))}}, nil,
+			"control=control.ok tls=tls.cert_self_signed login=skipped passive=skipped active=skipped firewall=skipped", false},
+		{"self_signed_insecure_goes_on", &fixtures.TLSConfig{Certificates: []tls.Certificate{fixtures.SelfSigned([]string{"127.0.0.1"}, now.Add(-time.Hour), now.Add(time.Hour*24*90))}}, func(c *probes.Config) { c.Insecure = true },
+			"control=control.ok tls=tls.cert_self_signed login=login.ok " + okData, true},
+		{"expired", &fixtures.TLSConfig{Certificates: []tls.Certificate{testCA.Leaf([]string{"127.0.0.1"}, now.Add(-48*time.Hour), now.Add(-24*time.Hour))}}, nil,
+			"control=control.ok tls=tls.cert_expired login=skipped passive=skipped active=skipped firewall=skipped", false},
+		{"expiring_warns", &fixtures.TLSConfig{Certificates: []tls.Certificate{testCA.Leaf([]string{"127.0.0.1"}, now.Add(-time.Hour), now.Add(10*24*time.Hour))}}, nil,
+			"control=control.ok tls=tls.cert_expiring login=login.ok " + okData, true},
+		{"wrong_name", &fixtures.TLSConfig{Certificates: []tls.Certificate{testCA.Leaf([]string{"ftp.example.net"}, now.Add(-time.Hour), now.Add(time.Hour*24*90))}}, nil,
+			"control=control.ok tls=tls.cert_name_mismatch login=skipped passive=skipped active=skipped firewall=skipped", false},
+		{"incomplete_chain", &fixtures.TLSConfig{Certificates: []tls.Certificate{testCA.Issue([]string{"127.0.0.1"}, now.Add(-time.Hour), now.Add(time.Hour*24*90), fixtures.ChainIncomplete)}}, nil,
+			"control=control.ok tls=tls.cert_untrusted login=skipped passive=skipped active=skipped firewall=skipped", false},
+		{"intermediate_sent", &fixtures.TLSConfig{Certificates: []tls.Certificate{testCA.Issue([]string{"127.0.0.1"}, now.Add(-time.Hour), now.Add(time.Hour*24*90), fixtures.ChainIntermediate)}}, nil,
+			"control=control.ok tls=tls.ok login=login.ok " + okData, true},
+		{"stall_after_234", &fixtures.TLSConfig{Certificates: good(), Hostile: fixtures.TLSStallAfter234}, nil,
+			"control=control.ok tls=tls.handshake_failed login=skipped passive=skipped active=skipped firewall=skipped", false},
+		{"garbage_after_234", &fixtures.TLSConfig{Certificates: good(), Hostile: fixtures.TLSGarbageAfter234}, nil,
+			"control=control.ok tls=tls.handshake_failed login=skipped passive=skipped active=skipped firewall=skipped", false},
+		{"huge_chain", &fixtures.TLSConfig{Certificates: good(), Hostile: fixtures.TLSHugeChain}, nil,
+			"control=control.ok tls=tls.chain_too_large login=login.ok " + okData, true},
+		{"implicit_handshake_stalls", &fixtures.TLSConfig{Certificates: good(), Implicit: true, Hostile: fixtures.TLSStallAfter234}, func(c *probes.Config) { c.TLS = probes.TLSImplicit },
+			"control=control.tls_failed tls=skipped login=skipped passive=skipped active=skipped firewall=skipped", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			o := checkTLS(t, fixtures.Script{TLS: tt.tls}, tt.tune)
+			got := codes(o)
+			if i := strings.Index(got, "control="); i < 0 || got[i:] != tt.want {
+				t.Fatalf("stage codes\n got: %s\nwant: ... %s", got, tt.want)
+			}
+			reused := o.TLS.SessionReuse != nil && *o.TLS.SessionReuse
+			if reused != tt.resume {
+				t.Errorf("session reuse %v, want %v (%+v)", o.TLS.SessionReuse, tt.resume, o.TLS)
+			}
+			if tt.resume && (!o.TLS.DataProtected || o.TLS.Version == "" || o.TLS.Certificate == nil) {
+				t.Errorf("tls facts %+v", o.TLS)
+			}
+			for _, r := range o.Results {
+				for _, a := range r.Evidence.Attempts {
+					if tt.resume && a.Status == probes.StatusPass && !a.Protected {
+						t.Errorf("%s listing was not protected", a.Command)
+					}
+				}
+			}
+			for _, ex := range o.Transcript {
+				if strings.Contains(ex.Command+ex.Text, testPassword) {
+					t.Fatalf("the password reached the transcript: %+v", ex)
+				}
+			}
+		})
+	}
+}
+
+func TestFTPSVersionAndCertificateFacts(t *testing.T) {
+	o := checkTLS(t, fixtures.Script{TLS: &fixtures.TLSConfig{Certificates: good(), MaxVersion: tls.VersionTLS12}}, nil)
+	i := o.TLS
+	if i.Mode != "explicit" || i.Version != "TLS 1.2" || i.Cipher == "" || !i.DataProtected {
+		t.Fatalf("tls facts %+v", i)
+	}
+	c := i.Certificate
+	if c == nil || !c.Verified || c.SelfSigned || c.Error != "" || len(c.DNSNames) != 1 || c.DNSNames[0] != "127.0.0.1" {
+		t.Fatalf("certificate %+v", c)
+	}
+	// Every control connection ran AUTH TLS before USER.
+	auth := map[string]bool{}
+	for _, ex := range o.Transcript {
+		switch {
+		case ex.Command == "AUTH TLS" && ex.Code == 234:
+			auth[ex.Conn] = true
+		case strings.HasPrefix(ex.Command, "USER") && !auth[ex.Conn]:
+			t.Fatalf("USER went out in plain text on %s", ex.Conn)
+		}
+	}
+	if len(auth) != probes.MaxControlConnections {
+		t.Fatalf("%d control connections used TLS, want %d", len(auth), probes.MaxControlConnections)
+	}
+}

@@ -1,0 +1,144 @@
+package report
+
+import (
+	"fmt"
+
+	"github.com/ftpdoctor/ftpdoctor/probes"
+)
+
+// clientRequireTLS is how each client is set to explicit FTPS.
+const clientRequireTLS = "Use explicit FTPS: FileZilla Site Manager > General > Encryption: 'Require explicit FTP over TLS'; WinSCP Encryption: 'TLS/SSL Explicit encryption'; curl --ssl-reqd ftp://HOST/; lftp set ftp:ssl-force true."
+
+// clientCertificate is what a client can do about a certificate it does
+// not trust.
+const clientCertificate = "Do not accept the certificate blindly: compare its fingerprint with the one the administrator publishes. FileZilla shows the certificate and asks whether to trust it; curl --cacert FILE, lftp set ssl:ca-file FILE and ftpdoctor --ca-file FILE trust a private CA; ftpdoctor --insecure goes on past a bad certificate and still reports it."
+
+// tlsExplain opens with the stage's summary and adds what it means.
+func tlsExplain(f finding, what string) string {
+	return sentence(f.result.Summary+".", what)
+}
+
+// certFixes are the fixes for a certificate problem.
+func certFixes(f finding, server setting) []Fix {
+	return append([]Fix{{SideClient, clientCertificate}}, serverFixes(f.outcome.Server, server)...)
+}
+
+// tlsCauses explains the tls stage's codes and the data connections' TLS
+// failures.
+var tlsCauses = map[probes.Code]entry{
+	probes.TLSNotOffered: {
+		Severity: alwaysCritical,
+		Title:    "The server offers no TLS, and TLS is required",
+		Explain: func(f finding) string {
+			return tlsExplain(f, "Without TLS the password and the files cross the network in plain text; ftpes:// and --tls require insist on TLS, as curl --ssl-reqd does.")
+		},
+		Fixes: func(f finding) []Fix {
+			return append([]Fix{{SideClient, "Check the host and port: the server may offer TLS elsewhere (implicit FTPS on port 990: ftps://). To check plain FTP, use --tls auto."}},
+				serverFixes(f.outcome.Server, tlsEnable)...)
+		},
+	},
+	probes.TLSHandshakeFailed: {
+		Severity: alwaysCritical,
+		Title:    "The TLS handshake failed",
+		Explain: func(f finding) string {
+			return tlsExplain(f, "The server accepted AUTH TLS but the encrypted session never started: no common TLS version or cipher, a server that stalls or sends something that is not TLS, or a certificate chain too large to accept. The server's log names the reason.")
+		},
+		Fixes: func(f finding) []Fix {
+			return append([]Fix{{SideClient, "Retry with --tls-max 1.2 (curl --tls-max 1.2; FileZilla and lftp negotiate on their own); if it works, the server's TLS 1.3 support is broken."}},
+				serverFixes(f.outcome.Server, tlsProtocols)...)
+		},
+	},
+	probes.TLSCertExpired: {
+		Severity: alwaysCritical,
+		Title:    "The server's certificate has expired",
+		Explain: func(f finding) string {
+			return tlsExplain(f, "Clients refuse an expired certificate, or ask the user to accept it every time.")
+		},
+		Fixes: func(f finding) []Fix { return certFixes(f, certRenew) },
+	},
+	probes.TLSCertExpiring: {
+		Severity: alwaysWarning,
+		Title:    "The server's certificate expires within 30 days",
+		Explain: func(f finding) string {
+			return tlsExplain(f, "It works today; once it expires, clients refuse it.")
+		},
+		Fixes: func(f finding) []Fix { return serverFixes(f.outcome.Server, certRenew) },
+	},
+	probes.TLSCertNameMismatch: {
+		Severity: alwaysCritical,
+		Title:    "The server's certificate is for another name",
+		Explain: func(f finding) string {
+			return tlsExplain(f, fmt.Sprintf("Clients check that the certificate names the host they connected to (%s); an attacker in the middle would fail the same check.", f.outcome.Target.Host))
+		},
+		Fixes: func(f finding) []Fix {
+			return append([]Fix{{SideClient, "Connect with a name the certificate lists (see the certificate's names in the report)."}}, serverFixes(f.outcome.Server, certRenew)...)
+		},
+	},
+	probes.TLSCertSelfSigned: {
+		Severity: alwaysCritical,
+		Title:    "The server's certificate is self-signed",
+		Explain: func(f finding) string {
+			return tlsExplain(f, "No client can verify it: each user must accept it by hand, and cannot tell it from an attacker's.")
+		},
+		Fixes: func(f finding) []Fix { return certFixes(f, certRenew) },
+	},
+	probes.TLSCertUntrusted: {
+		Severity: alwaysCritical,
+		Title:    "The server's certificate does not lead to a trusted root",
+		Explain: func(f finding) string {
+			return tlsExplain(f, "The issuer is unknown to this machine's trust store (a private CA), or the server does not send its intermediate certificates (an incomplete chain), which browsers sometimes hide but FTP clients do not.")
+		},
+		Fixes: func(f finding) []Fix { return certFixes(f, certChain) },
+	},
+	probes.TLSChainTooLarge: {
+		Severity: alwaysWarning,
+		Title:    "The server's certificate chain is larger than many clients accept",
+		Explain: func(f finding) string {
+			return tlsExplain(f, "OpenSSL, under curl, lftp and many servers' own tools, refuses a certificate list over 100 KiB by default; the handshake then fails on those clients while it works here.")
+		},
+		Fixes: func(f finding) []Fix { return serverFixes(f.outcome.Server, certChain) },
+	},
+	probes.ControlTLSFailed: {
+		Severity: alwaysCritical,
+		Title:    "The implicit TLS handshake failed",
+		Explain: func(f finding) string {
+			return sentence(f.result.Summary+".", "ftps:// (--tls implicit) starts TLS before the greeting, on port 990 by default; a plain or explicit-TLS port does not answer that.")
+		},
+		Fixes: func(f finding) []Fix {
+			return append([]Fix{{SideClient, "If the server offers explicit FTPS on port 21, use ftpes:// (FileZilla: 'Require explicit FTP over TLS')."}},
+				serverFixes(f.outcome.Server, tlsProtocols)...)
+		},
+	},
+	probes.PassiveTLSReuse: tlsReuseEntry,
+	probes.ActiveTLSReuse:  tlsReuseEntry,
+	probes.PassiveTLSFailed: {
+		Severity: dataRule,
+		Title:    "The TLS handshake on the passive data connection failed",
+		Explain: func(f finding) string {
+			return dataExplain(f, "The data connection opened, but TLS on it did not start.")
+		},
+		Fixes: func(f finding) []Fix { return serverFixes(f.outcome.Server, tlsProtocols) },
+	},
+	probes.ActiveTLSFailed: {
+		Severity: dataRule,
+		Title:    "The TLS handshake on the active data connection failed",
+		Explain: func(f finding) string {
+			return dataExplain(f, "The server connected back, but TLS on the data connection did not start.")
+		},
+		Fixes: func(f finding) []Fix { return serverFixes(f.outcome.Server, tlsProtocols) },
+	},
+}
+
+// tlsReuseEntry explains a data connection refused because its TLS
+// session did not resume the control connection's.
+var tlsReuseEntry = entry{
+	Severity: dataRule,
+	Title:    "The server requires data connections to resume the control connection's TLS session",
+	Explain: func(f finding) string {
+		return dataExplain(f, "The server insists that each data connection resumes the TLS session of the control connection (a defence against data-connection theft), and this one did not. Clients that do not resume fail; under TLS 1.3, resumption is where curl and vsftpd 3.0.3 have broken.")
+	},
+	Fixes: func(f finding) []Fix {
+		return append([]Fix{{SideClient, "FileZilla resumes sessions; with curl try --tls-max 1.2; with lftp set ftp:ssl-protect-data true and a current version."}},
+			serverFixes(f.outcome.Server, sessionReuse)...)
+	},
+}
