@@ -135,6 +135,7 @@ const (
 	PassiveBadReply        Code = "passive.bad_reply"          // a 227/229 reply that cannot be parsed
 	PassiveTLSReuse        Code = "passive.tls_reuse_required" // the server refused a protected data connection that did not resume the control connection's TLS session
 	PassiveTLSFailed       Code = "passive.tls_failed"         // the TLS handshake on the data connection failed
+	PassiveNATHelper       Code = "passive.nat_helper"         // passive fails under TLS but works in plain text: a NAT helper that cannot read TLS served the server
 )
 
 // The codes of the active stage and its attempts.
@@ -238,6 +239,7 @@ var codeTable = map[Code]CodeInfo{
 	PassiveBadReply:        problem(StagePassive, FamilyServerConfig),
 	PassiveTLSReuse:        problem(StagePassive, FamilyTLS),
 	PassiveTLSFailed:       problem(StagePassive, FamilyTLS),
+	PassiveNATHelper:       problem(StagePassive, FamilyPortOrFirewall),
 
 	ActiveOK:             ok(StageActive),
 	ActiveCommandRefused: problem(StageActive, FamilyTransferMode),

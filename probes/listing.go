@@ -48,6 +48,7 @@ func (s *Session) dataAttempts(ctx context.Context, cmds []string, firstOnPrimar
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer s.pool.retire(ctx, e)
 			attempt(i, e.conn, e.setup)
 		}()
 	}

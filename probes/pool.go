@@ -3,6 +3,7 @@ package probes
 import (
 	"context"
 	"net"
+	"slices"
 	"sync"
 )
 
@@ -244,6 +245,15 @@ func (p *pool) take(ctx context.Context) *extra {
 			return nil
 		}
 	}
+}
+
+// retire ends an extra connection whose attempt is over, so that the
+// check holds no more connections than it uses.
+func (p *pool) retire(ctx context.Context, e *extra) {
+	p.mu.Lock()
+	p.taken = slices.DeleteFunc(p.taken, func(t *extra) bool { return t == e })
+	p.mu.Unlock()
+	e.conn.quit(ctx)
 }
 
 // close ends every extra connection, waiting for those still being set up.

@@ -109,6 +109,22 @@ var tlsCauses = map[probes.Code]entry{
 				serverFixes(f.outcome.Server, tlsProtocols)...)
 		},
 	},
+	probes.PassiveNATHelper: {
+		Severity: dataRule,
+		Title:    "Passive mode works in plain text only: a NAT helper serves the server, and TLS blinds it",
+		Explain: func(f finding) string {
+			return dataExplain(f, "Over TLS the passive data connection fails, while the same PASV in plain text names a data port that answers. A NAT helper between here and the server (Linux nf_conntrack_ftp, a router's FTP ALG, Windows Firewall's stateful FTP) rewrites plain 227 replies and opens their ports; it cannot read an encrypted control connection, so FTPS clients get the server's own, private address and a port nobody forwards."+workedOther(f, probes.StageActive))
+		},
+		Fixes: func(f finding) []Fix {
+			var out []Fix
+			if worked(stageResult(f.outcome, probes.StageActive)) {
+				out = append(out, clientActive()...)
+			}
+			out = append(out, serverFixes(f.outcome.Server, pasvAddress(serverHost(f.outcome)))...)
+			out = append(out, rangeFixes(f)...)
+			return append(out, Fix{SideNetwork, fmt.Sprintf("Forward the server's whole passive range (%s) to it on the NAT router, and stop relying on the FTP helper: it cannot help FTPS.", passivePorts(f.outcome))})
+		},
+	},
 	probes.PassiveTLSReuse: tlsReuseEntry,
 	probes.ActiveTLSReuse:  tlsReuseEntry,
 	probes.PassiveTLSFailed: {
