@@ -122,7 +122,7 @@ var tlsCauses = map[probes.Code]entry{
 			}
 			out = append(out, serverFixes(f.outcome.Server, pasvAddress(serverHost(f.outcome)))...)
 			out = append(out, rangeFixes(f)...)
-			return append(out, Fix{SideNetwork, fmt.Sprintf("Forward the server's whole passive range (%s) to it on the NAT router, and stop relying on the FTP helper: it cannot help FTPS.", passivePorts(f.outcome))})
+			return append(out, Fix{SideNetwork, fmt.Sprintf("Forward %s to the server on the NAT router, and stop relying on the FTP helper: it cannot help FTPS.", passivePorts(f.outcome))})
 		},
 	},
 	probes.PassiveTLSReuse: tlsReuseEntry,

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"crypto/tls"
 	"net"
 	"strconv"
 	"testing"
@@ -52,7 +53,26 @@ func realClientLists(t *testing.T, sc fixtures.Scenario) (bool, error) {
 		return c, err
 	}
 	addr := net.JoinHostPort(in.Host, strconv.Itoa(in.Port))
-	c, err := ftp.Dial(addr, ftp.DialWithDialFunc(dial), ftp.DialWithTimeout(500*time.Millisecond))
+	opts := []ftp.DialOption{ftp.DialWithTimeout(500 * time.Millisecond)}
+	if sc.Script.TLS != nil {
+		// As FileZilla does when the server offers TLS: explicit FTPS,
+		// verifying the certificate, resuming the session on data
+		// connections (one cache, ServerName set). jlaffaye/ftp does not
+		// wrap data connections that come from a custom dial function, so
+		// the wrapping is done here for every address but the control's.
+		cfg := &tls.Config{ServerName: in.Host, RootCAs: in.Roots, ClientSessionCache: tls.NewLRUClientSessionCache(4)}
+		plain := dial
+		dial = func(network, address string) (net.Conn, error) {
+			c, err := plain(network, address)
+			if err != nil || address == addr {
+				return c, err
+			}
+			return tls.Client(c, cfg), nil
+		}
+		opts = append(opts, ftp.DialWithExplicitTLS(cfg))
+	}
+	opts = append(opts, ftp.DialWithDialFunc(dial))
+	c, err := ftp.Dial(addr, opts...)
 	if err != nil {
 		return false, err
 	}

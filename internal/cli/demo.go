@@ -137,6 +137,8 @@ func runScenario(ctx context.Context, sc fixtures.Scenario, timeout time.Duratio
 		Password: probes.Secret(in.Password),
 		Timeout:  timeout,
 		Mode:     probes.ModeBoth,
+		TLS:      probes.TLSMode(in.TLS),
+		Roots:    in.Roots,
 	}
 	if in.User == "anonymous" {
 		cfg.Anonymous = true
