@@ -93,7 +93,7 @@ func renderCheck(c *urfave.Context, f format, opts output.Options, o probes.Outc
 func checkConfig(c *urfave.Context, arg string) (probes.Config, error) {
 	target, pass, err := parseTarget(arg)
 	if err != nil {
-		return probes.Config{}, usageError("bad target %q: %s", arg, err)
+		return probes.Config{}, usageError("bad target %q: %s", maskTarget(arg), err)
 	}
 	cfg := probes.Config{Target: target, Timeout: c.Duration("timeout")}
 	if cfg.Timeout <= 0 {

@@ -96,11 +96,11 @@ func rangeAction(c *urfave.Context) error {
 	switch len(args) {
 	case 1:
 		if target, pass, err = parseTarget(args[0]); err != nil {
-			return usageError("bad target %q: %s", args[0], err)
+			return usageError("bad target %q: %s", maskTarget(args[0]), err)
 		}
 	case 2:
 		if target, _, err = parseTarget(args[0]); err != nil {
-			return usageError("bad host %q: %s", args[0], err)
+			return usageError("bad host %q: %s", maskTarget(args[0]), err)
 		}
 		r, err := parsePortRange(args[1])
 		if err != nil {

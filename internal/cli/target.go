@@ -61,7 +61,12 @@ func parseURL(arg, scheme string) (probes.Target, probes.Secret, error) {
 	}
 	u, err := url.Parse(arg)
 	if err != nil {
-		return t, "", fmt.Errorf("malformed URL: %s", strings.TrimPrefix(err.Error(), "parse "))
+		// url.Error quotes the whole URL, password included: keep only why.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return t, "", fmt.Errorf("malformed URL: %s", err)
 	}
 	var pass probes.Secret
 	if u.User != nil {
