@@ -13,6 +13,7 @@ import (
 	"github.com/ftpdoctor/ftpdoctor/output"
 	"github.com/ftpdoctor/ftpdoctor/probes"
 	"github.com/ftpdoctor/ftpdoctor/report"
+	"github.com/ftpdoctor/ftpdoctor/verdict"
 )
 
 const checkExamples = `Examples:
@@ -23,7 +24,7 @@ const checkExamples = `Examples:
    ftpdoctor check --format json ftp.example.net > report.json; echo "exit $?"`
 
 func commands() []*urfave.Command {
-	return []*urfave.Command{checkCommand(), demoCommand(), rangeCommand(), listenCommand()}
+	return []*urfave.Command{checkCommand(), batchCommand(), demoCommand(), rangeCommand(), listenCommand()}
 }
 
 func checkCommand() *urfave.Command {
@@ -39,7 +40,7 @@ func checkCommand() *urfave.Command {
 			&urfave.StringFlag{Name: "mode", Value: "both", Usage: "data modes to try: both, passive or active"},
 			&urfave.StringFlag{Name: "passive-range", Usage: "the passive range the server should use, `LOW-HIGH`: flag ports outside it"},
 			&urfave.StringFlag{Name: "active-address", Usage: "`IP` to send in PORT/EPRT (this client's public address behind NAT)"},
-		}, append(credentialFlags(""), outputFlags()...)...),
+		}, append(append(credentialFlags(""), thresholdFlags()...), outputFlags(forCheck)...)...),
 		Action: checkAction,
 	}
 }
@@ -49,12 +50,15 @@ func checkAction(c *urfave.Context) error {
 	if err != nil {
 		return err
 	}
-	_, f, err := chosenFormat(c)
+	_, f, err := chosenFormat(c, forCheck)
 	if err != nil {
 		return err
 	}
 	opts, err := outputOptions(c)
 	if err != nil {
+		return err
+	}
+	if opts.Thresholds, err = thresholds(c); err != nil {
 		return err
 	}
 	if len(args) != 1 {
@@ -79,7 +83,7 @@ func checkAction(c *urfave.Context) error {
 // code. The probes never record the password; opts.Redact masks it again
 // against a server that echoes it in some form the probes did not expect.
 func renderCheck(c *urfave.Context, f format, opts output.Options, o probes.Outcome) error {
-	rep := report.Build(o)
+	rep := judged(report.Build(o), opts.Thresholds)
 	if c.Bool("trace") {
 		report.WriteTrace(c.App.ErrWriter, o.Transcript, opts)
 	}
@@ -95,7 +99,21 @@ func checkConfig(c *urfave.Context, arg string) (probes.Config, error) {
 	if err != nil {
 		return probes.Config{}, usageError("bad target %q: %s", maskTarget(arg), err)
 	}
-	cfg := probes.Config{Target: target, Timeout: c.Duration("timeout")}
+	cfg, err := checkFlags(c)
+	if err != nil {
+		return cfg, err
+	}
+	cfg.Target = target
+	if err := credentials(c, &cfg, pass); err != nil {
+		return cfg, err
+	}
+	return cfg, nil
+}
+
+// checkFlags reads the flags of a check that do not depend on the target:
+// --timeout, --mode, --passive-range and --active-address.
+func checkFlags(c *urfave.Context) (probes.Config, error) {
+	cfg := probes.Config{Timeout: c.Duration("timeout")}
 	if cfg.Timeout <= 0 {
 		return cfg, usageError("--timeout must be positive, got %s", cfg.Timeout)
 	}
@@ -117,9 +135,6 @@ func checkConfig(c *urfave.Context, arg string) (probes.Config, error) {
 			return cfg, usageError("--active-address %q is not an IP address", v)
 		}
 	}
-	if err := credentials(c, &cfg, pass); err != nil {
-		return cfg, err
-	}
 	return cfg, nil
 }
 
@@ -135,4 +150,13 @@ func parsePortRange(s string) (probes.PortRange, error) {
 		return probes.PortRange{}, fmt.Errorf("%q: want LOW-HIGH with 1 <= LOW <= HIGH <= 65535", s)
 	}
 	return probes.PortRange{Low: l, High: h}, nil
+}
+
+// judged raises the report's verdict for the --warning and --critical
+// thresholds on its total time.
+func judged(rep report.Report, t output.Thresholds) report.Report {
+	v, _ := t.Judge(time.Duration(rep.DurationMS * float64(time.Millisecond)))
+	rep.Verdict = verdict.Worst(rep.Verdict, v)
+	rep.ExitCode = rep.Verdict.ExitCode()
+	return rep
 }
