@@ -2,10 +2,7 @@ package cli
 
 import (
 	"context"
-	"fmt"
 	"net"
-	"strconv"
-	"strings"
 	"time"
 
 	urfave "github.com/urfave/cli/v2"
@@ -136,20 +133,6 @@ func checkFlags(c *urfave.Context) (probes.Config, error) {
 		}
 	}
 	return cfg, nil
-}
-
-// parsePortRange reads LOW-HIGH.
-func parsePortRange(s string) (probes.PortRange, error) {
-	lo, hi, ok := strings.Cut(s, "-")
-	if !ok {
-		return probes.PortRange{}, fmt.Errorf("%q: want LOW-HIGH, e.g. 50000-51000", s)
-	}
-	l, err1 := strconv.Atoi(strings.TrimSpace(lo))
-	h, err2 := strconv.Atoi(strings.TrimSpace(hi))
-	if err1 != nil || err2 != nil || l < 1 || h > 65535 || l > h {
-		return probes.PortRange{}, fmt.Errorf("%q: want LOW-HIGH with 1 <= LOW <= HIGH <= 65535", s)
-	}
-	return probes.PortRange{Low: l, High: h}, nil
 }
 
 // judged raises the report's verdict for the --warning and --critical
