@@ -17,6 +17,8 @@ type Options struct {
 	Verbose bool            // show every attempt, dial and reply, or every run (table only)
 	Width   int             // wrap the table and its prose to this many columns; 0: never wrap (table only)
 	Redact  []probes.Secret // texts to mask wherever they appear, e.g. a password a server echoed back
+
+	Thresholds Thresholds // --warning and --critical on the total time (nagios performance data)
 }
 
 // Renderer writes one kind of report (R) in one format.

@@ -3,6 +3,7 @@ package probes
 import (
 	"context"
 	"net"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -61,7 +62,9 @@ func (s *Session) firewallTargets() []string {
 	if s.Server.Peer != nil {
 		peer = s.Server.Peer.IP.String()
 	}
-	for _, a := range s.Server.Advertised() {
+	advertised := s.Server.Advertised()
+	slices.Sort(advertised) // the attempts ran side by side: keep the report's order stable
+	for _, a := range advertised {
 		if _, port, err := net.SplitHostPort(a); err == nil && peer != "" {
 			add(net.JoinHostPort(peer, port))
 		}

@@ -2,10 +2,7 @@ package cli
 
 import (
 	"context"
-	"fmt"
 	"net"
-	"strconv"
-	"strings"
 	"time"
 
 	urfave "github.com/urfave/cli/v2"
@@ -13,6 +10,7 @@ import (
 	"github.com/ftpdoctor/ftpdoctor/output"
 	"github.com/ftpdoctor/ftpdoctor/probes"
 	"github.com/ftpdoctor/ftpdoctor/report"
+	"github.com/ftpdoctor/ftpdoctor/verdict"
 )
 
 const checkExamples = `Examples:
@@ -23,7 +21,7 @@ const checkExamples = `Examples:
    ftpdoctor check --format json ftp.example.net > report.json; echo "exit $?"`
 
 func commands() []*urfave.Command {
-	return []*urfave.Command{checkCommand(), demoCommand(), rangeCommand(), listenCommand()}
+	return []*urfave.Command{checkCommand(), batchCommand(), demoCommand(), rangeCommand(), listenCommand(), serveCommand()}
 }
 
 func checkCommand() *urfave.Command {
@@ -39,7 +37,7 @@ func checkCommand() *urfave.Command {
 			&urfave.StringFlag{Name: "mode", Value: "both", Usage: "data modes to try: both, passive or active"},
 			&urfave.StringFlag{Name: "passive-range", Usage: "the passive range the server should use, `LOW-HIGH`: flag ports outside it"},
 			&urfave.StringFlag{Name: "active-address", Usage: "`IP` to send in PORT/EPRT (this client's public address behind NAT)"},
-		}, append(append(tlsFlags(), credentialFlags("")...), outputFlags()...)...),
+		}, append(append(append(tlsFlags(), credentialFlags("")...), thresholdFlags()...), outputFlags(forCheck)...)...),
 		Action: checkAction,
 	}
 }
@@ -49,12 +47,15 @@ func checkAction(c *urfave.Context) error {
 	if err != nil {
 		return err
 	}
-	_, f, err := chosenFormat(c)
+	_, f, err := chosenFormat(c, forCheck)
 	if err != nil {
 		return err
 	}
 	opts, err := outputOptions(c)
 	if err != nil {
+		return err
+	}
+	if opts.Thresholds, err = thresholds(c); err != nil {
 		return err
 	}
 	if len(args) != 1 {
@@ -79,7 +80,7 @@ func checkAction(c *urfave.Context) error {
 // code. The probes never record the password; opts.Redact masks it again
 // against a server that echoes it in some form the probes did not expect.
 func renderCheck(c *urfave.Context, f format, opts output.Options, o probes.Outcome) error {
-	rep := report.Build(o)
+	rep := judged(report.Build(o), opts.Thresholds)
 	if c.Bool("trace") {
 		report.WriteTrace(c.App.ErrWriter, o.Transcript, opts)
 	}
@@ -93,9 +94,26 @@ func renderCheck(c *urfave.Context, f format, opts output.Options, o probes.Outc
 func checkConfig(c *urfave.Context, arg string) (probes.Config, error) {
 	target, pass, err := parseTarget(arg)
 	if err != nil {
-		return probes.Config{}, usageError("bad target %q: %s", arg, err)
+		return probes.Config{}, usageError("bad target %q: %s", maskTarget(arg), err)
 	}
-	cfg := probes.Config{Target: target, Timeout: c.Duration("timeout")}
+	cfg, err := checkFlags(c)
+	if err != nil {
+		return cfg, err
+	}
+	cfg.Target = target
+	if err := tlsConfig(c, &cfg); err != nil {
+		return cfg, err
+	}
+	if err := credentials(c, &cfg, pass); err != nil {
+		return cfg, err
+	}
+	return cfg, nil
+}
+
+// checkFlags reads the flags of a check that do not depend on the target:
+// --timeout, --mode, --passive-range and --active-address.
+func checkFlags(c *urfave.Context) (probes.Config, error) {
+	cfg := probes.Config{Timeout: c.Duration("timeout")}
 	if cfg.Timeout <= 0 {
 		return cfg, usageError("--timeout must be positive, got %s", cfg.Timeout)
 	}
@@ -117,25 +135,14 @@ func checkConfig(c *urfave.Context, arg string) (probes.Config, error) {
 			return cfg, usageError("--active-address %q is not an IP address", v)
 		}
 	}
-	if err := tlsConfig(c, &cfg); err != nil {
-		return cfg, err
-	}
-	if err := credentials(c, &cfg, pass); err != nil {
-		return cfg, err
-	}
 	return cfg, nil
 }
 
-// parsePortRange reads LOW-HIGH.
-func parsePortRange(s string) (probes.PortRange, error) {
-	lo, hi, ok := strings.Cut(s, "-")
-	if !ok {
-		return probes.PortRange{}, fmt.Errorf("%q: want LOW-HIGH, e.g. 50000-51000", s)
-	}
-	l, err1 := strconv.Atoi(strings.TrimSpace(lo))
-	h, err2 := strconv.Atoi(strings.TrimSpace(hi))
-	if err1 != nil || err2 != nil || l < 1 || h > 65535 || l > h {
-		return probes.PortRange{}, fmt.Errorf("%q: want LOW-HIGH with 1 <= LOW <= HIGH <= 65535", s)
-	}
-	return probes.PortRange{Low: l, High: h}, nil
+// judged raises the report's verdict for the --warning and --critical
+// thresholds on its total time.
+func judged(rep report.Report, t output.Thresholds) report.Report {
+	v, _ := t.Judge(time.Duration(rep.DurationMS * float64(time.Millisecond)))
+	rep.Verdict = verdict.Worst(rep.Verdict, v)
+	rep.ExitCode = rep.Verdict.ExitCode()
+	return rep
 }

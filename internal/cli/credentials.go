@@ -21,29 +21,56 @@ func credentialFlags(purpose string) []urfave.Flag {
 	}
 }
 
-// credentials picks user and password: the URL, then --user USER:PASS,
-// --password-stdin, FTP_PASSWORD, then the netrc file; no user means
-// anonymous.
+// credentialSource is where credentials come from besides the target
+// itself, in the order they are tried.
+type credentialSource struct {
+	user  string                                            // --user: USER or USER:PASSWORD; empty when not given
+	stdin func() (probes.Secret, error)                     // --password-stdin; nil when not asked for
+	env   probes.Secret                                     // FTP_PASSWORD
+	netrc func(host, user string) (netrcEntry, bool, error) // the netrc entry for host (and user, when known)
+}
+
+// credentials picks user and password for check and range: the URL, then
+// --user USER:PASS, --password-stdin, FTP_PASSWORD, then the netrc file; no
+// user means anonymous.
 func credentials(c *urfave.Context, cfg *probes.Config, pass probes.Secret) error {
-	if u := c.String("user"); u != "" {
+	src := credentialSource{user: c.String("user"), env: probes.Secret(os.Getenv("FTP_PASSWORD"))}
+	if c.Bool("password-stdin") {
+		src.stdin = func() (probes.Secret, error) {
+			line, err := bufio.NewReader(io.LimitReader(c.App.Reader, 4096)).ReadString('\n')
+			if err != nil && line == "" {
+				return "", usageError("--password-stdin: no password on standard input")
+			}
+			return probes.Secret(strings.TrimRight(line, "\r\n")), nil
+		}
+	}
+	file := c.String("netrc-file")
+	src.netrc = func(host, user string) (netrcEntry, bool, error) { return netrcCredentials(file, host, user) }
+	return src.resolve(cfg, pass)
+}
+
+// resolve sets cfg's user, password and anonymous flag from pass (the
+// target's own password) and then the source.
+func (src credentialSource) resolve(cfg *probes.Config, pass probes.Secret) error {
+	if u := src.user; u != "" {
 		name, p, hasPass := strings.Cut(u, ":")
 		cfg.Target.User = name
 		if hasPass && pass == "" {
 			pass = probes.Secret(p)
 		}
 	}
-	if pass == "" && c.Bool("password-stdin") {
-		line, err := bufio.NewReader(io.LimitReader(c.App.Reader, 4096)).ReadString('\n')
-		if err != nil && line == "" {
-			return usageError("--password-stdin: no password on standard input")
+	if pass == "" && src.stdin != nil {
+		p, err := src.stdin()
+		if err != nil {
+			return err
 		}
-		pass = probes.Secret(strings.TrimRight(line, "\r\n"))
+		pass = p
 	}
 	if pass == "" {
-		pass = probes.Secret(os.Getenv("FTP_PASSWORD"))
+		pass = src.env
 	}
-	if pass == "" {
-		e, ok, err := netrcCredentials(c.String("netrc-file"), cfg.Target.Host, cfg.Target.User)
+	if pass == "" && src.netrc != nil {
+		e, ok, err := src.netrc(cfg.Target.Host, cfg.Target.User)
 		if err != nil {
 			return err
 		}
@@ -64,23 +91,34 @@ func credentials(c *urfave.Context, cfg *probes.Config, pass probes.Secret) erro
 	return nil
 }
 
+// netrcCredentials looks host and user up in file, or in ~/.netrc when file
+// is empty (a missing ~/.netrc is no error; a missing --netrc-file is).
 func netrcCredentials(file, host, user string) (netrcEntry, bool, error) {
+	entries, err := loadNetrc(file)
+	if err != nil {
+		return netrcEntry{}, false, err
+	}
+	e, ok := lookupNetrc(entries, host, user)
+	return e, ok, nil
+}
+
+// loadNetrc reads file, or ~/.netrc when file is empty.
+func loadNetrc(file string) ([]netrcEntry, error) {
 	explicit := file != ""
 	if !explicit {
 		home, err := os.UserHomeDir()
 		if err != nil {
-			return netrcEntry{}, false, nil
+			return nil, nil
 		}
 		file = filepath.Join(home, ".netrc")
 	}
 	f, err := os.Open(file)
 	if err != nil {
 		if explicit {
-			return netrcEntry{}, false, usageError("--netrc-file: %s", err)
+			return nil, usageError("--netrc-file: %s", err)
 		}
-		return netrcEntry{}, false, nil
+		return nil, nil
 	}
 	defer f.Close()
-	e, ok := lookupNetrc(parseNetrc(f), host, user)
-	return e, ok, nil
+	return parseNetrc(f), nil
 }

@@ -28,7 +28,7 @@ func demoCommand() *urfave.Command {
 		Flags: append([]urfave.Flag{
 			&urfave.BoolFlag{Name: "list", Usage: "list the scenarios and exit"},
 			&urfave.DurationFlag{Name: "timeout", Value: time.Second, Usage: "deadline for each network step"},
-		}, outputFlags()...),
+		}, outputFlags(forDemo)...),
 		Action: demoAction,
 	}
 }
@@ -42,7 +42,7 @@ func demoAction(c *urfave.Context) error {
 	if err != nil {
 		return err
 	}
-	name, f, err := chosenFormat(c)
+	name, f, err := chosenFormat(c, forDemo)
 	if err != nil {
 		return err
 	}

@@ -22,45 +22,61 @@ import (
 // format is one output format: its renderer for each kind of report. A nil
 // renderer means the format does not apply to that kind of report.
 type format struct {
-	check  output.Renderer[report.Report]     // check and demo
-	scan   output.Renderer[scan.Report]       // range
-	listen output.Renderer[scan.ListenReport] // listen's final report
+	check  output.Renderer[report.Report]              // check, and demo when many is set
+	many   bool                                        // check's renderer can write many reports one after another (demo)
+	scan   output.Renderer[scan.Report]                // range
+	listen output.Renderer[scan.ListenReport]          // listen's final report
+	batch  func(io.Writer, output.Options) batchWriter // batch: one record per target, as they come
 }
 
-// formats is every output format by its --format name. Adding one (nagios,
-// html) is one entry here.
+// formats is every output format by its --format name. Adding one (html)
+// is one entry here.
 var formats = map[string]format{
-	"table": {check: report.WriteTable, scan: render.WriteRangeTable, listen: render.WriteListenEnd},
-	"json":  {check: writeCheckJSON, scan: render.WriteRangeJSON, listen: render.WriteListenJSON},
+	"table":  {check: report.WriteTable, many: true, scan: render.WriteRangeTable, listen: render.WriteListenEnd, batch: newBatchTable},
+	"json":   {check: writeCheckJSON, many: true, scan: render.WriteRangeJSON, listen: render.WriteListenJSON, batch: newBatchJSONLines},
+	"nagios": {check: report.WriteNagios, scan: render.WriteRangeNagios},
 }
+
+// The kinds of report a command prints, for chosenFormat: each says whether
+// a format can render it.
+var (
+	forCheck  = func(f format) bool { return f.check != nil }
+	forDemo   = func(f format) bool { return f.check != nil && f.many }
+	forRange  = func(f format) bool { return f.scan != nil }
+	forListen = func(f format) bool { return f.listen != nil }
+	forBatch  = func(f format) bool { return f.batch != nil }
+)
 
 // writeCheckJSON adapts report.WriteJSON, whose options are optional.
 func writeCheckJSON(w io.Writer, r report.Report, opts output.Options) error {
 	return report.WriteJSON(w, r, opts)
 }
 
-// formatNames lists the formats for messages, sorted.
-func formatNames() string {
+// formatNames lists the formats of a kind of report (all when usable is
+// nil) for messages, sorted.
+func formatNames(usable func(format) bool) string {
 	var names []string
-	for n := range formats {
-		names = append(names, n)
+	for n, f := range formats {
+		if usable == nil || usable(f) {
+			names = append(names, n)
+		}
 	}
 	sort.Strings(names)
 	return strings.Join(names, ", ")
 }
 
 // formatFlags choose the output format: every command that prints a report
-// has them.
-func formatFlags() []urfave.Flag {
+// has them; usable says which formats the command's report takes.
+func formatFlags(usable func(format) bool) []urfave.Flag {
 	return []urfave.Flag{
-		&urfave.StringFlag{Name: "format", Value: "table", Usage: "output `FORMAT`: " + formatNames() + " (JSON: schema version 1, see docs/json.md)"},
+		&urfave.StringFlag{Name: "format", Value: "table", Usage: "output `FORMAT`: " + formatNames(usable) + " (JSON: schema version 1, see docs/json.md)"},
 		&urfave.BoolFlag{Name: "json", Usage: "short for --format json"},
 	}
 }
 
 // outputFlags are the format flags and the table's options.
-func outputFlags() []urfave.Flag {
-	return append(formatFlags(),
+func outputFlags(usable func(format) bool) []urfave.Flag {
+	return append(formatFlags(usable),
 		&urfave.IntFlag{Name: "width", DefaultText: "the terminal's width; none when piped", Usage: "wrap the table and its text to `N` columns (0: never wrap)"},
 		&urfave.BoolFlag{Name: "no-color", Usage: "never color the output (also: NO_COLOR set, or output not a terminal)"},
 		&urfave.BoolFlag{Name: "trace", Usage: "print the control-connection transcript on stderr (password redacted)"},
@@ -68,8 +84,31 @@ func outputFlags() []urfave.Flag {
 	)
 }
 
-// chosenFormat reads --format and --json: the format's name and renderers.
-func chosenFormat(c *urfave.Context) (string, format, error) {
+// thresholdFlags are --warning and --critical on the total time.
+func thresholdFlags() []urfave.Flag {
+	return []urfave.Flag{
+		&urfave.DurationFlag{Name: "warning", Usage: "raise the verdict to at least WARNING when the whole run takes longer than `DURATION`"},
+		&urfave.DurationFlag{Name: "critical", Usage: "raise the verdict to CRITICAL when the whole run takes longer than `DURATION`"},
+	}
+}
+
+// thresholds reads --warning and --critical.
+func thresholds(c *urfave.Context) (output.Thresholds, error) {
+	t := output.Thresholds{Warning: c.Duration("warning"), Critical: c.Duration("critical")}
+	switch {
+	case c.IsSet("warning") && t.Warning <= 0:
+		return t, usageError("--warning must be positive, got %s", t.Warning)
+	case c.IsSet("critical") && t.Critical <= 0:
+		return t, usageError("--critical must be positive, got %s", t.Critical)
+	case t.Warning > 0 && t.Critical > 0 && t.Warning > t.Critical:
+		return t, usageError("--warning (%s) must not exceed --critical (%s)", t.Warning, t.Critical)
+	}
+	return t, nil
+}
+
+// chosenFormat reads --format and --json: the format's name and renderers,
+// among the formats usable for the command's kind of report.
+func chosenFormat(c *urfave.Context, usable func(format) bool) (string, format, error) {
 	name := strings.ToLower(strings.TrimSpace(c.String("format")))
 	if c.Bool("json") {
 		if c.IsSet("format") && name != "json" {
@@ -78,8 +117,8 @@ func chosenFormat(c *urfave.Context) (string, format, error) {
 		name = "json"
 	}
 	f, ok := formats[name]
-	if !ok {
-		return "", format{}, usageError("--format must be one of %s, got %q", formatNames(), c.String("format"))
+	if !ok || !usable(f) {
+		return "", format{}, usageError("--format must be one of %s, got %q", formatNames(usable), c.String("format"))
 	}
 	return name, f, nil
 }

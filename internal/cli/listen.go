@@ -31,7 +31,7 @@ func listenCommand() *urfave.Command {
 			&urfave.StringFlag{Name: "token", Usage: "`TOKEN` to answer with (default: random)"},
 			&urfave.DurationFlag{Name: "duration", Value: 10 * time.Minute, DefaultText: "10m", Usage: "stop after this long (at most 24h)"},
 			&urfave.StringFlag{Name: "address", Usage: "local `IP` to listen on (default: every address)"},
-		}, formatFlags()...),
+		}, formatFlags(forListen)...),
 		Action: listenAction,
 	}
 }
@@ -41,7 +41,7 @@ func listenAction(c *urfave.Context) error {
 	if err != nil {
 		return err
 	}
-	name, f, err := chosenFormat(c)
+	name, f, err := chosenFormat(c, forListen)
 	if err != nil {
 		return err
 	}

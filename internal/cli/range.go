@@ -42,7 +42,7 @@ func rangeCommand() *urfave.Command {
 			&urfave.StringFlag{Name: "passive-range", Usage: "the range the admin declared, `LOW-HIGH`: scan it and compare it with what the server hands out"},
 			&urfave.IntFlag{Name: "samples", Value: 32, Usage: "PASV/EPSV replies to collect when learning the range"},
 			&urfave.BoolFlag{Name: "no-progress", Usage: "never draw the progress bar (it is drawn only on a terminal, only with --format table)"},
-		}, append(credentialFlags(" when learning the range"), outputFlags()...)...),
+		}, append(append(credentialFlags(" when learning the range"), thresholdFlags()...), outputFlags(forRange)...)...),
 		Action: rangeAction,
 	}
 }
@@ -75,12 +75,15 @@ func rangeAction(c *urfave.Context) error {
 	if err != nil {
 		return err
 	}
-	name, f, err := chosenFormat(c)
+	name, f, err := chosenFormat(c, forRange)
 	if err != nil {
 		return err
 	}
 	opts, err := outputOptions(c)
 	if err != nil {
+		return err
+	}
+	if opts.Thresholds, err = thresholds(c); err != nil {
 		return err
 	}
 	var declared *probes.PortRange
@@ -96,11 +99,11 @@ func rangeAction(c *urfave.Context) error {
 	switch len(args) {
 	case 1:
 		if target, pass, err = parseTarget(args[0]); err != nil {
-			return usageError("bad target %q: %s", args[0], err)
+			return usageError("bad target %q: %s", maskTarget(args[0]), err)
 		}
 	case 2:
 		if target, _, err = parseTarget(args[0]); err != nil {
-			return usageError("bad host %q: %s", args[0], err)
+			return usageError("bad host %q: %s", maskTarget(args[0]), err)
 		}
 		r, err := parsePortRange(args[1])
 		if err != nil {
@@ -136,6 +139,10 @@ func rangeAction(c *urfave.Context) error {
 		return &exitError{code: verdict.ExitUnknown, msg: "scan: " + err.Error()}
 	}
 	rep := scan.Build(target.Host, res, opt.Token != "", disc)
+	if v, _ := opts.Thresholds.Judge(res.Duration); v != verdict.OK {
+		rep.Verdict.Status = verdict.Worst(rep.Verdict.Status, v)
+		rep.Verdict.Code = rep.Verdict.Status.ExitCode()
+	}
 	if err := f.scan(c.App.Writer, rep, opts); err != nil {
 		return writeFailed(err)
 	}

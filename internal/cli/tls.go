@@ -7,6 +7,7 @@ import (
 
 	urfave "github.com/urfave/cli/v2"
 
+	"github.com/ftpdoctor/ftpdoctor/internal/target"
 	"github.com/ftpdoctor/ftpdoctor/probes"
 )
 
@@ -20,10 +21,6 @@ func tlsFlags() []urfave.Flag {
 	}
 }
 
-// schemeTLS is the TLS mode a URL scheme asks for, as curl and lftp read
-// it.
-var schemeTLS = map[string]probes.TLSMode{"ftps": probes.TLSImplicit, "ftpes": probes.TLSRequire}
-
 // tlsConfig applies the FTPS flags and the target's scheme to cfg.
 func tlsConfig(c *urfave.Context, cfg *probes.Config) error {
 	mode := probes.TLSMode(c.String("tls"))
@@ -32,7 +29,7 @@ func tlsConfig(c *urfave.Context, cfg *probes.Config) error {
 	default:
 		return usageError("--tls must be auto, require, implicit or off, got %q", c.String("tls"))
 	}
-	if want, ok := schemeTLS[cfg.Target.Scheme]; ok {
+	if want, ok := schemeMode(cfg.Target.Scheme); ok {
 		if c.IsSet("tls") && mode != want {
 			return usageError("%s:// means --tls %s; drop --tls or use ftp://", cfg.Target.Scheme, want)
 		}
@@ -60,4 +57,10 @@ func tlsConfig(c *urfave.Context, cfg *probes.Config) error {
 		}
 	}
 	return nil
+}
+
+// schemeMode is the TLS mode a target's URL scheme asks for, if any.
+func schemeMode(scheme string) (probes.TLSMode, bool) {
+	m, ok := target.SchemeTLS[scheme]
+	return m, ok
 }

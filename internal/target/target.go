@@ -1,4 +1,7 @@
-package cli
+// Package target reads what a user names as an FTP server: TARGET in the
+// forms curl and lftp accept, and port ranges. check, range, batch and the
+// exporter (serve) all parse through it.
+package target
 
 import (
 	"errors"
@@ -14,14 +17,18 @@ import (
 // defaultFTPPort is the control port when TARGET names none (RFC 959).
 const defaultFTPPort = 21
 
+// SchemeTLS is the TLS mode a URL scheme asks for, as curl and lftp read
+// it: ftps:// is implicit TLS, ftpes:// explicit TLS, required.
+var SchemeTLS = map[string]probes.TLSMode{"ftps": probes.TLSImplicit, "ftpes": probes.TLSRequire}
+
 // defaultFTPSPort is the implicit-FTPS port (ftps://).
 const defaultFTPSPort = 990
 
-// parseTarget reads TARGET in any of the forms curl and lftp accept:
+// Parse reads TARGET in any of the forms curl and lftp accept:
 // host, host:port, user@host[:port], [v6addr]:port, a bare IPv6 address,
 // or ftp://[user[:password]@]host[:port][/path]. The password, if the URL
 // holds one, is returned apart from the Target.
-func parseTarget(arg string) (probes.Target, probes.Secret, error) {
+func Parse(arg string) (probes.Target, probes.Secret, error) {
 	t := probes.Target{Port: defaultFTPPort}
 	arg = strings.TrimSpace(arg)
 	if arg == "" {
@@ -66,7 +73,12 @@ func parseURL(arg, scheme string) (probes.Target, probes.Secret, error) {
 	t.Scheme = scheme
 	u, err := url.Parse(arg)
 	if err != nil {
-		return t, "", fmt.Errorf("malformed URL: %s", strings.TrimPrefix(err.Error(), "parse "))
+		// url.Error quotes the whole URL, password included: keep only why.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return t, "", fmt.Errorf("malformed URL: %s", err)
 	}
 	var pass probes.Secret
 	if u.User != nil {
@@ -157,4 +169,39 @@ func checkHostName(host string) error {
 		}
 	}
 	return nil
+}
+
+// PortRange reads LOW-HIGH.
+func PortRange(s string) (probes.PortRange, error) {
+	lo, hi, ok := strings.Cut(s, "-")
+	if !ok {
+		return probes.PortRange{}, fmt.Errorf("%q: want LOW-HIGH, e.g. 50000-51000", s)
+	}
+	l, err1 := strconv.Atoi(strings.TrimSpace(lo))
+	h, err2 := strconv.Atoi(strings.TrimSpace(hi))
+	if err1 != nil || err2 != nil || l < 1 || h > 65535 || l > h {
+		return probes.PortRange{}, fmt.Errorf("%q: want LOW-HIGH with 1 <= LOW <= HIGH <= 65535", s)
+	}
+	return probes.PortRange{Low: l, High: h}, nil
+}
+
+// Mask returns a TARGET text fit to print: the password of an
+// ftp://user:password@host URL is replaced by "****", so that an error
+// about a target never repeats it. Text that is not a URL with a password
+// comes back unchanged; a malformed one is masked up to its last '@'.
+func Mask(arg string) string {
+	i := strings.Index(arg, "://")
+	if i < 0 {
+		return arg
+	}
+	rest := arg[i+3:]
+	at := strings.LastIndex(rest, "@")
+	if at < 0 {
+		return arg
+	}
+	colon := strings.Index(rest[:at], ":")
+	if colon < 0 {
+		return arg
+	}
+	return arg[:i+3] + rest[:colon+1] + "****" + rest[at:]
 }

@@ -1,4 +1,4 @@
-package cli
+package target
 
 import (
 	"strings"
@@ -44,7 +44,7 @@ func TestParseTarget(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, pass, err := parseTarget(tt.in)
+			got, pass, err := Parse(tt.in)
 			if tt.err != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.err) {
 					t.Fatalf("err = %v, want it to contain %q", err, tt.err)
@@ -66,7 +66,7 @@ func FuzzParseTarget(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		got, _, err := parseTarget(s)
+		got, _, err := Parse(s)
 		if err != nil {
 			if strings.ContainsAny(err.Error(), "\n") {
 				t.Fatalf("multi-line error %q", err)
@@ -77,4 +77,21 @@ func FuzzParseTarget(f *testing.F) {
 			t.Fatalf("accepted %q as %+v", s, got)
 		}
 	})
+}
+
+func TestMask(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"url_with_password", "ftp://alice:S3cret@host:21/pub", "ftp://alice:****@host:21/pub"},
+		{"url_without_password", "ftp://alice@host", "ftp://alice@host"},
+		{"password_with_at", "ftp://alice:a@b@host", "ftp://alice:****@host"},
+		{"plain_host", "alice@host:2121", "alice@host:2121"},
+		{"malformed", "ftp://alice:S3cret@ho%zz", "ftp://alice:****@ho%zz"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Mask(tt.in); got != tt.want {
+				t.Errorf("Mask(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
 }

@@ -1,0 +1,160 @@
+package exporter
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/ftpdoctor/ftpdoctor/internal/target"
+	"github.com/ftpdoctor/ftpdoctor/probes"
+)
+
+// DefaultModule is the module of a probe that names none: anonymous, both
+// data modes, 5 s per network step. A config file may redefine it.
+const DefaultModule = "default"
+
+// Limits of a module's timeout.
+const (
+	defaultStepTimeout = 5 * time.Second  // each network step, when the module says nothing
+	maxStepTimeout     = 60 * time.Second // longest timeout a module may ask for
+)
+
+// fileConfig is the config file as written (YAML, or JSON, which YAML
+// reads too).
+type fileConfig struct {
+	Modules map[string]fileModule `yaml:"modules"` // modules by name
+}
+
+// fileModule is one module as written in the config file.
+type fileModule struct {
+	Mode         string   `yaml:"mode"`          // both (default), passive or active
+	TLS          string   `yaml:"tls"`           // auto (default), require, implicit or off, as check's --tls
+	Timeout      string   `yaml:"timeout"`       // each network step, a Go duration; default 5s
+	PassiveRange string   `yaml:"passive_range"` // LOW-HIGH the server should use
+	User         string   `yaml:"user"`          // login name; none: anonymous
+	PasswordFile string   `yaml:"password_file"` // file whose first line is the password, relative to the config file
+	Hosts        []string `yaml:"hosts"`         // names and CIDR networks the module may probe; required with credentials
+}
+
+// Module is one way to probe, ready to use: what a probe request names
+// with module=NAME.
+type Module struct {
+	Name         string            // the module's name
+	Mode         probes.Mode       // data modes to try
+	TLS          probes.TLSMode    // auto (default), require, implicit or off
+	Timeout      time.Duration     // each network step
+	PassiveRange *probes.PortRange // the declared passive range, if any
+	User         string            // login name; empty: anonymous
+	Password     probes.Secret     // from password_file; never printed
+	Hosts        HostList          // the targets the module may probe; empty: any (subject to --allow)
+}
+
+// HasCredentials reports whether the module logs in with a password of its
+// own: such a module only probes its pinned hosts.
+func (m Module) HasCredentials() bool { return m.Password != "" }
+
+// DefaultModules is the module set without a config file: DefaultModule.
+func DefaultModules() map[string]Module {
+	return map[string]Module{DefaultModule: {Name: DefaultModule, Mode: probes.ModeBoth, Timeout: defaultStepTimeout}}
+}
+
+// maxConfigBytes bounds the config file.
+const maxConfigBytes = 1 << 20
+
+// LoadConfig reads the module config file (YAML or JSON). Unknown keys are
+// errors; every module is checked, and a module with credentials must pin
+// its hosts. Errors never hold a password.
+func LoadConfig(path string) (map[string]Module, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > maxConfigBytes {
+		return nil, fmt.Errorf("%s: larger than %d bytes", path, maxConfigBytes)
+	}
+	var fc fileConfig
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&fc); err != nil && !errors.Is(err, io.EOF) { // io.EOF: an empty file
+		return nil, fmt.Errorf("%s: %s", path, err)
+	}
+	mods := DefaultModules()
+	for name, fm := range fc.Modules {
+		m, err := fm.module(name, filepath.Dir(path))
+		if err != nil {
+			return nil, fmt.Errorf("%s: module %q: %s", path, name, err)
+		}
+		mods[name] = m
+	}
+	return mods, nil
+}
+
+// module checks one module and reads its password file.
+func (fm fileModule) module(name, dir string) (Module, error) {
+	m := Module{Name: name, Mode: probes.ModeBoth, TLS: probes.TLSMode(fm.TLS), Timeout: defaultStepTimeout, User: fm.User}
+	switch m.TLS {
+	case "":
+		m.TLS = probes.TLSAuto
+	case probes.TLSAuto, probes.TLSRequire, probes.TLSImplicit, probes.TLSOff:
+	default:
+		return m, fmt.Errorf("tls must be auto, require, implicit or off, got %q", fm.TLS)
+	}
+	if name == "" || strings.ContainsAny(name, " \t\n\"'{}=,") {
+		return m, errors.New("a module name is a word without spaces, quotes or braces")
+	}
+	switch mode := probes.Mode(fm.Mode); mode {
+	case "":
+	case probes.ModeBoth, probes.ModePassive, probes.ModeActive:
+		m.Mode = mode
+	default:
+		return m, fmt.Errorf("mode must be both, passive or active, got %q", fm.Mode)
+	}
+	if fm.Timeout != "" {
+		d, err := time.ParseDuration(fm.Timeout)
+		if err != nil || d <= 0 || d > maxStepTimeout {
+			return m, fmt.Errorf("timeout must be a duration above 0 and at most %s, got %q", maxStepTimeout, fm.Timeout)
+		}
+		m.Timeout = d
+	}
+	if fm.PassiveRange != "" {
+		r, err := target.PortRange(fm.PassiveRange)
+		if err != nil {
+			return m, fmt.Errorf("passive_range: %s", err)
+		}
+		m.PassiveRange = &r
+	}
+	hosts, err := ParseHostList(fm.Hosts)
+	if err != nil {
+		return m, fmt.Errorf("hosts: %s", err)
+	}
+	m.Hosts = hosts
+	if fm.PasswordFile != "" {
+		if fm.User == "" || fm.User == "anonymous" || fm.User == "ftp" {
+			return m, errors.New("password_file needs a user other than anonymous")
+		}
+		p := fm.PasswordFile
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(dir, p)
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return m, fmt.Errorf("password_file: %s", err)
+		}
+		first, _, _ := strings.Cut(string(data), "\n")
+		if m.Password = probes.Secret(strings.TrimRight(first, "\r")); m.Password == "" {
+			return m, fmt.Errorf("password_file %s: the first line is empty", p)
+		}
+	}
+	if m.HasCredentials() && m.Hosts.Len() == 0 {
+		return m, errors.New("a module with a password_file must list the hosts it may be used against (hosts:), " +
+			"or anyone who can reach the exporter could send the password to a host of their choosing")
+	}
+	return m, nil
+}

@@ -1,0 +1,56 @@
+package exporter
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestLoadConfigRefuses(t *testing.T) {
+	tests := []struct {
+		name, config, want string
+	}{
+		{"credentials_without_hosts", "modules:\n  corp:\n    user: alice\n    password_file: pass\n", "must list the hosts"},
+		{"unknown_key", "modules:\n  corp:\n    password: x\n", "field password not found"},
+		{"bad_mode", "modules:\n  m:\n    mode: sideways\n", "mode must be"},
+		{"bad_timeout", "modules:\n  m:\n    timeout: 2h\n", "timeout must be"},
+		{"bad_range", "modules:\n  m:\n    passive_range: 9-1\n", "passive_range"},
+		{"bad_cidr", "modules:\n  m:\n    hosts: [10.0.0.0/99]\n", "not a CIDR"},
+		{"password_file_missing", "modules:\n  m:\n    user: alice\n    password_file: nope\n    hosts: [h]\n", "password_file"},
+		{"anonymous_with_password", "modules:\n  m:\n    password_file: pass\n    hosts: [h]\n", "needs a user"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			os.WriteFile(filepath.Join(dir, "pass"), []byte(testPass), 0o600)
+			path := filepath.Join(dir, "m.yml")
+			os.WriteFile(path, []byte(tt.config), 0o600)
+			_, err := LoadConfig(path)
+			if err == nil || !strings.Contains(err.Error(), tt.want) || strings.Contains(err.Error(), testPass) {
+				t.Errorf("err %v, want one with %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestLoadConfigJSON(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "pass"), []byte(testPass+"\nignored\n"), 0o600)
+	path := filepath.Join(dir, "m.json")
+	os.WriteFile(path, []byte(`{"modules": {"corp": {"mode": "passive", "tls": "require", "timeout": "3s", "passive_range": "50000-50010",
+		"user": "alice", "password_file": "pass", "hosts": ["FTP.Corp.Example.", "10.0.0.0/8"]}}}`), 0o600)
+	mods, err := LoadConfig(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := mods["corp"]
+	if m.Mode != "passive" || m.TLS != "require" || m.Timeout.String() != "3s" || m.PassiveRange.Low != 50000 ||
+		m.Password.Reveal() != testPass || !m.Hosts.Allows("ftp.corp.example") || !m.Hosts.Allows("10.9.8.7") ||
+		m.Hosts.Allows("ftp.corp.example.org") || m.Hosts.Allows("11.0.0.1") {
+		t.Errorf("module %+v", m)
+	}
+	if _, ok := mods[DefaultModule]; !ok {
+		t.Error("the default module is gone")
+	}
+}

@@ -1,0 +1,239 @@
+// Package exporter is ftpdoctor's Prometheus exporter, in blackbox_exporter's
+// multi-target style: GET /probe?target=HOST&module=NAME runs one check and
+// answers with its metrics, from a registry made for that request alone;
+// /metrics has the exporter's own. Modules (config.go) say how to probe;
+// a module with credentials only probes the hosts it pins, and --allow
+// limits anonymous probes, so that the exporter never sends a password, or
+// a probe, where a visitor points it.
+package exporter
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/ftpdoctor/ftpdoctor/internal/target"
+	"github.com/ftpdoctor/ftpdoctor/probes"
+	"github.com/ftpdoctor/ftpdoctor/report"
+)
+
+// Defaults of Options.
+const (
+	DefaultMaxConcurrent = 20                     // probes at once
+	DefaultTimeoutMargin = 500 * time.Millisecond // taken off Prometheus's scrape timeout
+	DefaultMaxDeadline   = 60 * time.Second       // longest a probe may run, whatever the scrape timeout
+)
+
+// Options configure an Exporter.
+type Options struct {
+	Modules       map[string]Module // by name; DefaultModules() when nil
+	Allow         HostList          // targets of probes without credentials; empty: any
+	MaxConcurrent int               // probes at once; a request beyond gets 503
+	TimeoutMargin time.Duration     // taken off X-Prometheus-Scrape-Timeout-Seconds
+	MaxDeadline   time.Duration     // cap on a probe's whole deadline
+	Env           probes.Env        // the network; probes.DefaultEnv() when zero
+	Logger        *slog.Logger      // one line per probe and per refusal; never a password
+}
+
+// Exporter serves /probe and /metrics.
+type Exporter struct {
+	opts     Options
+	slots    chan struct{} // one per probe running; full: 503
+	registry *prometheus.Registry
+	probes   *prometheus.CounterVec // probes run, by module and verdict
+	refused  *prometheus.CounterVec // requests refused, by reason
+	inFlight prometheus.Gauge       // probes running
+}
+
+// New builds an Exporter, with defaults for the options left zero.
+func New(opts Options) *Exporter {
+	if opts.Modules == nil {
+		opts.Modules = DefaultModules()
+	}
+	if opts.MaxConcurrent <= 0 {
+		opts.MaxConcurrent = DefaultMaxConcurrent
+	}
+	if opts.TimeoutMargin <= 0 {
+		opts.TimeoutMargin = DefaultTimeoutMargin
+	}
+	if opts.MaxDeadline <= 0 {
+		opts.MaxDeadline = DefaultMaxDeadline
+	}
+	if opts.Env.Dialer == nil {
+		opts.Env = probes.DefaultEnv()
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	e := &Exporter{opts: opts, slots: make(chan struct{}, opts.MaxConcurrent), registry: prometheus.NewRegistry(),
+		probes: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "ftpdoctor_exporter_probes_total",
+			Help: "Probes run, by module and verdict."}, []string{"module", "verdict"}),
+		refused: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "ftpdoctor_exporter_refused_total",
+			Help: "Probe requests refused, by reason: bad_request (400), forbidden (403), busy (503)."}, []string{"reason"}),
+		inFlight: prometheus.NewGauge(prometheus.GaugeOpts{Name: "ftpdoctor_exporter_probes_in_flight",
+			Help: "Probes running now."}),
+	}
+	for _, r := range []string{"bad_request", "forbidden", "busy"} {
+		e.refused.WithLabelValues(r)
+	}
+	e.registry.MustRegister(e.probes, e.refused, e.inFlight,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return e
+}
+
+// Handler serves /probe, /metrics and a short index page at /.
+func (e *Exporter) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /probe", e.probe)
+	mux.Handle("GET /metrics", promhttp.HandlerFor(e.registry, promhttp.HandlerOpts{}))
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, _ *http.Request) {
+		fmt.Fprintln(w, "ftpdoctor exporter: /probe?target=HOST[:PORT]&module=NAME[&debug=true], /metrics")
+	})
+	return mux
+}
+
+// refuse answers a refused request with one line and counts it.
+func (e *Exporter) refuse(w http.ResponseWriter, r *http.Request, status int, reason, msg string) {
+	e.refused.WithLabelValues(reason).Inc()
+	e.opts.Logger.Info("probe refused", "status", status, "reason", msg, "remote", r.RemoteAddr)
+	http.Error(w, msg, status)
+}
+
+// probeRequest is a validated probe request.
+type probeRequest struct {
+	module   Module
+	target   probes.Target
+	deadline time.Duration
+	debug    bool
+}
+
+// probe serves /probe.
+func (e *Exporter) probe(w http.ResponseWriter, r *http.Request) {
+	req, status, msg := e.parse(r)
+	if status != 0 {
+		reason := map[int]string{http.StatusBadRequest: "bad_request", http.StatusForbidden: "forbidden"}[status]
+		e.refuse(w, r, status, reason, msg)
+		return
+	}
+	select {
+	case e.slots <- struct{}{}:
+	default:
+		e.refuse(w, r, http.StatusServiceUnavailable, "busy",
+			fmt.Sprintf("busy: %d probes are running (--max-concurrent); try again later", e.opts.MaxConcurrent))
+		return
+	}
+	e.inFlight.Inc()
+	rep := e.run(r.Context(), req)
+	e.inFlight.Dec()
+	<-e.slots
+	e.probes.WithLabelValues(req.module.Name, string(rep.Verdict)).Inc()
+	e.opts.Logger.Info("probe", "module", req.module.Name, "target", req.target.Host, "port", req.target.Port,
+		"verdict", string(rep.Verdict), "duration_ms", rep.DurationMS)
+	if req.debug {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		report.WriteTable(w, rep, report.Options{Verbose: true, Redact: []probes.Secret{req.module.Password}})
+		return
+	}
+	promhttp.HandlerFor(Registry(rep), promhttp.HandlerOpts{}).ServeHTTP(w, r)
+}
+
+// run checks the target with the module, within the request's deadline.
+func (e *Exporter) run(ctx context.Context, req probeRequest) report.Report {
+	ctx, cancel := context.WithTimeout(ctx, req.deadline)
+	defer cancel()
+	m := req.module
+	cfg := probes.Config{Target: req.target, Password: m.Password, Timeout: min(m.Timeout, req.deadline),
+		Mode: m.Mode, PassiveRange: m.PassiveRange, TLS: m.TLS}
+	if scheme, ok := target.SchemeTLS[req.target.Scheme]; ok {
+		cfg.TLS = scheme
+	}
+	cfg.Target.User = m.User
+	if m.User == "" || (m.User == "anonymous" || m.User == "ftp") && m.Password == "" {
+		cfg.Target.User, cfg.Anonymous = "anonymous", true
+	}
+	return report.Build(probes.Check(ctx, cfg, e.opts.Env))
+}
+
+// parse validates a probe request: its query, the module, whether the
+// module may probe the target, and the deadline. A refusal comes back as
+// an HTTP status and a one-line reason.
+func (e *Exporter) parse(r *http.Request) (probeRequest, int, string) {
+	var req probeRequest
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return req, http.StatusBadRequest, "malformed query string"
+	}
+	for k, v := range q {
+		if len(v) > 1 {
+			return req, http.StatusBadRequest, fmt.Sprintf("parameter %q given %d times", k, len(v))
+		}
+	}
+	name := q.Get("module")
+	if name == "" {
+		name = DefaultModule
+	}
+	m, ok := e.opts.Modules[name]
+	if !ok {
+		return req, http.StatusBadRequest, fmt.Sprintf("unknown module %q", name)
+	}
+	req.module = m
+	raw := q.Get("target")
+	if raw == "" {
+		return req, http.StatusBadRequest, "missing target parameter: /probe?target=HOST[:PORT]&module=NAME"
+	}
+	t, pass, err := target.Parse(raw)
+	if err != nil {
+		return req, http.StatusBadRequest, fmt.Sprintf("bad target %q: %s", target.Mask(raw), err)
+	}
+	if pass != "" || t.User != "" {
+		return req, http.StatusBadRequest, "credentials never go in the query: put them in a module (user, password_file)"
+	}
+	req.target = t
+	switch {
+	case m.HasCredentials() && !m.Hosts.Allows(t.Host):
+		return req, http.StatusForbidden, fmt.Sprintf("module %q logs in with a password and may only probe its hosts; %q is not one of them", name, t.Host)
+	case m.Hosts.Len() > 0 && !m.Hosts.Allows(t.Host):
+		return req, http.StatusForbidden, fmt.Sprintf("module %q may only probe its hosts; %q is not one of them", name, t.Host)
+	case !m.HasCredentials() && e.opts.Allow.Len() > 0 && !e.opts.Allow.Allows(t.Host):
+		return req, http.StatusForbidden, fmt.Sprintf("%q is not in --allow", t.Host)
+	}
+	switch v := strings.ToLower(q.Get("debug")); v {
+	case "", "false", "0":
+	case "true", "1":
+		req.debug = true
+	default:
+		return req, http.StatusBadRequest, fmt.Sprintf("debug must be true or false, got %q", v)
+	}
+	req.deadline, err = e.deadline(r.Header.Get("X-Prometheus-Scrape-Timeout-Seconds"), m)
+	if err != nil {
+		return req, http.StatusBadRequest, err.Error()
+	}
+	return req, 0, ""
+}
+
+// deadline is a probe's whole deadline: the scrape timeout Prometheus
+// sends less the margin, else 12 times the module's step timeout (as
+// check's --deadline), capped at MaxDeadline.
+func (e *Exporter) deadline(header string, m Module) (time.Duration, error) {
+	d := 12 * m.Timeout
+	if header != "" {
+		s, err := strconv.ParseFloat(header, 64)
+		if err != nil || s <= 0 || s > 1e6 {
+			return 0, fmt.Errorf("X-Prometheus-Scrape-Timeout-Seconds must be a positive number of seconds, got %q", header)
+		}
+		d = time.Duration(s*float64(time.Second)) - e.opts.TimeoutMargin
+		if d <= 0 {
+			return 0, fmt.Errorf("scrape timeout %ss leaves no time after the margin of %s", header, e.opts.TimeoutMargin)
+		}
+	}
+	return min(d, e.opts.MaxDeadline), nil
+}

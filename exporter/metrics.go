@@ -1,0 +1,76 @@
+package exporter
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/ftpdoctor/ftpdoctor/probes"
+	"github.com/ftpdoctor/ftpdoctor/report"
+)
+
+// statuses are the values of ftpdoctor_stage_status's status label, one of
+// which is 1 for each stage.
+var statuses = []probes.Status{probes.StatusPass, probes.StatusWarn, probes.StatusFail, probes.StatusSkip}
+
+// Success reports whether a probe counts as a success: a working path
+// exists (verdict ok or warning). ftpdoctor_verdict tells the two apart.
+func Success(rep report.Report) bool {
+	return rep.Verdict == report.VerdictOK || rep.Verdict == report.VerdictWarning
+}
+
+// Registry is a fresh registry holding one probe's metrics. Labels stay
+// few and bounded: stages, statuses, modes and cause codes come from fixed
+// tables, never from the server.
+func Registry(rep report.Report) *prometheus.Registry {
+	reg := prometheus.NewRegistry()
+	gauge := func(name, help string) prometheus.Gauge {
+		g := prometheus.NewGauge(prometheus.GaugeOpts{Name: name, Help: help})
+		reg.MustRegister(g)
+		return g
+	}
+	vec := func(name, help string, labels ...string) *prometheus.GaugeVec {
+		g := prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: name, Help: help}, labels)
+		reg.MustRegister(g)
+		return g
+	}
+	success := gauge("probe_success", "1 when a working FTP path exists (verdict ok or warning), else 0.")
+	if Success(rep) {
+		success.Set(1)
+	}
+	gauge("probe_duration_seconds", "Wall time of the whole check.").Set(rep.DurationMS / 1000)
+	gauge("ftpdoctor_verdict", "The verdict as its Nagios exit code: 0 ok, 1 warning, 2 critical, 3 unknown.").Set(float64(rep.ExitCode))
+	durations := vec("ftpdoctor_stage_duration_seconds", "Wall time of each stage that ran.", "stage")
+	status := vec("ftpdoctor_stage_status", "1 for the status each stage ended with, 0 for the others.", "stage", "status")
+	modeOK := vec("ftpdoctor_data_mode_ok", "1 when a listing arrived in the data mode, 0 when it failed; absent when not checked.", "mode")
+	for _, s := range rep.Stages {
+		if s.Status != probes.StatusSkip {
+			durations.WithLabelValues(string(s.ID)).Set(s.DurationMS / 1000)
+		}
+		for _, st := range statuses {
+			v := 0.0
+			if s.Status == st {
+				v = 1
+			}
+			status.WithLabelValues(string(s.ID), string(st)).Set(v)
+		}
+		if s.ID == probes.StagePassive || s.ID == probes.StageActive {
+			switch s.Status {
+			case probes.StatusPass, probes.StatusWarn:
+				modeOK.WithLabelValues(string(s.ID)).Set(1)
+			case probes.StatusFail:
+				modeOK.WithLabelValues(string(s.ID)).Set(0)
+			}
+		}
+	}
+	if c := rep.TLS.Certificate; c != nil {
+		gauge("ftpdoctor_tls_certificate_not_after_seconds", "Expiry of the server's TLS certificate, as a Unix timestamp.").Set(float64(c.NotAfter.Unix()))
+		verified := gauge("ftpdoctor_tls_certificate_verified", "1 when the server's certificate verified for the target's name.")
+		if c.Verified {
+			verified.Set(1)
+		}
+	}
+	causes := vec("ftpdoctor_cause", "1 for each cause the check found, most important first in the report.", "family", "code", "severity")
+	for _, c := range rep.Causes {
+		causes.WithLabelValues(string(c.ID), string(c.Code), string(c.Severity)).Set(1)
+	}
+	return reg
+}

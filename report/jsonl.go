@@ -1,0 +1,21 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+)
+
+// WriteJSONLine writes the report as one line of compact JSON (JSON Lines:
+// https://jsonlines.org), in the schema of WriteJSON, ended by "\n".
+// Options.Redact masks secrets as in WriteJSON.
+func WriteJSONLine(w io.Writer, r Report, opts Options) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(r); err != nil {
+		return err
+	}
+	_, err := w.Write(redactBytes(buf.Bytes(), opts.Redact))
+	return err
+}
