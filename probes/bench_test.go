@@ -2,7 +2,10 @@ package probes_test
 
 import (
 	"context"
+	"crypto/tls"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -33,17 +36,29 @@ func latencyServer(b *testing.B) (host string, port int) {
 	return "127.0.0.2", mustPort(b, addr)
 }
 
-// BenchmarkHealthyCheck50msRTT times a full healthy check (EPSV, PASV, EPRT
-// and PORT listings, and the firewall stage) at 50 ms round-trip time.
-// Compare it with BenchmarkCurlPassiveList50msRTT from the same run: the
-// goal is at most curl's time for one passive listing.
+// BenchmarkHealthyCheck50msRTT times a full healthy plain-FTP check
+// (--tls off: EPSV, PASV, EPRT and PORT listings, and the firewall stage)
+// at 50 ms round-trip time. Compare it with BenchmarkCurlPassiveList50msRTT
+// from the same run: the goal is at most curl's time for one passive
+// listing.
 func BenchmarkHealthyCheck50msRTT(b *testing.B) {
+	benchHealthy(b, probes.TLSOff)
+}
+
+// BenchmarkHealthyCheckAutoTLS50msRTT is the same check in the default
+// --tls auto, which asks AUTH TLS first as FileZilla does: compare it with
+// BenchmarkCurlTryTLSList50msRTT (curl --ssl, which does the same).
+func BenchmarkHealthyCheckAutoTLS50msRTT(b *testing.B) {
+	benchHealthy(b, probes.TLSAuto)
+}
+
+func benchHealthy(b *testing.B, mode probes.TLSMode) {
 	host, port := latencyServer(b)
-	cfg := probes.Config{Target: probes.Target{Host: host, Port: port, User: "alice"}, Password: testPassword, Timeout: 5 * time.Second}
+	cfg := probes.Config{Target: probes.Target{Host: host, Port: port, User: "alice"}, Password: testPassword, Timeout: 5 * time.Second, TLS: mode}
 	for b.Loop() {
 		o := probes.Check(context.Background(), cfg, probes.DefaultEnv())
 		for _, r := range o.Results {
-			if r.Status != probes.StatusPass {
+			if r.Status != probes.StatusPass && !(r.Stage == probes.StageTLS && r.Status == probes.StatusSkip) {
 				b.Fatalf("%s: %s %s", r.Stage, r.Code, r.Summary)
 			}
 		}
@@ -53,37 +68,85 @@ func BenchmarkHealthyCheck50msRTT(b *testing.B) {
 // BenchmarkCurlPassiveList50msRTT times one passive listing by curl against
 // the same server and latency.
 func BenchmarkCurlPassiveList50msRTT(b *testing.B) {
+	host, port := latencyServer(b)
+	benchCurl(b, "ftp://"+host+":"+itoa(port)+"/")
+}
+
+// BenchmarkCurlTryTLSList50msRTT is curl --ssl: AUTH TLS first, plain FTP
+// when the server refuses it.
+func BenchmarkCurlTryTLSList50msRTT(b *testing.B) {
+	host, port := latencyServer(b)
+	benchCurl(b, "ftp://"+host+":"+itoa(port)+"/", "--ssl")
+}
+
+// benchCurl runs curl on url with the test user and extra flags.
+func benchCurl(b *testing.B, url string, flags ...string) {
 	curl, err := exec.LookPath("curl")
 	if err != nil {
 		b.Skip("curl is not installed")
 	}
-	host, port := latencyServer(b)
-	url := "ftp://" + host + ":" + itoa(port) + "/"
+	args := append([]string{"-s", "-S", "--max-time", "10", "-u", "alice:" + testPassword}, flags...)
 	for b.Loop() {
-		cmd := exec.Command(curl, "-s", "-S", "--max-time", "10", "-u", "alice:"+testPassword, url)
+		cmd := exec.Command(curl, append(args, url)...)
 		if out, err := cmd.CombinedOutput(); err != nil {
 			b.Fatalf("curl: %v: %s", err, out)
 		}
 	}
 }
 
-// BenchmarkSilentListener times a check against a port that accepts but
-// never greets; the goal is a verdict within 1.2 step timeouts (the TLS
-// probe runs beside the wait for the greeting). The metric "timeouts/op"
-// is the run's wall time divided by --timeout.
-func BenchmarkSilentListener(b *testing.B) {
-	const timeout = 500 * time.Millisecond
-	srv := fixtures.StartT(b, fixtures.Script{Connect: fixtures.ConnectSilent})
-	cfg := probes.Config{Target: probes.Target{Host: srv.Host(), Port: srv.Port(), User: "alice"}, Timeout: timeout}
-	var total time.Duration
+// latencyTLSServer is latencyServer with FTPS: explicit TLS, data
+// connections that must be encrypted and must resume the control
+// connection's session (vsftpd's require_ssl_reuse), a certificate of the
+// test CA for 127.0.0.2, and the CA written as a PEM file for curl.
+func latencyTLSServer(b *testing.B) (host string, port int, caFile string) {
+	b.Helper()
+	now := time.Now()
+	leaf := testCA.Leaf([]string{"127.0.0.2"}, now.Add(-time.Hour), now.Add(365*24*time.Hour))
+	srv := fixtures.StartT(b, fixtures.Script{
+		Users:        map[string]string{"alice": testPassword},
+		PassiveWrap:  fixtures.DelayPassive(benchRTT / 2),
+		ActiveDialer: fixtures.DelayDialer(benchRTT/2, nil),
+		TLS:          &fixtures.TLSConfig{Certificates: []tls.Certificate{leaf}, RequireData: true, RequireReuse: true},
+	})
+	proxy, err := fixtures.StartProxy(fixtures.ProxyConfig{Listen: "127.0.0.2:0", Upstream: srv.Addr(), Delay: benchRTT / 2})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { proxy.Close() })
+	caFile = filepath.Join(b.TempDir(), "ca.pem")
+	if err := os.WriteFile(caFile, testCA.PEM(), 0o600); err != nil {
+		b.Fatal(err)
+	}
+	return "127.0.0.2", mustPort(b, proxy.Addr()), caFile
+}
+
+// BenchmarkHealthyFTPSCheck50msRTT times a full FTPS check (AUTH TLS and
+// the handshake on every control connection, protected and resumed EPSV,
+// PASV, EPRT and PORT listings, the firewall stage) at 50 ms round-trip
+// time. Compare it with BenchmarkCurlFTPSList50msRTT from the same run:
+// the goal is at most curl --ssl-reqd's time for one passive listing.
+func BenchmarkHealthyFTPSCheck50msRTT(b *testing.B) {
+	host, port, _ := latencyTLSServer(b)
+	cfg := probes.Config{Target: probes.Target{Host: host, Port: port, User: "alice"}, Password: testPassword,
+		Timeout: 5 * time.Second, TLS: probes.TLSRequire, Roots: testCA.Pool()}
 	for b.Loop() {
 		o := probes.Check(context.Background(), cfg, probes.DefaultEnv())
-		if o.Results[1].Code != probes.ControlNoGreeting {
-			b.Fatalf("control: %s", o.Results[1].Code)
+		for _, r := range o.Results {
+			if r.Status != probes.StatusPass {
+				b.Fatalf("%s: %s %s", r.Stage, r.Code, r.Summary)
+			}
 		}
-		total += o.Duration
+		if o.TLS.SessionReuse == nil || !*o.TLS.SessionReuse {
+			b.Fatalf("data connections did not resume: %+v", o.TLS)
+		}
 	}
-	b.ReportMetric(float64(total)/float64(b.N)/float64(timeout), "timeouts/op")
+}
+
+// BenchmarkCurlFTPSList50msRTT times one passive listing by curl
+// --ssl-reqd against the same server and latency.
+func BenchmarkCurlFTPSList50msRTT(b *testing.B) {
+	host, port, caFile := latencyTLSServer(b)
+	benchCurl(b, "ftp://"+host+":"+itoa(port)+"/", "--ssl-reqd", "--cacert", caFile)
 }
 
 // BenchmarkDropEverything times a check against a host that drops every
