@@ -114,6 +114,8 @@ const (
 	LoginUnexpected      Code = "login.unexpected_reply"  // a reply that fits none of the above
 	LoginClosed          Code = "login.closed"            // the server closed the connection during login
 	LoginConnectionLimit Code = "login.connection_limit"  // logged in, but a second connection from this address was refused
+	LoginAccountsRefused Code = "login.accounts_refused"  // many accounts: some log in and some do not, so the server and the network work
+	LoginAccountsLimited Code = "login.accounts_limited"  // many accounts: sessions of several accounts at once were refused (421), each works alone
 )
 
 // The codes of the passive stage and its attempts.
@@ -221,6 +223,8 @@ var codeTable = map[Code]CodeInfo{
 	LoginUnexpected:      problem(StageLogin, FamilyServerConfig),
 	LoginClosed:          problem(StageLogin, FamilyServerConfig),
 	LoginConnectionLimit: problem(StageLogin, FamilyServerConfig),
+	LoginAccountsRefused: problem(StageLogin, FamilyCredentials),
+	LoginAccountsLimited: problem(StageLogin, FamilyServerConfig),
 
 	PassiveOK:              ok(StagePassive),
 	PassivePrivateAddress:  covered(problem(StagePassive, FamilyTransferMode), PassiveNATHelper),

@@ -7,6 +7,13 @@ import (
 	"time"
 )
 
+// connectionLimit matches the refusals of servers at their limit of
+// sessions: vsftpd "There are too many connections from your internet
+// address.", Pure-FTPd "Too many connections (N) from this IP", ProFTPD
+// "Sorry, the maximum number of clients (N) from your host are already
+// connected." and "... for this user are already connected".
+var connectionLimit = regexp.MustCompile(`(?i)too many (connections|users|connected users)|maximum number of (clients|connections)|already connected|connection limit`)
+
 var tlsRequired = regexp.MustCompile(`(?i)\b(tls|ssl|encrypt|auth\s+tls|secure|ftps|cleartext|plain ?text)`)
 
 // loginStage sends USER and PASS on the control connection, classifies
@@ -87,7 +94,10 @@ func (s *Session) loginRefused(r Result, reply Reply, at string) Result {
 	case (reply.Code == codeUnavailable || reply.Code/100 == 5) && tlsRequired.MatchString(reply.Text()):
 		// Pure-FTPd -Y 2 closes plain sessions with a 421 that names TLS.
 		return r.with(StatusFail, LoginTLSRequired, "the server requires TLS (FTPS) before login: %d %s", reply.Code, text)
-	case reply.Code == codeUnavailable:
+	case reply.Code == codeUnavailable || connectionLimit.MatchString(text):
+		if connectionLimit.MatchString(text) {
+			r.Evidence.Reason = ReasonConnectionLimit
+		}
 		return r.with(StatusFail, LoginUnavailable, "the server refused service at %s: %d %s", at, reply.Code, text)
 	case s.Account.Anonymous && (reply.Code == codeNotLoggedIn || reply.Code == codeDenied430 || reply.Code/100 == 5):
 		return r.with(StatusFail, LoginAnonRefused, "anonymous login refused at %s: %d %s", at, reply.Code, text)

@@ -119,9 +119,10 @@ type PortCheck struct {
 // Reasons: what a server's reply text means, classified where the reply is
 // read so that the report never reads server text.
 const (
-	ReasonForeignAddress = "foreign_address" // vsftpd "Illegal PORT command": the PORT/EPRT address is not the control connection's, or the port is below 1024
-	ReasonWritableChroot = "writable_chroot" // vsftpd "refusing to run with writable root inside chroot()"
-	ReasonHomeMissing    = "home_missing"    // the home directory cannot be entered ("cannot change directory", chdir)
+	ReasonForeignAddress  = "foreign_address"  // vsftpd "Illegal PORT command": the PORT/EPRT address is not the control connection's, or the port is below 1024
+	ReasonWritableChroot  = "writable_chroot"  // vsftpd "refusing to run with writable root inside chroot()"
+	ReasonHomeMissing     = "home_missing"     // the home directory cannot be entered ("cannot change directory", chdir)
+	ReasonConnectionLimit = "connection_limit" // the server is at its limit of sessions (per address, per user or in all)
 )
 
 // with sets the status, code and summary of a result.

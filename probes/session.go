@@ -118,6 +118,9 @@ type Outcome struct {
 	TLS          TLSInfo       // what the check learned about TLS
 	Duration     time.Duration // wall time of the whole run
 	Interrupted  bool          // the whole run's deadline ended the check before every stage finished
+
+	Accounts     []AccountOutcome // with CheckAccounts: one per account, the first from the whole check
+	AccountLimit *Exchange        // with CheckAccounts: a 421 for too many connections that went away when the account was checked alone
 }
 
 // Server holds what a check learns about the server, shared by every login

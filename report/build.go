@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ftpdoctor/ftpdoctor/probes"
+	verdictpkg "github.com/ftpdoctor/ftpdoctor/verdict"
 )
 
 // Build turns the outcome of a check into a Report. It is pure: no I/O, no
@@ -53,11 +54,20 @@ func Build(o probes.Outcome) Report {
 	for _, f := range findings(o) {
 		r.Causes = append(r.Causes, f.cause())
 	}
+	var accountCauses []Cause
+	r.Accounts, accountCauses = buildAccounts(o)
+	r.Causes = append(r.Causes, accountCauses...)
 	sort.SliceStable(r.Causes, func(i, j int) bool {
 		return severityRank(r.Causes[i].Severity) < severityRank(r.Causes[j].Severity)
 	})
 	dropRepeatedFixes(r.Causes)
 	r.Verdict = verdict(o)
+	for _, a := range r.Accounts {
+		r.Verdict = verdictpkg.Worst(r.Verdict, a.Verdict)
+	}
+	if len(accountCauses) > 0 && r.Verdict == VerdictOK {
+		r.Verdict = VerdictWarning
+	}
 	r.ExitCode = exitCodes[r.Verdict]
 	r.Recommendation = recommend(o)
 	return r

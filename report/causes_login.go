@@ -24,6 +24,38 @@ func loginExplain(f finding, what string) string {
 
 // loginCauses explains the login stage's codes.
 var loginCauses = map[probes.Code]entry{
+	probes.LoginAccountsRefused: {
+		Severity: alwaysWarning,
+		Title:    "Some accounts log in and some do not",
+		Explain: func(f finding) string {
+			return f.result.Summary + ". A refusal at PASS looks the same for a wrong password and for a denial by the system (an account listed in /etc/ftpusers, a shell missing from /etc/shells, a locked or expired account): servers answer the same 530 on purpose, so only the server's log tells them apart. Each account's own causes follow in its part of the report."
+		},
+		Fixes: func(f finding) []Fix {
+			out := []Fix{{SideClient, "Check the failing accounts' user names and passwords (case, keyboard layout, a stale password saved in the client)."}}
+			out = append(out, serverFixes(f.outcome.Server, accountAllowed)...)
+			for _, a := range f.outcome.Accounts {
+				if a.Phase == probes.PhaseUser {
+					return append(out, serverFixes(f.outcome.Server, userDenyLists)...)
+				}
+			}
+			return out
+		},
+	},
+	probes.LoginAccountsLimited: {
+		Severity: alwaysWarning,
+		Title:    "The server refuses sessions of several accounts at once from this address",
+		Explain: func(f finding) string {
+			what := "Checking accounts side by side, a session was refused"
+			if n := len(f.result.Evidence.Replies); n > 0 {
+				what += ": " + quoteExchange(f.result.Evidence.Replies[n-1])
+			}
+			return what + ". That is the server's limit on sessions per client address (or in all), not an account failure: each account refused that way was checked again alone, and its result stands. Users behind one NAT address, such as an office, share that limit."
+		},
+		Fixes: func(f finding) []Fix {
+			return append([]Fix{{SideClient, "Open fewer sessions at once (ftpdoctor --parallel 1; FileZilla: limit simultaneous connections)."}},
+				serverFixes(f.outcome.Server, sessionLimits)...)
+		},
+	},
 	probes.LoginConnectionLimit: {
 		Severity: alwaysWarning,
 		Title:    "The server refuses a second connection from this address",

@@ -144,8 +144,8 @@ var accountAllowed = setting{
 	generic: "Check that the account exists, is not locked or expired, and may use FTP; the server's log (and the system's auth log) says why the login failed.",
 	by: map[string]string{
 		probes.SoftwareVsftpd:   "the user name was accepted, so the 530 after PASS comes from PAM (/etc/pam.d/vsftpd): a wrong password, a shell missing from /etc/shells (pam_shells) or the user listed in /etc/ftpusers (pam_listfile); the auth log (/var/log/auth.log) says which, and vsftpd.log shows FAIL LOGIN lines when xferlog_enable=YES.",
-		probes.SoftwareProFTPD:  "RequireValidShell off admits users whose shell is not in /etc/shells; the SystemLog says why a login failed.",
-		probes.SoftwarePureFTPd: "the authentication method must know the user (-l unix, -l puredb:FILE for virtual users); the syslog says why a login failed.",
+		probes.SoftwareProFTPD:  "the SystemLog says why a login failed: \"Invalid shell\" (RequireValidShell off admits shells not in /etc/shells), \"User in /etc/ftpusers\" (UseFtpUsers), or a wrong password.",
+		probes.SoftwarePureFTPd: "the authentication method must know the user (-l unix, -l puredb:FILE for virtual users), and -u UID refuses users below that minimum uid; the syslog says why a login failed.",
 	},
 }
 

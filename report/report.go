@@ -84,17 +84,18 @@ const (
 
 // Report is the whole diagnosis, ready to render.
 type Report struct {
-	SchemaVersion  int               `json:"schema_version"` // always SchemaVersion
-	Target         Target            `json:"target"`         // what was checked
-	Verdict        Verdict           `json:"verdict"`        // ok, warning, critical or unknown
-	ExitCode       int               `json:"exit_code"`      // 0, 1, 2 or 3 for the verdict
-	DurationMS     float64           `json:"duration_ms"`    // wall time of the whole run in milliseconds
-	Interrupted    bool              `json:"interrupted"`    // the whole run's deadline (--deadline) ended the check before every stage finished
-	Server         probes.ServerInfo `json:"server"`         // server software, banner, SYST, FEAT
-	TLS            probes.TLSInfo    `json:"tls"`            // mode (explicit, implicit or none), version, cipher, data protection, session reuse, certificate
-	Stages         []Stage           `json:"stages"`         // one per stage, in run order
-	Causes         []Cause           `json:"causes"`         // most important first; empty (not null) when healthy
-	Recommendation Recommendation    `json:"recommendation"` // which data mode the client should use
+	SchemaVersion  int               `json:"schema_version"`     // always SchemaVersion
+	Target         Target            `json:"target"`             // what was checked
+	Verdict        Verdict           `json:"verdict"`            // ok, warning, critical or unknown
+	ExitCode       int               `json:"exit_code"`          // 0, 1, 2 or 3 for the verdict
+	DurationMS     float64           `json:"duration_ms"`        // wall time of the whole run in milliseconds
+	Interrupted    bool              `json:"interrupted"`        // the whole run's deadline (--deadline) ended the check before every stage finished
+	Server         probes.ServerInfo `json:"server"`             // server software, banner, SYST, FEAT
+	TLS            probes.TLSInfo    `json:"tls"`                // mode (explicit, implicit or none), version, cipher, data protection, session reuse, certificate
+	Stages         []Stage           `json:"stages"`             // one per stage, in run order
+	Causes         []Cause           `json:"causes"`             // most important first; empty (not null) when healthy
+	Recommendation Recommendation    `json:"recommendation"`     // which data mode the client should use
+	Accounts       []Account         `json:"accounts,omitempty"` // with many accounts: one per account, the first from the whole check
 }
 
 // Target is what was checked. It never holds the password.

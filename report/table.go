@@ -95,10 +95,18 @@ func WriteTable(w io.Writer, r Report, opts Options) error {
 	if err := table.Render(&buf, opts.Width); err != nil {
 		return err
 	}
+	if err := writeAccounts(&buf, r, p, opts); err != nil {
+		return err
+	}
 	if opts.Verbose {
 		writeDetails(&prose, r)
 	}
-	writeCauses(&prose, r, p)
+	writeCauses(&prose, r.Causes, p, "Causes, most important first:")
+	for i, a := range r.Accounts {
+		if i > 0 && len(a.Causes) > 0 { // the first account's causes are the check's own, above
+			writeCauses(&prose, a.Causes, p, fmt.Sprintf("Account %s: causes, most important first:", clean(a.User)))
+		}
+	}
 	if r.Interrupted {
 		fmt.Fprintf(&prose, "\nThe whole run's deadline ended the check before every stage finished: the last stages' timeouts may be the deadline's, not the server's (raise --deadline).\n")
 	}
@@ -107,6 +115,24 @@ func WriteTable(w io.Writer, r Report, opts Options) error {
 	buf.WriteString(output.WrapLines(prose.String(), opts.Width))
 	_, err := w.Write(redactBytes(buf.Bytes(), opts.Redact))
 	return err
+}
+
+// writeAccounts draws one row per account: where its session ended, the
+// code and the server's reply that decided it, and its time.
+func writeAccounts(w io.Writer, r Report, p palette, opts Options) error {
+	if len(r.Accounts) == 0 {
+		return nil
+	}
+	fmt.Fprintln(w)
+	table := output.Table{Header: []string{"account", "verdict", "phase", "code", "reply", "time"}, Bordered: true}
+	for _, a := range r.Accounts {
+		phase := string(a.Phase)
+		if a.Retried {
+			phase += " (retried alone)"
+		}
+		table.Rows = append(table.Rows, []string{clean(a.User), p.verdict(a.Verdict), phase, string(a.Code), clean(a.Reply), fmtMS(a.DurationMS)})
+	}
+	return table.Render(w, opts.Width)
 }
 
 // writeHeader names the target and the server software.
@@ -173,13 +199,13 @@ func tlsLine(t probes.TLSInfo) string {
 }
 
 // writeCauses lists each cause with its explanation and fixes by side.
-func writeCauses(w io.Writer, r Report, p palette) {
-	if len(r.Causes) == 0 {
+func writeCauses(w io.Writer, causes []Cause, p palette, heading string) {
+	if len(causes) == 0 {
 		fmt.Fprintln(w, "\nNo problems found.")
 		return
 	}
-	fmt.Fprintf(w, "\nCauses, most important first:\n")
-	for i, c := range r.Causes {
+	fmt.Fprintf(w, "\n%s\n", heading)
+	for i, c := range causes {
 		fmt.Fprintf(w, "\n%d. [%s] %s\n", i+1, p.severity(c.Severity), p.bold.Sprint(c.Title))
 		fmt.Fprintf(w, "   code %s, cause %s, stage %s; see %s\n", c.Code, c.ID, c.Stage, c.Doc)
 		fmt.Fprintf(w, "   %s\n", clean(c.Explanation))

@@ -37,7 +37,7 @@ func checkCommand() *urfave.Command {
 			&urfave.StringFlag{Name: "mode", Value: "both", Usage: "data modes to try: both, passive or active"},
 			&urfave.StringFlag{Name: "passive-range", Usage: "the passive range the server should use, `LOW-HIGH`: flag ports outside it"},
 			&urfave.StringFlag{Name: "active-address", Usage: "`IP` to send in PORT/EPRT (this client's public address behind NAT)"},
-		}, append(append(append(tlsFlags(), credentialFlags("")...), thresholdFlags()...), outputFlags(forCheck)...)...),
+		}, append(append(append(append(tlsFlags(), credentialFlags("")...), accountFlags()...), thresholdFlags()...), outputFlags(forCheck)...)...),
 		Action: checkAction,
 	}
 }
@@ -69,11 +69,27 @@ func checkAction(c *urfave.Context) error {
 	if deadline <= 0 {
 		deadline = 12 * cfg.Timeout
 	}
+	accounts, err := accountList(c, cfg)
+	if err != nil {
+		return err
+	}
+	if len(accounts) > 0 {
+		deadline += deadline * time.Duration(len(accounts)-1) / time.Duration(max(c.Int("parallel"), 1))
+	}
 	ctx, cancel := context.WithTimeout(c.Context, deadline)
 	defer cancel()
-	outcome := probes.Check(ctx, cfg, probes.DefaultEnv())
-	opts.Redact = []probes.Secret{cfg.Password}
-	return renderCheck(c, f, opts, outcome)
+	opts.Redact = secrets(cfg, accounts)
+	if len(accounts) == 0 {
+		return renderCheck(c, f, opts, probes.Check(ctx, cfg, probes.DefaultEnv()))
+	}
+	if p := c.Int("parallel"); p < 1 || p > 100 {
+		return usageError("--parallel must be between 1 and 100, got %d", p)
+	}
+	var mode probes.Mode
+	if c.IsSet("mode") {
+		mode = cfg.Mode
+	}
+	return renderCheck(c, f, opts, probes.CheckAccounts(ctx, cfg, accounts, mode, c.Int("parallel"), probes.DefaultEnv()))
 }
 
 // renderCheck writes the report in the chosen format and returns its exit
@@ -83,6 +99,9 @@ func renderCheck(c *urfave.Context, f format, opts output.Options, o probes.Outc
 	rep := judged(report.Build(o), opts.Thresholds)
 	if c.Bool("trace") {
 		report.WriteTrace(c.App.ErrWriter, o.Transcript, opts)
+		for _, a := range o.Accounts[min(1, len(o.Accounts)):] {
+			report.WriteTrace(c.App.ErrWriter, a.Transcript, opts)
+		}
 	}
 	if err := f.check(c.App.Writer, rep, opts); err != nil {
 		return writeFailed(err)

@@ -15,7 +15,7 @@ import (
 // credentialFlags are the login flags of every command that logs in.
 func credentialFlags(purpose string) []urfave.Flag {
 	return []urfave.Flag{
-		&urfave.StringFlag{Name: "user", Aliases: []string{"u"}, Usage: "login `USER` (or USER:PASSWORD, as curl -u)" + purpose + "; none: anonymous"},
+		&urfave.GenericFlag{Name: "user", Aliases: []string{"u"}, Value: &userList{}, Usage: "login `USER` (or USER:PASSWORD, as curl -u)" + purpose + "; none: anonymous"},
 		&urfave.BoolFlag{Name: "password-stdin", Usage: "read the password from the first line of standard input"},
 		&urfave.StringFlag{Name: "netrc-file", Usage: "read credentials from `FILE` instead of ~/.netrc"},
 	}

@@ -1,0 +1,233 @@
+package probes
+
+import (
+	"context"
+	"net"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Credential is one account to check.
+type Credential struct {
+	User      string // login name
+	Password  Secret // never printed
+	Anonymous bool   // log in as anonymous with the conventional password
+}
+
+// Phase is where an account's session ended.
+type Phase string
+
+// The phases, in the order a session passes them.
+const (
+	PhaseConnect    Phase = "connect"     // the control connection or its greeting failed (421 session limits)
+	PhaseTLS        Phase = "tls"         // TLS failed
+	PhaseUser       Phase = "user"        // refused at USER, before the password was sent
+	PhasePass       Phase = "pass"        // refused at PASS
+	PhaseAfterLogin Phase = "after_login" // accepted, then the session failed (a home directory that is missing, a writable chroot)
+	PhaseData       Phase = "data"        // logged in, but the listing failed
+	PhaseOK         Phase = "ok"          // logged in and listed
+)
+
+// AccountOutcome is what the check of one account found.
+type AccountOutcome struct {
+	User     string        // login name
+	Mode     Mode          // the data modes checked for it
+	Phase    Phase         // where the session ended
+	Results  []Result      // its own stages: control, tls, login and the data modes
+	Retried  bool          // refused for too many connections at first, checked again alone
+	Duration time.Duration // wall time of its check
+
+	Transcript []Exchange `json:"-"` // its control connections' exchanges, password redacted
+}
+
+// CheckAccounts checks one server for many accounts. The first account
+// gets the whole check of Registry, so DNS, the control connection, TLS and
+// the firewall run once for the server; every further account gets a
+// control connection of its own, TLS, its login and a listing in mode
+// (the mode the first check found working when mode is empty), at most
+// parallel accounts at once. An account refused for too many connections
+// (421) is checked again alone afterwards, and the server's limit becomes a
+// finding of the outcome (AccountLimit).
+func CheckAccounts(ctx context.Context, cfg Config, accounts []Credential, mode Mode, parallel int, env Env) Outcome {
+	if len(accounts) == 0 {
+		return Check(ctx, cfg, env)
+	}
+	now := env.Now
+	if now == nil {
+		now = time.Now
+	}
+	start := now()
+	first := cfg
+	first.Target.User, first.Password, first.Anonymous = accounts[0].User, accounts[0].Password, accounts[0].Anonymous
+	o := Check(ctx, first, env)
+	o.Accounts = []AccountOutcome{{User: accounts[0].User, Mode: o.Mode, Phase: phaseOf(o.Results), Results: o.Results, Duration: o.Duration,
+		Transcript: o.Transcript}}
+	peer := peerOf(o)
+	if len(accounts) == 1 || peer == "" {
+		for _, a := range accounts[1:] {
+			o.Accounts = append(o.Accounts, AccountOutcome{User: a.User, Mode: o.Mode, Phase: PhaseConnect,
+				Results: []Result{Skipped(StageControl, "the server check found no working control connection")}})
+		}
+		return o
+	}
+	each := cfg
+	each.Mode = accountMode(o, mode)
+	if o.TLS.Mode == "implicit" {
+		each.TLS = TLSImplicit
+	}
+	each.Target.Host = peer
+	rest := make([]AccountOutcome, len(accounts)-1)
+	sem := make(chan struct{}, max(parallel, 1))
+	var wg sync.WaitGroup
+	for i, a := range accounts[1:] {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+			}
+			defer func() { <-sem }()
+			rest[i] = checkAccount(ctx, each, a, env)
+		}()
+	}
+	wg.Wait()
+	for i, a := range accounts[1:] {
+		if refusal, limited := tooMany(rest[i]); limited && parallel > 1 {
+			// Back off: the server may count a session until its own
+			// process has seen the client leave.
+			select {
+			case <-time.After(backOff(cfg.Timeout)):
+			case <-ctx.Done():
+			}
+			again := checkAccount(ctx, each, a, env)
+			if _, still := tooMany(again); !still {
+				again.Retried = true
+				rest[i] = again
+				if o.AccountLimit == nil {
+					o.AccountLimit = &refusal
+				}
+			}
+		}
+	}
+	o.Accounts = append(o.Accounts, rest...)
+	o.Duration = now().Sub(start)
+	o.Interrupted = deadlineReached(ctx, now())
+	return o
+}
+
+// backOff is the wait before an account refused for too many connections
+// is checked again alone.
+func backOff(timeout time.Duration) time.Duration {
+	if timeout <= 0 {
+		timeout = 5 * time.Second
+	}
+	return min(timeout/4, time.Second)
+}
+
+// checkAccount runs one further account's own stages.
+func checkAccount(ctx context.Context, cfg Config, a Credential, env Env) AccountOutcome {
+	cfg.Target.User, cfg.Password, cfg.Anonymous = a.User, a.Password, a.Anonymous
+	s := NewSession(cfg, env)
+	s.Server.Addrs = []net.IP{net.ParseIP(cfg.Target.Host)}
+	results := s.Run(ctx, []Stage{controlStage, tlsStage, loginStage, passiveStage, activeStage})
+	s.Close(ctx)
+	return AccountOutcome{User: a.User, Mode: cfg.Mode, Phase: phaseOf(results), Results: results, Duration: s.Now().Sub(s.Start),
+		Transcript: s.Transcript()}
+}
+
+// peerOf is the address the server check's control connection reached.
+func peerOf(o Outcome) string {
+	for _, r := range o.Results {
+		if r.Stage == StageControl && r.Status != StatusFail && r.Status != StatusSkip {
+			if host, _, err := net.SplitHostPort(r.Evidence.Remote); err == nil {
+				return host
+			}
+		}
+	}
+	return ""
+}
+
+// accountMode is the data mode the further accounts are checked in: the
+// one asked for, else the one the server check found working (passive
+// first, as clients default to it).
+func accountMode(o Outcome, asked Mode) Mode {
+	if asked != "" {
+		return asked
+	}
+	for _, r := range o.Results {
+		if r.Stage == StageActive && (r.Status == StatusPass || r.Status == StatusWarn) && !dataWorked(o, StagePassive) {
+			return ModeActive
+		}
+	}
+	return ModePassive
+}
+
+// dataWorked reports whether a data stage transferred a listing.
+func dataWorked(o Outcome, id StageID) bool {
+	for _, r := range o.Results {
+		if r.Stage == id {
+			return r.Status == StatusPass || r.Status == StatusWarn
+		}
+	}
+	return false
+}
+
+// phaseOf names where a session ended, from its stage results.
+func phaseOf(results []Result) Phase {
+	for _, r := range results {
+		if r.Status != StatusFail {
+			continue
+		}
+		switch r.Stage {
+		case StageDNS, StageControl:
+			return PhaseConnect
+		case StageTLS:
+			return PhaseTLS
+		case StageLogin:
+			return loginPhase(r)
+		case StagePassive, StageActive:
+			return PhaseData
+		}
+	}
+	return PhaseOK
+}
+
+// loginPhase tells a refusal at USER from one at PASS from a failure once
+// the server had accepted the login.
+func loginPhase(r Result) Phase {
+	switch r.Code {
+	case LoginUserRejected:
+		return PhaseUser
+	case LoginServerError:
+		return PhaseAfterLogin
+	}
+	for i := len(r.Evidence.Replies) - 1; i >= 0; i-- {
+		switch verb, _, _ := strings.Cut(r.Evidence.Replies[i].Command, " "); strings.ToUpper(verb) {
+		case "USER":
+			return PhaseUser
+		case "PASS":
+			return PhasePass
+		case "FEAT", "SYST", "PBSZ", "PROT":
+			return PhaseAfterLogin
+		}
+	}
+	return PhaseUser
+}
+
+// tooMany reports whether an account was turned away by a limit on
+// connections (421 at the greeting or during login) and returns that reply.
+func tooMany(a AccountOutcome) (Exchange, bool) {
+	for _, r := range a.Results {
+		if r.Code != ControlUnavailable && r.Code != LoginUnavailable {
+			continue
+		}
+		for i := len(r.Evidence.Replies) - 1; i >= 0; i-- {
+			if ex := r.Evidence.Replies[i]; ex.Code == codeUnavailable || connectionLimit.MatchString(ex.Text) {
+				return ex, true
+			}
+		}
+	}
+	return Exchange{}, false
+}

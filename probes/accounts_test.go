@@ -1,0 +1,92 @@
+package probes_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ftpdoctor/ftpdoctor/fixtures"
+	"github.com/ftpdoctor/ftpdoctor/probes"
+)
+
+func checkAccounts(t *testing.T, script fixtures.Script, accounts []probes.Credential, parallel int) probes.Outcome {
+	t.Helper()
+	srv := fixtures.StartT(t, script)
+	cfg := probes.Config{Target: probes.Target{Host: srv.Host(), Port: srv.Port()}, Timeout: 400 * time.Millisecond}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	return probes.CheckAccounts(ctx, cfg, accounts, "", parallel, probes.DefaultEnv())
+}
+
+func TestAccountsEachGetTheirPhase(t *testing.T) {
+	script := fixtures.Script{
+		Users:       map[string]string{"alice": "Alice-S3cret", "bob": "Bob-S3cret", "dave": "Dave-S3cret"},
+		RejectUsers: []string{"carol"},
+		HomeMissing: map[string]string{"dave": "/home/dave"},
+	}
+	accounts := []probes.Credential{
+		{User: "alice", Password: "Alice-S3cret"},
+		{User: "bob", Password: "Bob-Wrong-Pw"},
+		{User: "carol", Password: "Carol-S3cret"},
+		{User: "dave", Password: "Dave-S3cret"},
+	}
+	o := checkAccounts(t, script, accounts, 2)
+	want := map[string]probes.Phase{"alice": probes.PhaseOK, "bob": probes.PhasePass, "carol": probes.PhaseUser, "dave": probes.PhaseAfterLogin}
+	if len(o.Accounts) != len(accounts) {
+		t.Fatalf("%d accounts reported, want %d", len(o.Accounts), len(accounts))
+	}
+	for i, a := range o.Accounts {
+		if a.User != accounts[i].User || a.Phase != want[a.User] {
+			t.Errorf("account %d: %s phase %s, want %s %s", i, a.User, a.Phase, accounts[i].User, want[accounts[i].User])
+		}
+	}
+	// DNS, control and TLS ran once for the server; every further account
+	// has a control connection, TLS, login and one data mode of its own.
+	for _, a := range o.Accounts[1:] {
+		var ids []string
+		for _, r := range a.Results {
+			ids = append(ids, string(r.Stage))
+		}
+		if strings.Join(ids, ",") != "control,tls,login,passive,active" {
+			t.Errorf("%s stages %v", a.User, ids)
+		}
+		if a.User == "alice" {
+			continue
+		}
+		for _, r := range a.Results {
+			if r.Stage == probes.StageActive && r.Status != probes.StatusSkip {
+				t.Errorf("%s ran active mode though passive works: %s", a.User, r.Code)
+			}
+		}
+	}
+	for _, a := range o.Accounts {
+		for _, ex := range append(o.Transcript, a.Transcript...) {
+			for _, c := range accounts {
+				if strings.Contains(ex.Command+ex.Text+ex.Error, c.Password.Reveal()) {
+					t.Fatalf("a password reached the transcript: %+v", ex)
+				}
+			}
+		}
+	}
+}
+
+func TestAccountsBackOffFromAConnectionLimit(t *testing.T) {
+	users := map[string]string{}
+	var accounts []probes.Credential
+	for _, u := range []string{"u1", "u2", "u3", "u4", "u5"} {
+		users[u] = "Pw-" + u
+		accounts = append(accounts, probes.Credential{User: u, Password: probes.Secret("Pw-" + u)})
+	}
+	// One session at a time: of the four further accounts checked at once,
+	// all but one meet the limit, and are checked again alone.
+	o := checkAccounts(t, fixtures.Script{Users: users, MaxPerClient: 1}, accounts, 4)
+	for _, a := range o.Accounts {
+		if a.Phase != probes.PhaseOK {
+			t.Errorf("%s ended at %s: a connection limit is not an account failure (retried %v)", a.User, a.Phase, a.Retried)
+		}
+	}
+	if o.AccountLimit == nil || o.AccountLimit.Code != 421 {
+		t.Fatalf("the server's limit was not reported: %+v", o.AccountLimit)
+	}
+}
