@@ -113,7 +113,7 @@ func merge(a, b map[string]string) map[string]string {
 func TestScenarios(t *testing.T) {
 	requireSuite(t)
 	t.Parallel()
-	for _, sc := range slices.Concat(healthyScenarios, connectScenarios, dataScenarios) {
+	for _, sc := range slices.Concat(healthyScenarios, connectScenarios, dataScenarios, tlsScenarios, tlsMoreScenarios) {
 		t.Run(sc.name, func(t *testing.T) {
 			t.Parallel()
 			l := newLab(t, sc.topo)
