@@ -77,9 +77,8 @@ var tlsMoreScenarios = []scenario{
 		name: "server_nat_ftp_helper_plain",
 		topo: serverNATHelper,
 		setup: func(l *lab) checkRun {
-			l.vsftpd()
-			r := login(l.RtrCli)
-			r.Extra = []string{"--tls", "off"}
+			r := natHelperServer(l)
+			r.Extra = append(r.Extra, "--tls", "off")
 			return r
 		},
 		want: expectation{Verdict: "ok", Exit: 0, ClientMode: "either", Software: "vsftpd", Stages: healthyStages},
@@ -92,17 +91,23 @@ var tlsMoreScenarios = []scenario{
 		// router's address and PASV's private address replaced by it).
 		// With the plain-text comparison in auto mode the passive stage
 		// is passive.nat_helper (see natHelperDiagnosis).
-		name: "server_nat_ftp_helper_tls",
-		topo: serverNATHelper,
-		setup: func(l *lab) checkRun {
-			is := l.issueCert()
-			l.vsftpdTLS(is)
-			return loginTLS(l.RtrCli, is)
-		},
+		name:  "server_nat_ftp_helper_tls",
+		topo:  serverNATHelper,
+		setup: natHelperServer,
 		want: expectation{Verdict: "warning", Exit: 1, Cause: "transfer_mode", ClientMode: "active", Software: "vsftpd",
 			Stages: map[string]string{"tls": "tls.ok", "login": "login.ok", "active": "active.ok"}},
 		extra: both(checkTLS(tlsWant{Mode: "explicit", DataProtected: true, Verified: "true"}), natHelperDiagnosis),
 	},
+}
+
+// natHelperServer starts the server of the NAT-helper scenarios: vsftpd
+// with TLS offered but not forced (vsftpd forces TLS logins and data by
+// default once ssl_enable=YES), as a server that plain FTP clients use
+// through the helper; no pasv_address. It returns a run that trusts its CA.
+func natHelperServer(l *lab) checkRun {
+	is := l.issueCert()
+	l.vsftpdTLS(is, "force_local_logins_ssl=NO", "force_local_data_ssl=NO")
+	return loginTLS(l.RtrCli, is)
 }
 
 // natHelperCode is the passive stage's code for a NAT helper that TLS
