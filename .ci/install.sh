@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the integration suites (integration/, and exporter/'s
-# Prometheus test) need on a fresh Debian 12
-# machine, as root: nftables, dnsmasq, iproute2, curl, openssl and prometheus from apt, and
-# vsftpd, ProFTPD, Pure-FTPd and OpenSSH's server unpacked side by side under
+# Prometheus test) need on a fresh Debian 12 machine, as root: nftables,
+# dnsmasq, iproute2, curl, openssl and prometheus from apt, and vsftpd,
+# ProFTPD (with mod_tls from proftpd-mod-crypto), Pure-FTPd and OpenSSH's
+# server unpacked side by side under
 # $FTPDOCTOR_IT_ROOT (default /opt/ftpdoctor-it/root). The three FTP servers
 # conflict as packages (each provides ftp-server), so they are unpacked with
 # dpkg-deb -x instead of installed; their libraries are installed normally.
@@ -10,7 +11,7 @@
 set -euo pipefail
 
 ROOT="${FTPDOCTOR_IT_ROOT:-/opt/ftpdoctor-it/root}"
-UNPACKED=(vsftpd pure-ftpd proftpd-basic proftpd-core openssh-server openssh-sftp-server)
+UNPACKED=(vsftpd pure-ftpd proftpd-basic proftpd-core proftpd-mod-crypto openssh-server openssh-sftp-server)
 INSTALLED=(nftables dnsmasq-base iproute2 curl openssl openssh-client procps passwd nmap prometheus)
 
 if [ "$(id -u)" -ne 0 ]; then
@@ -33,6 +34,7 @@ apt_quiet() {
 
 if [ -x "$ROOT/usr/sbin/vsftpd" ] && [ -x "$ROOT/usr/sbin/proftpd" ] &&
 	[ -x "$ROOT/usr/sbin/pure-ftpd" ] && [ -x "$ROOT/usr/sbin/sshd" ] &&
+	[ -f "$ROOT/usr/lib/proftpd/mod_tls.so" ] &&
 	command -v nft >/dev/null && command -v dnsmasq >/dev/null && command -v ssh-keygen >/dev/null &&
 	command -v curl >/dev/null && command -v nmap >/dev/null && command -v prometheus >/dev/null && id sshd >/dev/null 2>&1 &&
 	[ -f "$ROOT/.complete" ]; then
@@ -50,15 +52,16 @@ if ! (cd "$work" && apt-get -q -q download "${UNPACKED[@]}" >"$work/download.log
 	exit 1
 fi
 
-# Install the shared libraries the unpacked packages depend on (lib* only:
-# those never conflict, unlike the servers themselves).
+# Install the shared libraries the unpacked packages depend on (lib* and
+# zlib1g, which mod_tls links: those never conflict, unlike the servers
+# themselves).
 libs=()
 for deb in "$work"/*.deb; do
 	deps="$(dpkg-deb -f "$deb" Depends || true)"
 	while IFS= read -r dep; do
 		name="${dep%% *}"
 		name="${name%%:*}"
-		case "$name" in lib*) libs+=("$name") ;; esac
+		case "$name" in lib* | zlib1g) libs+=("$name") ;; esac
 	done < <(printf '%s\n' "$deps" | tr ',|' '\n\n' | sed 's/^ *//')
 done
 if [ "${#libs[@]}" -gt 0 ]; then
@@ -75,7 +78,7 @@ if ! id sshd >/dev/null 2>&1; then
 	useradd --system --no-create-home --home-dir /run/sshd --shell /usr/sbin/nologin sshd
 fi
 
-for bin in usr/sbin/vsftpd usr/sbin/proftpd usr/sbin/pure-ftpd usr/sbin/sshd; do
+for bin in usr/sbin/vsftpd usr/sbin/proftpd usr/sbin/pure-ftpd usr/sbin/sshd usr/lib/proftpd/mod_tls.so; do
 	if ldd "$ROOT/$bin" | grep -q 'not found'; then
 		echo "install.sh: $ROOT/$bin is missing libraries:" >&2
 		ldd "$ROOT/$bin" | grep 'not found' >&2

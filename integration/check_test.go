@@ -25,12 +25,14 @@ type reportJSON struct {
 		Host string `json:"host"` // as given
 		Port int    `json:"port"` // control port
 		User string `json:"user"` // login name
+		TLS  string `json:"tls"`  // TLS mode requested: auto, require, implicit or off
 	} `json:"target"` // what was checked
 	Server struct {
 		Software string `json:"software"` // vsftpd, proftpd, pure-ftpd, ...
 		Version  string `json:"version"`  // when revealed
 		Banner   string `json:"banner"`   // greeting text
 	} `json:"server"` // the detected server
+	TLS            tlsJSON     `json:"tls"`    // what the check learned about TLS
 	Stages         []stageJSON `json:"stages"` // one per stage
 	Causes         []causeJSON `json:"causes"` // findings, most important first
 	Recommendation struct {

@@ -89,7 +89,10 @@ type attemptJSON struct {
 		Code int    `json:"code"` // reply code to the data command
 		Text string `json:"text"` // reply text
 	} `json:"reply"` // the reply to the data command
-	Bytes int64 `json:"bytes"` // listing bytes received
+	Advertised string `json:"advertised"`  // address:port a passive reply named
+	Bytes      int64  `json:"bytes"`       // listing bytes received
+	Protected  bool   `json:"protected"`   // the data connection was encrypted (PROT P)
+	TLSResumed *bool  `json:"tls_resumed"` // it resumed the control connection's TLS session; nil when plain
 }
 
 // attempts returns the data attempts of stage id.

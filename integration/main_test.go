@@ -40,7 +40,8 @@ const (
 // need is what the suite needs from the machine.
 var need = netlab.Need{
 	Servers: []string{"vsftpd", "proftpd", "pure-ftpd", "sshd"},
-	Users:   []string{"sshd"}, // privilege separation of OpenSSH's server
+	Users:   []string{"sshd"},                       // privilege separation of OpenSSH's server
+	Files:   []string{"usr/lib/proftpd/mod_tls.so"}, // ProFTPD's FTPS, from proftpd-mod-crypto
 	Tools:   []string{"ip", "ss", "nft", "dnsmasq", "openssl", "ssh-keygen", "useradd", "userdel", "chpasswd", "curl", "sysctl"},
 }
 

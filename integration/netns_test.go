@@ -16,6 +16,7 @@ const (
 	serverNAT                            // server behind NAT: the client dials the router, which DNATs the control port and passive range
 	serverNATControlOnly                 // server behind NAT whose router forwards the control port but not the passive range
 	clientNAT                            // client behind NAT: the router masquerades the client's connections
+	serverNATHelper                      // server behind NAT whose router forwards only the control port and relies on the kernel's FTP conntrack helper for passive (see natHelperRules)
 )
 
 // passiveLow and passiveHigh bound the servers' passive range: 100 ports,
@@ -105,6 +106,8 @@ table inet fditfilter {
 }`, l.rtrCIf, forwarded, l.SrvAddr,
 			l.rtrCIf, l.SrvNet,
 			l.rtrCIf, l.SrvNet, l.rtrCIf, l.SrvNet, l.rtrCIf, l.SrvNet))
+	case serverNATHelper:
+		l.NFT(l.rtr, natHelperRules(l))
 	case clientNAT:
 		l.NFT(l.rtr, fmt.Sprintf(`table ip fditnat {
 	chain post {
@@ -125,7 +128,7 @@ table inet fditfilter {
 
 // Target returns the address a client dials to reach the server.
 func (l *lab) Target() string {
-	if l.topo == serverNAT || l.topo == serverNATControlOnly {
+	if l.topo == serverNAT || l.topo == serverNATControlOnly || l.topo == serverNATHelper {
 		return l.RtrCli
 	}
 	return l.SrvAddr
@@ -140,4 +143,40 @@ func (l *lab) NoHostAddr() string {
 func (l *lab) resolver(nameserver string) {
 	l.t.Helper()
 	l.Resolver(l.cli, nameserver)
+}
+
+// natHelperRules is the router of a server behind NAT that forwards only
+// the control port and leaves passive mode to the kernel's FTP conntrack
+// and NAT helpers (an nft ct helper of type "ftp" on port 21): they read
+// the server's plain-text 227 and 229 replies, rewrite the private address
+// in 227 to the router's, and open an expectation that forwards the data
+// connection. Under TLS they see nothing: the server's private address
+// reaches the client and no data port is forwarded (REALSERVERS.md).
+func natHelperRules(l *lab) string {
+	return fmt.Sprintf(`table ip fditnat {
+	ct helper ftp_standard {
+		type "ftp" protocol tcp
+	}
+	chain pre {
+		type nat hook prerouting priority dstnat;
+		iifname %q tcp dport %d dnat to %s
+	}
+	chain helpers {
+		type filter hook prerouting priority filter;
+		iifname %q tcp dport %d ct helper set "ftp_standard"
+	}
+	chain post {
+		type nat hook postrouting priority srcnat;
+		oifname %q ip saddr %s masquerade
+	}
+}
+table inet fditfilter {
+	chain forward_chain {
+		type filter hook forward priority 0;
+		iifname %q ip daddr %s ct status dnat accept
+		iifname %q ip daddr %s ct state established,related accept
+		iifname %q ip daddr %s drop
+	}
+}`, l.rtrCIf, ftpPort, l.SrvAddr, l.rtrCIf, ftpPort, l.rtrCIf, l.SrvNet,
+		l.rtrCIf, l.SrvNet, l.rtrCIf, l.SrvNet, l.rtrCIf, l.SrvNet)
 }

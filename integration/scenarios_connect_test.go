@@ -130,19 +130,25 @@ var connectScenarios = []scenario{
 		setup: func(l *lab) checkRun {
 			cert, key := l.selfSigned()
 			l.vsftpd("ssl_enable=YES", "rsa_cert_file="+cert, "rsa_private_key_file="+key, "force_local_logins_ssl=YES")
-			return login(l.SrvAddr)
+			r := login(l.SrvAddr)
+			r.Extra = []string{"--tls", "off"} // what a plain FTP client sees
+			return r
 		},
 		want: expectation{Verdict: "critical", Exit: 2, ClientMode: "unknown", Cause: "tls", CauseCode: "login.tls_required", Software: "vsftpd", Fix: "force_local_logins_ssl",
 			Stages: map[string]string{"login": "login.tls_required"}},
 	},
 	{
 		// Implicit FTPS on 990: the server speaks TLS first and never
-		// sends a plain greeting.
+		// sends a plain greeting. A plain FTP client (--tls off) cannot go
+		// on: critical. (Auto mode goes on over TLS: see
+		// vsftpd_implicit_auto_on_port_990.)
 		name: "implicit_ftps_vsftpd",
 		setup: func(l *lab) checkRun {
 			cert, key := l.selfSigned()
 			l.vsftpd("ssl_enable=YES", "implicit_ssl=YES", "listen_port=990", "rsa_cert_file="+cert, "rsa_private_key_file="+key)
-			return login(hostPort(l.SrvAddr, 990))
+			r := login(hostPort(l.SrvAddr, 990))
+			r.Extra = []string{"--tls", "off"}
+			return r
 		},
 		want: expectation{Verdict: "critical", Exit: 2, ClientMode: "unknown", Cause: "tls", CauseCode: "control.implicit_tls",
 			Stages: map[string]string{"control": "control.implicit_tls"}},

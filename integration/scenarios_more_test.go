@@ -77,12 +77,15 @@ var moreScenarios = []moreScenario{
 		want: expectation{Verdict: "ok", Exit: 0, ClientMode: "either", Software: "proftpd", Stages: healthyStages},
 	}},
 	{scenario: scenario{
-		// -Y 2: TLS required for the control connection.
+		// -Y 2: TLS required for the control connection, as a plain FTP
+		// client (--tls off) sees it.
 		name: "pureftpd_tls_required_for_login",
 		setup: func(l *lab) checkRun {
 			cert, key := l.selfSigned()
 			l.pureftpdWith("-Y", "2", "-2", cert+","+key)
-			return login(l.SrvAddr)
+			r := login(l.SrvAddr)
+			r.Extra = []string{"--tls", "off"}
+			return r
 		},
 		want: expectation{Verdict: "critical", Exit: 2, Cause: "tls", CauseCode: "login.tls_required", ClientMode: "unknown",
 			Software: "pure-ftpd", Fix: "-Y 1", Stages: map[string]string{"login": "login.tls_required", "passive": "skipped"}},

@@ -35,15 +35,18 @@ var healthyStages = map[string]string{"control": "control.ok", "login": "login.o
 // healthyScenarios are setups where everything works: no cause at all.
 var healthyScenarios = []scenario{
 	{
-		// TLS offered (AUTH TLS) but not required: plain FTP works.
+		// TLS offered (AUTH TLS) but not required, with a certificate
+		// from a CA the client trusts: auto mode goes on over TLS and
+		// every stage passes, data protected.
 		name: "healthy_vsftpd_tls_optional",
 		setup: func(l *lab) checkRun {
-			cert, key := l.selfSigned()
-			l.vsftpd("ssl_enable=YES", "rsa_cert_file="+cert, "rsa_private_key_file="+key,
-				"force_local_logins_ssl=NO", "force_local_data_ssl=NO")
-			return login(l.SrvAddr)
+			is := l.issueCert()
+			l.vsftpdTLS(is, "force_local_logins_ssl=NO", "force_local_data_ssl=NO")
+			return loginTLS(l.SrvAddr, is)
 		},
-		want: expectation{Verdict: "ok", Exit: 0, ClientMode: "either", Software: "vsftpd", Stages: healthyStages},
+		want: expectation{Verdict: "ok", Exit: 0, ClientMode: "either", Software: "vsftpd",
+			Stages: merge(healthyStages, map[string]string{"tls": "tls.ok"})},
+		extra: checkTLS(tlsWant{Mode: "explicit", DataProtected: true, Verified: "true"}),
 	},
 	{
 		// No user given: ftpdoctor logs in as anonymous, which works.
@@ -110,7 +113,7 @@ func merge(a, b map[string]string) map[string]string {
 func TestScenarios(t *testing.T) {
 	requireSuite(t)
 	t.Parallel()
-	for _, sc := range slices.Concat(healthyScenarios, connectScenarios, dataScenarios) {
+	for _, sc := range slices.Concat(healthyScenarios, connectScenarios, dataScenarios, tlsScenarios, tlsMoreScenarios) {
 		t.Run(sc.name, func(t *testing.T) {
 			t.Parallel()
 			l := newLab(t, sc.topo)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 	"testing"
 )
@@ -13,6 +14,7 @@ type Need struct {
 	Tools   []string // commands looked up in PATH
 	Servers []string // binaries unpacked under ServerRoot()/usr/sbin, such as "vsftpd"
 	Users   []string // local users that must exist, such as "sshd"
+	Files   []string // other files unpacked under ServerRoot(), such as "usr/lib/proftpd/mod_tls.so"
 }
 
 // Missing returns why the labs cannot run here, or "" when they can: not
@@ -27,6 +29,11 @@ func (n Need) Missing() string {
 	for _, s := range n.Servers {
 		if _, err := os.Stat(server(s)); err != nil {
 			return fmt.Sprintf("%s not found (run .ci/install.sh)", server(s))
+		}
+	}
+	for _, f := range n.Files {
+		if _, err := os.Stat(filepath.Join(ServerRoot(), f)); err != nil {
+			return fmt.Sprintf("%s not found (run .ci/install.sh)", filepath.Join(ServerRoot(), f))
 		}
 	}
 	for _, u := range n.Users {

@@ -84,17 +84,18 @@ func (l *Lab) Vsftpd(ns string, settings ...string) *Proc {
 
 // Proftpd is what a ProFTPD started by Lab.Proftpd listens on and hands out.
 type Proftpd struct {
-	Addr        string   // DefaultAddress, bound tightly
-	Port        int      // control port
-	PassiveLow  int      // first port of PassivePorts
-	PassiveHigh int      // last port of PassivePorts
-	Masquerade  string   // MasqueradeAddress; empty: none
-	Directives  []string // more configuration lines, e.g. "MaxClientsPerHost 1"
+	Addr        string      // DefaultAddress, bound tightly
+	Port        int         // control port
+	PassiveLow  int         // first port of PassivePorts
+	PassiveHigh int         // last port of PassivePorts
+	Masquerade  string      // MasqueradeAddress; empty: none
+	Directives  []string    // more configuration lines, e.g. "MaxClientsPerHost 1"
+	TLS         *ProftpdTLS // mod_tls settings; nil: no mod_tls, plain FTP only
 }
 
 // Proftpd starts ProFTPD in namespace ns as a standalone server for the
-// local users, with its scoreboard, pid file and logs in the lab's
-// directory, and waits until it listens.
+// local users, with its scoreboard, pid file and logs (TLSLog too, when
+// c.TLS loads mod_tls) in the lab's directory, and waits until it listens.
 func (l *Lab) Proftpd(ns string, c Proftpd) *Proc {
 	l.T.Helper()
 	d, err := os.MkdirTemp(l.Dir, "proftpd-")
@@ -128,8 +129,12 @@ AllowOverwrite on
 	if c.Masquerade != "" {
 		conf += "MasqueradeAddress " + c.Masquerade + "\n"
 	}
-	for _, d := range c.Directives {
-		conf += d + "\n"
+	var tlsLines []string
+	if c.TLS != nil {
+		tlsLines = c.TLS.directives(d)
+	}
+	for _, line := range append(tlsLines, c.Directives...) {
+		conf += line + "\n"
 	}
 	path := filepath.Join(d, "proftpd.conf")
 	if err := os.WriteFile(path, []byte(conf), 0o644); err != nil {
@@ -137,6 +142,9 @@ AllowOverwrite on
 	}
 	p := l.Start(ns, "proftpd", nil, server("proftpd"), "-n", "-q", "-c", path)
 	p.Logs = []string{filepath.Join(d, "proftpd.system.log")}
+	if c.TLS != nil {
+		p.Logs = append(p.Logs, filepath.Join(d, "proftpd.tls.log"))
+	}
 	p.WaitListening(ns, c.Port)
 	return p
 }
