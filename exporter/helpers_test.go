@@ -1,7 +1,6 @@
 package exporter
 
 import (
-	"bytes"
 	"io"
 	"log/slog"
 	"net/http"
@@ -9,10 +8,11 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"go.uber.org/goleak"
+
+	"github.com/ftpdoctor/ftpdoctor/internal/testutil"
 )
 
 // TestMain fails the tests if a goroutine outlives them.
@@ -21,24 +21,6 @@ func TestMain(m *testing.M) {
 }
 
 const testPass = "Exporter-S3ntinel-pw"
-
-// syncBuffer is a log sink safe for the handler's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // testModules writes a config with a credential module pinned to
 // 127.0.0.1 and returns what LoadConfig makes of it.
@@ -68,9 +50,9 @@ func testModules(t *testing.T) map[string]Module {
 
 // startExporter serves an Exporter on a loopback test server; the log
 // goes to the returned buffer, which every test checks for the password.
-func startExporter(t *testing.T, opts Options) (*Exporter, *httptest.Server, *syncBuffer) {
+func startExporter(t *testing.T, opts Options) (*Exporter, *httptest.Server, *testutil.SyncBuffer) {
 	t.Helper()
-	logs := &syncBuffer{}
+	logs := &testutil.SyncBuffer{}
 	opts.Logger = slog.New(slog.NewTextHandler(logs, nil))
 	if opts.Modules == nil {
 		opts.Modules = testModules(t)

@@ -133,6 +133,15 @@ func TestCheckHoldsAtMostFourControlConnections(t *testing.T) {
 	if len(conns) != probes.MaxControlConnections {
 		t.Fatalf("%d control connections, want %d (one per data command): %v", len(conns), probes.MaxControlConnections, conns)
 	}
+	// The extra connections' set-up belongs to the attempts that use them,
+	// never to the control, tls or login stage that ran meanwhile.
+	for _, r := range o.Results[:4] {
+		for _, ex := range r.Evidence.Replies {
+			if ex.Conn != r.Evidence.Replies[0].Conn {
+				t.Fatalf("the %s stage holds another connection's exchange: %+v", r.Stage, ex)
+			}
+		}
+	}
 }
 
 func TestCheckRecordsWhatWasSent(t *testing.T) {

@@ -83,7 +83,7 @@ func (s *Session) startPool(ctx context.Context) {
 // openExtra connects, greets and sends USER, waits for the login's outcome
 // and then sends PASS. It returns nil when the connection cannot be used.
 func (s *Session) openExtra(ctx context.Context, p *pool) *extra {
-	ctx, rec := recording(ctx)
+	ctx, rec := recordingApart(ctx) // the stage that takes the connection files these exchanges
 	c, _, err := s.dialControl(ctx, s.Server.Peer.String())
 	if err != nil {
 		return nil
