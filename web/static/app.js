@@ -1,0 +1,36 @@
+// ftpdoctor web page: progress of a running check (server-sent events),
+// and a form that is not sent twice. The page works without this file:
+// the running page then refreshes itself.
+(function () {
+  "use strict";
+  var form = document.getElementById("check-form");
+  if (form) {
+    form.addEventListener("submit", function () {
+      var b = document.getElementById("submit");
+      if (b) { b.disabled = true; b.textContent = "Starting…"; }
+    });
+  }
+  var running = document.getElementById("running");
+  if (!running) { return; }
+  var report = running.getAttribute("data-report");
+  var elapsed = document.getElementById("elapsed");
+  var state = document.getElementById("state");
+  if (!window.EventSource) {
+    setTimeout(function () { location.replace(report); }, 1000);
+    return;
+  }
+  var es = new EventSource(running.getAttribute("data-events"));
+  es.addEventListener("state", function (e) {
+    var d = JSON.parse(e.data);
+    state.textContent = d.state;
+    elapsed.textContent = (d.elapsed_ms / 1000).toFixed(1) + " s";
+  });
+  es.addEventListener("done", function () {
+    es.close();
+    location.replace(report);
+  });
+  es.onerror = function () {
+    es.close();
+    setTimeout(function () { location.replace(report); }, 1000);
+  };
+})();
