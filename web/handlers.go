@@ -18,7 +18,7 @@ import (
 
 // render writes a page, buffered so that a template error is a 500, not
 // half a page.
-func (s *Server) render(w http.ResponseWriter, status int, name string, p page) {
+func (s *Server) render(w http.ResponseWriter, status int, name string, p pageData) {
 	var buf bytes.Buffer
 	if err := templates.ExecuteTemplate(&buf, name, p); err != nil {
 		s.opts.Logger.Error("web template", "template", name, "error", err.Error())
@@ -34,7 +34,7 @@ func (s *Server) render(w http.ResponseWriter, status int, name string, p page) 
 func (s *Server) form(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	data := formData{CSRF: s.csrf.token(w, r), Modules: s.modules(), Presets: s.opts.Presets}
-	s.render(w, http.StatusOK, "form", page{Title: "Check an FTP server", Data: data})
+	s.render(w, http.StatusOK, "form", pageData{Title: "Check an FTP server", Data: data})
 }
 
 // check starts a check from the posted form and sends the browser to its
@@ -121,13 +121,13 @@ func (s *Server) report(w http.ResponseWriter, r *http.Request) {
 	st, rep := j.snapshot()
 	if st != StateDone {
 		el := s.opts.Now().Sub(j.Created).Round(100 * time.Millisecond)
-		s.render(w, http.StatusOK, "running", page{Title: "Checking " + j.Target, Running: true,
+		s.render(w, http.StatusOK, "running", pageData{Title: "Checking " + j.Target, Running: true,
 			Data: runningData{ID: j.ID, Target: j.Target, Elapsed: fmt.Sprintf("%.1f s", el.Seconds())}})
 		return
 	}
 	v := newReportView(rep, j.ID, "/")
 	v.Download = true
-	s.render(w, http.StatusOK, "report", page{Title: title(rep), Data: v})
+	s.render(w, http.StatusOK, "report", pageData{Title: title(rep), Data: v})
 }
 
 // events streams the job's state as server-sent events: "state" every
@@ -241,7 +241,7 @@ func (s *Server) doc(w http.ResponseWriter, r *http.Request) {
 		s.refuse(w, r, http.StatusNotFound, "no such docs page")
 		return
 	}
-	s.render(w, http.StatusOK, "doc", page{Title: "docs/" + p, Data: string(b)})
+	s.render(w, http.StatusOK, "doc", pageData{Title: "docs/" + p, Data: string(b)})
 }
 
 // static serves the stylesheet and the script.

@@ -42,8 +42,8 @@ var templates = template.Must(template.New("").Funcs(template.FuncMap{
 	"pct":     func(f float64) string { return fmt.Sprintf("%.2f", f) },
 }).ParseFS(templateFS, "templates/*.html"))
 
-// page is what every template gets.
-type page struct {
+// pageData is what every template gets.
+type pageData struct {
 	Title   string       // the <title>
 	File    bool         // a self-contained download: the stylesheet inlined, no script
 	CSS     template.CSS // the stylesheet, when File
@@ -143,7 +143,7 @@ func WriteHTML(w io.Writer, rep report.Report, opts output.Options) error {
 // writeFile renders an already redacted report as a download.
 func writeFile(w io.Writer, rep report.Report, docBase string) error {
 	var buf bytes.Buffer
-	p := page{Title: title(rep), File: true, CSS: template.CSS(stylesheet), Data: newReportView(rep, "", docBase)}
+	p := pageData{Title: title(rep), File: true, CSS: template.CSS(stylesheet), Data: newReportView(rep, "", docBase)}
 	if err := templates.ExecuteTemplate(&buf, "report", p); err != nil {
 		return err
 	}
