@@ -11,7 +11,7 @@ set -euo pipefail
 
 ROOT="${FTPDOCTOR_IT_ROOT:-/opt/ftpdoctor-it/root}"
 UNPACKED=(vsftpd pure-ftpd proftpd-basic proftpd-core openssh-server openssh-sftp-server)
-INSTALLED=(nftables dnsmasq-base iproute2 curl openssl openssh-client procps passwd nmap prometheus)
+INSTALLED=(nftables dnsmasq-base iproute2 curl openssl openssh-client procps passwd nmap prometheus chromium fonts-dejavu-core)
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "install.sh: must run as root" >&2
@@ -34,7 +34,7 @@ apt_quiet() {
 if [ -x "$ROOT/usr/sbin/vsftpd" ] && [ -x "$ROOT/usr/sbin/proftpd" ] &&
 	[ -x "$ROOT/usr/sbin/pure-ftpd" ] && [ -x "$ROOT/usr/sbin/sshd" ] &&
 	command -v nft >/dev/null && command -v dnsmasq >/dev/null && command -v ssh-keygen >/dev/null &&
-	command -v curl >/dev/null && command -v nmap >/dev/null && command -v prometheus >/dev/null && id sshd >/dev/null 2>&1 &&
+	command -v curl >/dev/null && command -v nmap >/dev/null && command -v prometheus >/dev/null && command -v chromium >/dev/null && id sshd >/dev/null 2>&1 &&
 	[ -f "$ROOT/.complete" ]; then
 	exit 0
 fi
