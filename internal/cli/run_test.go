@@ -40,7 +40,7 @@ func TestBadInputExitsUnknownWithOneLine(t *testing.T) {
 		{"missing_netrc", []string{"check", "--netrc-file", "/nonexistent/netrc", "host"}, "--netrc-file"},
 		{"unknown_command", []string{"chek", "host"}, "unknown command"},
 		{"unknown_demo", []string{"demo", "no_such_scenario"}, "unknown demo scenario"},
-		{"bad_format", []string{"check", "--format", "xml", "host"}, "--format must be one of json, nagios, table"},
+		{"bad_format", []string{"check", "--format", "xml", "host"}, "--format must be one of html, json, nagios, table"},
 		{"bad_format_demo", []string{"demo", "--format", "nagios"}, "--format must be one of"},
 		{"bad_format_range", []string{"range", "--format", "csv", "127.0.0.1", "1-2"}, "--format must be one of"},
 		{"bad_format_listen", []string{"listen", "--format", "", "1-2"}, "--format must be one of"},
