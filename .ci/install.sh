@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Installs what the integration suites (integration/, and exporter/'s
-# Prometheus test) need on a fresh Debian 12 machine, as root: nftables,
-# dnsmasq, iproute2, curl, openssl and prometheus from apt, and vsftpd,
-# ProFTPD (with mod_tls from proftpd-mod-crypto), Pure-FTPd and OpenSSH's
-# server unpacked side by side under
+# Installs what the integration suites (integration/, exporter/'s Prometheus
+# test and web/'s browser test) need on a fresh Debian 12 machine, as root:
+# nftables, dnsmasq, iproute2, curl, openssl, prometheus and chromium from
+# apt, and vsftpd, ProFTPD (with mod_tls from proftpd-mod-crypto), Pure-FTPd
+# and OpenSSH's server unpacked side by side under
 # $FTPDOCTOR_IT_ROOT (default /opt/ftpdoctor-it/root). The three FTP servers
 # conflict as packages (each provides ftp-server), so they are unpacked with
 # dpkg-deb -x instead of installed; their libraries are installed normally.
@@ -12,7 +12,7 @@ set -euo pipefail
 
 ROOT="${FTPDOCTOR_IT_ROOT:-/opt/ftpdoctor-it/root}"
 UNPACKED=(vsftpd pure-ftpd proftpd-basic proftpd-core proftpd-mod-crypto openssh-server openssh-sftp-server)
-INSTALLED=(nftables dnsmasq-base iproute2 curl openssl openssh-client procps passwd nmap prometheus)
+INSTALLED=(nftables dnsmasq-base iproute2 curl openssl openssh-client procps passwd nmap prometheus chromium fonts-dejavu-core)
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "install.sh: must run as root" >&2
@@ -36,7 +36,7 @@ if [ -x "$ROOT/usr/sbin/vsftpd" ] && [ -x "$ROOT/usr/sbin/proftpd" ] &&
 	[ -x "$ROOT/usr/sbin/pure-ftpd" ] && [ -x "$ROOT/usr/sbin/sshd" ] &&
 	[ -f "$ROOT/usr/lib/proftpd/mod_tls.so" ] &&
 	command -v nft >/dev/null && command -v dnsmasq >/dev/null && command -v ssh-keygen >/dev/null &&
-	command -v curl >/dev/null && command -v nmap >/dev/null && command -v prometheus >/dev/null && id sshd >/dev/null 2>&1 &&
+	command -v curl >/dev/null && command -v nmap >/dev/null && command -v prometheus >/dev/null && command -v chromium >/dev/null && id sshd >/dev/null 2>&1 &&
 	[ -f "$ROOT/.complete" ]; then
 	exit 0
 fi

@@ -198,13 +198,8 @@ func (e *Exporter) parse(r *http.Request) (probeRequest, int, string) {
 		return req, http.StatusBadRequest, "credentials never go in the query: put them in a module (user, password_file)"
 	}
 	req.target = t
-	switch {
-	case m.HasCredentials() && !m.Hosts.Allows(t.Host):
-		return req, http.StatusForbidden, fmt.Sprintf("module %q logs in with a password and may only probe its hosts; %q is not one of them", name, t.Host)
-	case m.Hosts.Len() > 0 && !m.Hosts.Allows(t.Host):
-		return req, http.StatusForbidden, fmt.Sprintf("module %q may only probe its hosts; %q is not one of them", name, t.Host)
-	case !m.HasCredentials() && e.opts.Allow.Len() > 0 && !e.opts.Allow.Allows(t.Host):
-		return req, http.StatusForbidden, fmt.Sprintf("%q is not in --allow", t.Host)
+	if err := Permit(m, e.opts.Allow, t.Host); err != nil {
+		return req, http.StatusForbidden, err.Error()
 	}
 	switch v := strings.ToLower(q.Get("debug")); v {
 	case "", "false", "0":

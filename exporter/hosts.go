@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"sort"
 	"strings"
 )
 
@@ -71,4 +72,17 @@ func normalHost(h string) string {
 		return ip.String()
 	}
 	return strings.ToLower(strings.TrimSuffix(h, "."))
+}
+
+// String lists the entries, names first, comma-separated and sorted.
+func (l HostList) String() string {
+	var out []string
+	for n := range l.names {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	for _, p := range l.prefixes {
+		out = append(out, p.String())
+	}
+	return strings.Join(out, ", ")
 }

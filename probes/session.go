@@ -85,6 +85,11 @@ type Env struct {
 	Resolver Resolver                                            // looks up the target name
 	Listen   func(network, address string) (net.Listener, error) // opens the active-mode listener
 	Now      func() time.Time                                    // the clock
+
+	// Progress, when set, is called with each stage's result as soon as
+	// the stage ends (run or skipped), from the stage's goroutine: a page
+	// can show stages as they finish. It must return quickly.
+	Progress func(Result)
 }
 
 // DefaultEnv returns the real network and clock.

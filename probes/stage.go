@@ -60,6 +60,11 @@ func (s *Session) Run(ctx context.Context, stages []Stage) []Result {
 		go func() {
 			defer wg.Done()
 			defer close(done[st.ID])
+			defer func() {
+				if s.Progress != nil {
+					s.Progress(results[i])
+				}
+			}()
 			results[i] = s.runStage(ctx, st, func(id StageID) *Result {
 				j := index(id)
 				if j < 0 {

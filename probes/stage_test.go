@@ -2,6 +2,7 @@ package probes
 
 import (
 	"context"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -82,4 +83,25 @@ func seenStage(id StageID) bool {
 		}
 	}
 	return false
+}
+
+func TestProgressSeesEachStageAsItEnds(t *testing.T) {
+	var mu sync.Mutex
+	var seen []StageID
+	s := NewSession(Config{}, Env{Progress: func(r Result) {
+		mu.Lock()
+		defer mu.Unlock()
+		seen = append(seen, r.Stage)
+	}})
+	stages := []Stage{
+		{ID: "a", Run: func(context.Context, *Session) Result { return Result{Status: StatusPass} }},
+		{ID: "b", Needs: []Need{{After: "a", Met: func(*Session) bool { return false }, Why: "no"}}, Run: nil},
+		{ID: "c", Needs: []Need{{After: "a"}}, Run: func(context.Context, *Session) Result { return Result{Status: StatusFail} }},
+	}
+	s.Run(context.Background(), stages)
+	mu.Lock()
+	defer mu.Unlock()
+	if len(seen) != 3 || seen[0] != "a" {
+		t.Fatalf("progress saw %v, want a first, then b and c", seen)
+	}
 }

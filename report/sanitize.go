@@ -15,6 +15,10 @@ import (
 // not printable (control characters, escape sequences, C1 controls,
 // invalid UTF-8, bidirectional overrides) is written as a Go escape like
 // \x1b or \u202e, so the text is shown, never interpreted.
+// Clean makes server-supplied text safe to show: control, bidi and invalid
+// bytes are written as escapes, the rest as it is.
+func Clean(s string) string { return clean(s) }
+
 func clean(s string) string {
 	var b strings.Builder
 	for i := 0; i < len(s); {

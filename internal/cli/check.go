@@ -21,7 +21,7 @@ const checkExamples = `Examples:
    ftpdoctor check --format json ftp.example.net > report.json; echo "exit $?"`
 
 func commands() []*urfave.Command {
-	return []*urfave.Command{checkCommand(), batchCommand(), demoCommand(), rangeCommand(), listenCommand(), serveCommand()}
+	return []*urfave.Command{checkCommand(), batchCommand(), demoCommand(), rangeCommand(), listenCommand(), serveCommand(), webCommand()}
 }
 
 func checkCommand() *urfave.Command {

@@ -14,6 +14,7 @@ import (
 	"github.com/ftpdoctor/ftpdoctor/probes"
 	"github.com/ftpdoctor/ftpdoctor/report"
 	"github.com/ftpdoctor/ftpdoctor/verdict"
+	"github.com/ftpdoctor/ftpdoctor/web"
 )
 
 func demoCommand() *urfave.Command {
@@ -27,6 +28,8 @@ func demoCommand() *urfave.Command {
 		OnUsageError: onUsageError,
 		Flags: append([]urfave.Flag{
 			&urfave.BoolFlag{Name: "list", Usage: "list the scenarios and exit"},
+			&urfave.BoolFlag{Name: "web", Usage: "serve the web page on loopback with the scenarios' servers offered as targets"},
+			&urfave.StringFlag{Name: "listen", Value: DefaultWebAddress, Usage: "with --web: loopback `ADDR`ess to listen on"},
 			&urfave.DurationFlag{Name: "timeout", Value: time.Second, Usage: "deadline for each network step"},
 		}, outputFlags(forDemo)...),
 		Action: demoAction,
@@ -60,6 +63,9 @@ func demoAction(c *urfave.Context) error {
 	}
 	if c.Duration("timeout") <= 0 {
 		return usageError("--timeout must be positive, got %s", c.Duration("timeout"))
+	}
+	if c.Bool("web") {
+		return demoWeb(c, scenarios, c.Duration("timeout"))
 	}
 	// Scenarios run side by side; their reports print in order.
 	outcomes := make([]probes.Outcome, len(scenarios))
@@ -130,6 +136,15 @@ func runScenario(ctx context.Context, sc fixtures.Scenario, timeout time.Duratio
 		return probes.Outcome{}, err
 	}
 	defer in.Close()
+	cfg, env := scenarioConfig(in, timeout)
+	ctx, cancel := context.WithTimeout(ctx, 12*timeout+10*time.Second)
+	defer cancel()
+	return probes.Check(ctx, cfg, env), nil
+}
+
+// scenarioConfig is the check of a started scenario, through its
+// loopback-only dialer.
+func scenarioConfig(in *fixtures.Instance, timeout time.Duration) (probes.Config, probes.Env) {
 	env := probes.DefaultEnv()
 	env.Dialer = in.Dialer
 	cfg := probes.Config{
@@ -143,7 +158,24 @@ func runScenario(ctx context.Context, sc fixtures.Scenario, timeout time.Duratio
 	if in.User == "anonymous" {
 		cfg.Anonymous = true
 	}
-	ctx, cancel := context.WithTimeout(ctx, 12*timeout+10*time.Second)
-	defer cancel()
-	return probes.Check(ctx, cfg, env), nil
+	return cfg, env
+}
+
+// demoWeb starts every chosen scenario's server and serves the web page
+// on loopback with them offered as targets, until interrupted.
+func demoWeb(c *urfave.Context, scenarios []fixtures.Scenario, timeout time.Duration) error {
+	if needs, err := web.NeedsAuth(c.String("listen")); err != nil || needs {
+		return usageError("demo --web listens on loopback only, got --listen %q", c.String("listen"))
+	}
+	opts := web.Options{}
+	for _, sc := range scenarios {
+		in, err := sc.Start()
+		if err != nil {
+			return &exitError{code: verdict.ExitUnknown, msg: fmt.Sprintf("demo %s: %s", sc.Name, err)}
+		}
+		defer in.Close()
+		cfg, env := scenarioConfig(in, timeout)
+		opts.Presets = append(opts.Presets, web.Preset{Name: sc.Name, Description: sc.Description, Config: cfg, Env: env})
+	}
+	return serveWeb(c, c.String("listen"), opts)
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/ftpdoctor/ftpdoctor/scan"
 	"github.com/ftpdoctor/ftpdoctor/scan/render"
 	"github.com/ftpdoctor/ftpdoctor/verdict"
+	"github.com/ftpdoctor/ftpdoctor/web"
 )
 
 // format is one output format: its renderer for each kind of report. A nil
@@ -29,12 +30,13 @@ type format struct {
 	batch  func(io.Writer, output.Options) batchWriter // batch: one record per target, as they come
 }
 
-// formats is every output format by its --format name. Adding one (html)
-// is one entry here.
+// formats is every output format by its --format name. Adding one is one
+// entry here (html is the web page's self-contained report file).
 var formats = map[string]format{
 	"table":  {check: report.WriteTable, many: true, scan: render.WriteRangeTable, listen: render.WriteListenEnd, batch: newBatchTable},
 	"json":   {check: writeCheckJSON, many: true, scan: render.WriteRangeJSON, listen: render.WriteListenJSON, batch: newBatchJSONLines},
 	"nagios": {check: report.WriteNagios, scan: render.WriteRangeNagios},
+	"html":   {check: web.WriteHTML},
 }
 
 // The kinds of report a command prints, for chosenFormat: each says whether

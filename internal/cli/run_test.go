@@ -40,7 +40,7 @@ func TestBadInputExitsUnknownWithOneLine(t *testing.T) {
 		{"missing_netrc", []string{"check", "--netrc-file", "/nonexistent/netrc", "host"}, "--netrc-file"},
 		{"unknown_command", []string{"chek", "host"}, "unknown command"},
 		{"unknown_demo", []string{"demo", "no_such_scenario"}, "unknown demo scenario"},
-		{"bad_format", []string{"check", "--format", "xml", "host"}, "--format must be one of json, nagios, table"},
+		{"bad_format", []string{"check", "--format", "xml", "host"}, "--format must be one of html, json, nagios, table"},
 		{"bad_format_demo", []string{"demo", "--format", "nagios"}, "--format must be one of"},
 		{"bad_format_range", []string{"range", "--format", "csv", "127.0.0.1", "1-2"}, "--format must be one of"},
 		{"bad_format_listen", []string{"listen", "--format", "", "1-2"}, "--format must be one of"},
@@ -118,10 +118,14 @@ func TestCheckExitCodesAndFormatsAgree(t *testing.T) {
 			base := append([]string{"check", "--timeout", "1s"}, tt.args...)
 			code, table, stderr := runCLI(t, "", append(base, "--trace", target)...)
 			jcode, js, _ := runCLI(t, "", append(base, "--json", target)...)
-			if code != tt.exit || jcode != tt.exit {
-				t.Fatalf("exit %d (table) and %d (json), want %d; stderr %q", code, jcode, tt.exit, stderr)
+			hcode, html, _ := runCLI(t, "", append(base, "--format", "html", target)...)
+			if code != tt.exit || jcode != tt.exit || hcode != tt.exit {
+				t.Fatalf("exit %d (table), %d (json) and %d (html), want %d; stderr %q", code, jcode, hcode, tt.exit, stderr)
 			}
-			for name, text := range map[string]string{"table": table, "json": js, "trace": stderr} {
+			if !strings.Contains(html, `data-verdict="`+tt.verdict+`"`) || (tt.cause != "" && !strings.Contains(html, ">"+tt.cause+"<")) {
+				t.Fatalf("the html report lacks verdict %s or cause %q", tt.verdict, tt.cause)
+			}
+			for name, text := range map[string]string{"table": table, "json": js, "trace": stderr, "html": html} {
 				if strings.Contains(text, pass) {
 					t.Fatalf("the password appears in the %s output", name)
 				}

@@ -1,0 +1,156 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/ftpdoctor/ftpdoctor/exporter"
+	"github.com/ftpdoctor/ftpdoctor/internal/target"
+	"github.com/ftpdoctor/ftpdoctor/probes"
+)
+
+// formFields are the fields the form posts; anything else is refused.
+var formFields = map[string]bool{"csrf": true, "scenario": true, "target": true, "user": true,
+	"password": true, "mode": true, "tls": true, "module": true}
+
+// maxFormBytes bounds the posted form.
+const maxFormBytes = 16 << 10
+
+// checkSpec is a validated form: what to check and how.
+type checkSpec struct {
+	cfg      probes.Config // the check; its password never leaves the job's goroutine
+	env      probes.Env    // the network (a preset's dialer, or the server's)
+	label    string        // host:port as shown
+	module   string        // the module, or "demo:" and the scenario
+	deadline time.Duration // the whole check's deadline
+}
+
+// formData is what the form template shows.
+type formData struct {
+	CSRF    string
+	Modules []exporter.Module
+	Presets []Preset
+}
+
+// modules lists the modules, "default" first, then by name.
+func (s *Server) modules() []exporter.Module {
+	var out []exporter.Module
+	for _, m := range s.opts.Modules {
+		out = append(out, m)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if (out[i].Name == exporter.DefaultModule) != (out[j].Name == exporter.DefaultModule) {
+			return out[i].Name == exporter.DefaultModule
+		}
+		return out[i].Name < out[j].Name
+	})
+	return out
+}
+
+// parseForm checks the posted fields and builds the check, or says why
+// not with an HTTP status. Messages never quote the password.
+func (s *Server) parseForm(f url.Values) (checkSpec, int, string) {
+	var spec checkSpec
+	for k, v := range f {
+		if !formFields[k] {
+			return spec, http.StatusBadRequest, fmt.Sprintf("unknown field %q", k)
+		}
+		if len(v) > 1 {
+			return spec, http.StatusBadRequest, fmt.Sprintf("field %q given %d times", k, len(v))
+		}
+	}
+	mode, tls := probes.Mode(f.Get("mode")), probes.TLSMode(f.Get("tls"))
+	switch mode {
+	case "", probes.ModeBoth, probes.ModePassive, probes.ModeActive:
+	default:
+		return spec, http.StatusBadRequest, fmt.Sprintf("data mode must be both, passive or active, got %q", mode)
+	}
+	switch tls {
+	case "", probes.TLSAuto, probes.TLSRequire, probes.TLSImplicit, probes.TLSOff:
+	default:
+		return spec, http.StatusBadRequest, fmt.Sprintf("TLS must be auto, require, implicit or off, got %q", tls)
+	}
+	if name := f.Get("scenario"); name != "" {
+		return s.presetSpec(name, mode)
+	}
+	name := f.Get("module")
+	if name == "" {
+		name = exporter.DefaultModule
+	}
+	m, ok := s.opts.Modules[name]
+	if !ok {
+		return spec, http.StatusBadRequest, fmt.Sprintf("unknown module %q", name)
+	}
+	raw := f.Get("target")
+	if raw == "" {
+		return spec, http.StatusBadRequest, "give a target: a host name, host:port or ftp:// URL"
+	}
+	t, urlPass, err := target.Parse(raw)
+	if err != nil {
+		return spec, http.StatusBadRequest, fmt.Sprintf("bad target %q: %s", target.Mask(raw), err)
+	}
+	if urlPass != "" {
+		return spec, http.StatusBadRequest, "put the password in the password field, not in the target"
+	}
+	user, pass := f.Get("user"), probes.Secret(f.Get("password"))
+	switch {
+	case t.User != "" && user != "" && t.User != user:
+		return spec, http.StatusBadRequest, fmt.Sprintf("the target names user %q and the user field %q: give one", t.User, user)
+	case user == "":
+		user = t.User
+	}
+	if err := exporter.Permit(m, s.opts.Allow, t.Host); err != nil {
+		return spec, http.StatusForbidden, err.Error()
+	}
+	cfg := probes.Config{Target: t, Timeout: m.Timeout, Mode: m.Mode, TLS: m.TLS, PassiveRange: m.PassiveRange}
+	if m.HasCredentials() {
+		if user != "" || pass != "" {
+			return spec, http.StatusBadRequest, fmt.Sprintf("module %q logs in with its own stored credentials: leave user and password empty", name)
+		}
+		user, pass = m.User, m.Password
+	}
+	if user == "" || user == "anonymous" || user == "ftp" {
+		cfg.Anonymous = pass == ""
+		if user == "" {
+			user = "anonymous"
+		}
+	}
+	cfg.Target.User, cfg.Password = user, pass
+	if mode != "" {
+		cfg.Mode = mode
+	}
+	if tls != "" {
+		cfg.TLS = tls
+	}
+	if want, ok := target.SchemeTLS[t.Scheme]; ok {
+		cfg.TLS = want
+	}
+	if cfg.TLS == "" {
+		cfg.TLS = probes.TLSAuto
+	}
+	spec.cfg, spec.env, spec.module = cfg, s.opts.Env, name
+	spec.label = t.Host + ":" + strconv.Itoa(t.Port)
+	spec.deadline = min(12*m.Timeout, s.opts.MaxDeadline)
+	return spec, 0, ""
+}
+
+// presetSpec is the check of a demo scenario.
+func (s *Server) presetSpec(name string, mode probes.Mode) (checkSpec, int, string) {
+	for _, p := range s.opts.Presets {
+		if p.Name != name {
+			continue
+		}
+		cfg := p.Config
+		if mode != "" {
+			cfg.Mode = mode
+		}
+		return checkSpec{cfg: cfg, env: p.Env, module: "demo:" + name,
+			label:    cfg.Target.Host + ":" + strconv.Itoa(cfg.Target.Port),
+			deadline: min(12*cfg.Timeout+10*time.Second, s.opts.MaxDeadline)}, 0, ""
+	}
+	return checkSpec{}, http.StatusBadRequest, fmt.Sprintf("unknown demo scenario %q", name)
+}

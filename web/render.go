@@ -1,0 +1,181 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/ftpdoctor/ftpdoctor/output"
+	"github.com/ftpdoctor/ftpdoctor/probes"
+	"github.com/ftpdoctor/ftpdoctor/report"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static/style.css static/app.js
+var staticFS embed.FS
+
+// stylesheet is the page's one stylesheet, inlined in a downloaded report.
+var stylesheet = mustRead(staticFS, "static/style.css")
+
+func mustRead(fs embed.FS, name string) string {
+	b, err := fs.ReadFile(name)
+	if err != nil {
+		panic(err) // embedded at build time: cannot happen
+	}
+	return string(b)
+}
+
+// templates are every page; html/template escapes every value it prints,
+// so a banner or a reply from the server is text, never markup.
+var templates = template.Must(template.New("").Funcs(template.FuncMap{
+	"visible": visible,
+	"inc":     func(i int) int { return i + 1 },
+	"millis":  output.Millis,
+	"pct":     func(f float64) string { return fmt.Sprintf("%.2f", f) },
+}).ParseFS(templateFS, "templates/*.html"))
+
+// pageData is what every template gets.
+type pageData struct {
+	Title   string       // the <title>
+	File    bool         // a self-contained download: the stylesheet inlined, no script
+	CSS     template.CSS // the stylesheet, when File
+	Running bool         // the "running" page: refresh without JavaScript
+	Data    any          // the page's own data
+}
+
+// reportView is a report with what the template needs precomputed.
+type reportView struct {
+	Rep      report.Report
+	ID       string      // job id; empty in a download
+	DocBase  string      // prefix of links to the docs pages: "/" when served, an absolute URL or "" in a file
+	Stages   []stageView // the stages with their bars
+	Causes   []causeView // causes with fixes grouped by side
+	TotalMS  float64     // the timeline's scale
+	Download bool        // show the download links
+}
+
+// stageView is one row of the timeline.
+type stageView struct {
+	report.Stage
+	X, W  float64 // the bar's start and width in percent of TotalMS
+	EndMS float64 // started + duration: when the stage was done
+}
+
+// causeView is one cause with its fixes by side, in the sides' order.
+type causeView struct {
+	report.Cause
+	Sides []sideFixes
+}
+
+type sideFixes struct {
+	Side  report.Side
+	Fixes []string
+}
+
+// newReportView lays a report out for the templates.
+func newReportView(rep report.Report, id, docBase string) reportView {
+	v := reportView{Rep: rep, ID: id, DocBase: docBase, TotalMS: rep.DurationMS}
+	for _, s := range rep.Stages {
+		v.TotalMS = max(v.TotalMS, s.StartedMS+s.DurationMS)
+	}
+	for _, s := range rep.Stages {
+		sv := stageView{Stage: s, EndMS: s.StartedMS + s.DurationMS}
+		if v.TotalMS > 0 && s.Status != probes.StatusSkip {
+			sv.X = 100 * s.StartedMS / v.TotalMS
+			sv.W = max(100*s.DurationMS/v.TotalMS, 0.4) // a visible sliver for a stage of a few microseconds
+			sv.W = min(sv.W, 100-sv.X)
+		}
+		v.Stages = append(v.Stages, sv)
+	}
+	for _, c := range rep.Causes {
+		cv := causeView{Cause: c}
+		for _, side := range []report.Side{report.SideClient, report.SideServer, report.SideNetwork} {
+			var fixes []string
+			for _, f := range c.Fixes {
+				if f.Side == side {
+					fixes = append(fixes, f.Text)
+				}
+			}
+			if len(fixes) > 0 {
+				cv.Sides = append(cv.Sides, sideFixes{Side: side, Fixes: fixes})
+			}
+		}
+		v.Causes = append(v.Causes, cv)
+	}
+	return v
+}
+
+// Redacted returns a copy of rep with every secret masked wherever it
+// appears, in the forms report.WriteJSON masks: the copy is what the web
+// page stores and renders, so the password is in none of them.
+func Redacted(rep report.Report, secrets []probes.Secret) (report.Report, error) {
+	var buf bytes.Buffer
+	if err := report.WriteJSON(&buf, rep, report.Options{Redact: secrets}); err != nil {
+		return report.Report{}, err
+	}
+	var out report.Report
+	if err := json.Unmarshal(buf.Bytes(), &out); err != nil {
+		return report.Report{}, fmt.Errorf("redacting the report: %w", err)
+	}
+	return out, nil
+}
+
+// WriteHTML writes the report as one self-contained HTML file: the
+// stylesheet inlined, no script, no external asset; the same facts as the
+// table. It is `check --format html` and the page's "Download report".
+// opts.Redact masks secrets; colour, width and verbosity do not apply.
+func WriteHTML(w io.Writer, rep report.Report, opts output.Options) error {
+	rep, err := Redacted(rep, opts.Redact)
+	if err != nil {
+		return err
+	}
+	return writeFile(w, rep, "")
+}
+
+// writeFile renders an already redacted report as a download.
+func writeFile(w io.Writer, rep report.Report, docBase string) error {
+	var buf bytes.Buffer
+	p := pageData{Title: title(rep), File: true, CSS: template.CSS(stylesheet), Data: newReportView(rep, "", docBase)}
+	if err := templates.ExecuteTemplate(&buf, "report", p); err != nil {
+		return err
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// title names a report: "ftp.example.net:21 — WARNING".
+func title(rep report.Report) string {
+	return fmt.Sprintf("%s:%d — %s", rep.Target.Host, rep.Target.Port, strings.ToUpper(string(rep.Verdict)))
+}
+
+// visible makes server text safe to show: every rune that is not
+// printable (escape sequences, control characters, invalid UTF-8,
+// bidirectional overrides) is written as a Go escape such as \x1b, so the
+// reader sees it and the browser interprets nothing. The template then
+// escapes <, > and & as usual.
+func visible(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case r == '\n' || r == ' ' || (unicode.IsPrint(r) && !unicode.Is(unicode.Bidi_Control, r)):
+			b.WriteRune(r)
+		case r < 0x80:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		default:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		}
+		i += size
+	}
+	return b.String()
+}

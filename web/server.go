@@ -1,0 +1,164 @@
+// Package web is ftpdoctor's page for the helpdesk: a form (target, user,
+// password, data mode, TLS mode, module) that runs a check and shows its
+// report as the table does, with a timeline of the stages, the causes with
+// their fixes by side and links to their docs pages served from the
+// binary. It follows the target rules of the exporter (module pinning,
+// --allow), keeps the password out of every URL, log, page and stored
+// report, and needs basic auth to listen beyond loopback.
+//
+// Progress: a running check is a job that collects each stage's result as
+// the stage ends (probes.Env.Progress) and its report when the check ends;
+// the page streams the stages and the job's state (server-sent events, or
+// a meta refresh without JavaScript) and then shows the whole report.
+package web
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/ftpdoctor/ftpdoctor/exporter"
+	"github.com/ftpdoctor/ftpdoctor/probes"
+)
+
+// Defaults of Options.
+const (
+	DefaultMaxConcurrent = 8                // checks at once; more get 503
+	DefaultMaxReports    = 200              // reports kept in memory
+	DefaultReportTTL     = 30 * time.Minute // how long a report is kept
+	DefaultRate          = 0.2              // checks a client may start per second, on average
+	DefaultBurst         = 5                // checks a client may start at once
+	DefaultMaxDeadline   = 60 * time.Second // longest a check may run
+)
+
+// Preset is a target the page offers by name (the demo's fixture
+// servers): its whole configuration and network, so a newcomer needs no
+// server. A preset is trusted: the target rules do not apply to it.
+type Preset struct {
+	Name        string        // the scenario's name
+	Description string        // one line
+	Config      probes.Config // target, credentials, TLS
+	Env         probes.Env    // the scenario's network (its dialer)
+}
+
+// Options configure a Server.
+type Options struct {
+	Modules       map[string]exporter.Module // by name; exporter.DefaultModules() when nil
+	Allow         exporter.HostList          // targets of checks without stored credentials; empty: any
+	Users         Users                      // basic auth; nil: none (loopback only, see NeedsAuth)
+	Presets       []Preset                   // targets offered by name (demo --web)
+	MaxConcurrent int                        // checks at once
+	MaxReports    int                        // reports kept; at least MaxConcurrent
+	ReportTTL     time.Duration              // how long a finished report is kept
+	Rate          float64                    // checks per second per client address (token bucket)
+	Burst         int                        // bucket size
+	MaxDeadline   time.Duration              // cap on a check's whole deadline
+	Env           probes.Env                 // the network; probes.DefaultEnv() when zero
+	Logger        *slog.Logger               // one line per check and per refusal; never a password
+	Now           func() time.Time           // the clock; time.Now when nil
+}
+
+// Server is the web page.
+type Server struct {
+	opts    Options
+	store   *store
+	limiter *limiter
+	csrf    csrf
+	slots   chan struct{}
+	ctx     context.Context // checks run under it: cancelled by Close
+	cancel  context.CancelFunc
+}
+
+// New builds a Server, with defaults for the options left zero.
+func New(opts Options) *Server {
+	if opts.Modules == nil {
+		opts.Modules = exporter.DefaultModules()
+	}
+	if opts.MaxConcurrent <= 0 {
+		opts.MaxConcurrent = DefaultMaxConcurrent
+	}
+	if opts.MaxReports <= 0 {
+		opts.MaxReports = DefaultMaxReports
+	}
+	opts.MaxReports = max(opts.MaxReports, opts.MaxConcurrent)
+	if opts.ReportTTL <= 0 {
+		opts.ReportTTL = DefaultReportTTL
+	}
+	if opts.Rate <= 0 {
+		opts.Rate = DefaultRate
+	}
+	if opts.Burst <= 0 {
+		opts.Burst = DefaultBurst
+	}
+	if opts.MaxDeadline <= 0 {
+		opts.MaxDeadline = DefaultMaxDeadline
+	}
+	if opts.Env.Dialer == nil {
+		opts.Env = probes.DefaultEnv()
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	return &Server{opts: opts, store: newStore(opts.MaxReports, opts.ReportTTL, opts.Now),
+		limiter: newLimiter(opts.Rate, opts.Burst, opts.Now), csrf: newCSRF(),
+		slots: make(chan struct{}, opts.MaxConcurrent), ctx: ctx, cancel: cancel}
+}
+
+// Close cancels the checks still running; their reports say they were
+// interrupted.
+func (s *Server) Close() { s.cancel() }
+
+// Handler serves the form, the reports, the docs pages and the static
+// files, behind basic auth when Users is set, with the security headers on
+// every answer.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /{$}", s.form)
+	mux.HandleFunc("POST /check", s.check)
+	mux.HandleFunc("GET /report/{id}", s.report)
+	mux.HandleFunc("GET /report/{id}/events", s.events)
+	mux.HandleFunc("GET /report/{id}/download", s.download)
+	mux.HandleFunc("GET /report/{id}/json", s.json)
+	mux.HandleFunc("GET /docs/{path...}", s.doc)
+	mux.HandleFunc("GET /static/{file}", s.static)
+	return s.secure(mux)
+}
+
+// csp allows the page's own script and stylesheet and nothing inline.
+const csp = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; " +
+	"form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+
+// secure sets the headers of every answer and asks for basic auth.
+func (s *Server) secure(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", csp)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("X-Frame-Options", "DENY")
+		if s.opts.Users != nil && !s.opts.Users.check(r) {
+			if !s.limiter.allow(clientIP(r)) { // wrong passwords spend the same tokens as checks
+				s.refuse(w, r, http.StatusTooManyRequests, "too many attempts: wait a little and try again")
+				return
+			}
+			h.Set("WWW-Authenticate", `Basic realm="ftpdoctor", charset="UTF-8"`)
+			s.refuse(w, r, http.StatusUnauthorized, "this page needs a user name and password")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// refuse answers with a short page (or line) and logs the refusal.
+func (s *Server) refuse(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	s.opts.Logger.Info("web refused", "status", status, "reason", msg, "remote", r.RemoteAddr, "path", r.URL.Path)
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_ = templates.ExecuteTemplate(w, "error", pageData{Title: http.StatusText(status), Data: msg})
+}
