@@ -255,7 +255,9 @@ func classify(port int, err error, timedOut bool) Port {
 	switch {
 	case err == nil:
 		p.State, p.Reason = StateOpen, ReasonSynAck
-	case kind == probes.KindRefused:
+	case kind == probes.KindRefused, kind == probes.KindClosed:
+		// A reset during the handshake is an RST too: the port answered
+		// (a passive listener closing as the SYN arrived), as in probes.
 		p.State, p.Reason = StateClosed, ReasonRefused
 	case timedOut || kind == probes.KindTimeout:
 		p.State, p.Reason = StateFiltered, ReasonNoResponse
