@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -166,4 +167,41 @@ func BenchmarkDropEverything(b *testing.B) {
 		total += o.Duration
 	}
 	b.ReportMetric(float64(total)/float64(b.N)/float64(timeout), "timeouts/op")
+}
+
+// BenchmarkAccounts50 checks 50 accounts against one server behind the
+// latency proxy at the default parallelism (2) and reports the run's time
+// over (50 / 2) times one account's own login and listing (the median of
+// the further accounts' durations) as x-ideal: the goal is at most 1.2.
+func BenchmarkAccounts50(b *testing.B) {
+	const n, parallel = 50, 2
+	users := map[string]string{}
+	var accounts []probes.Credential
+	for i := range n {
+		u := "user" + itoa(i)
+		users[u] = "Pw-" + u
+		accounts = append(accounts, probes.Credential{User: u, Password: probes.Secret("Pw-" + u)})
+	}
+	srv := fixtures.StartT(b, fixtures.Script{Users: users, PassiveWrap: fixtures.DelayPassive(benchRTT / 10)})
+	proxy, err := fixtures.StartProxy(fixtures.ProxyConfig{Listen: "127.0.0.2:0", Upstream: srv.Addr(), Delay: benchRTT / 10})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { proxy.Close() })
+	cfg := probes.Config{Target: probes.Target{Host: "127.0.0.2", Port: mustPort(b, proxy.Addr())}, Timeout: 5 * time.Second}
+	var ratio float64
+	for b.Loop() {
+		o := probes.CheckAccounts(context.Background(), cfg, accounts, "", parallel, probes.DefaultEnv())
+		var each []time.Duration
+		for _, a := range o.Accounts {
+			if a.Phase != probes.PhaseOK {
+				b.Fatalf("%s: %s", a.User, a.Phase)
+			}
+			each = append(each, a.Duration)
+		}
+		slices.Sort(each[1:])
+		one := each[1+len(each[1:])/2]
+		ratio += float64(o.Duration) / (float64(n) / parallel * float64(one))
+	}
+	b.ReportMetric(ratio/float64(b.N), "x-ideal")
 }
