@@ -8,8 +8,6 @@ import (
 	"html/template"
 	"io"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/ftpdoctor/ftpdoctor/output"
 	"github.com/ftpdoctor/ftpdoctor/probes"
@@ -162,20 +160,9 @@ func title(rep report.Report) string {
 // reader sees it and the browser interprets nothing. The template then
 // escapes <, > and & as usual.
 func visible(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			fmt.Fprintf(&b, `\x%02x`, s[i])
-		case r == '\n' || r == ' ' || (unicode.IsPrint(r) && !unicode.Is(unicode.Bidi_Control, r)):
-			b.WriteRune(r)
-		case r < 0x80:
-			fmt.Fprintf(&b, `\x%02x`, r)
-		default:
-			fmt.Fprintf(&b, `\u%04x`, r)
-		}
-		i += size
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = report.Clean(l)
 	}
-	return b.String()
+	return strings.Join(lines, "\n")
 }
