@@ -90,3 +90,27 @@ func TestAccountsBackOffFromAConnectionLimit(t *testing.T) {
 		t.Fatalf("the server's limit was not reported: %+v", o.AccountLimit)
 	}
 }
+
+func TestFurtherAccountsTakeTurnsOnOneConnection(t *testing.T) {
+	// A further account has one control connection: its passive and
+	// active stages, which run side by side, must take turns on it.
+	srv := fixtures.StartT(t, fixtures.Script{Users: map[string]string{"alice": testPassword}})
+	cfg := probes.Config{Target: probes.Target{Host: srv.Host(), Port: srv.Port()}, Timeout: 400 * time.Millisecond}
+	accounts := []probes.Credential{{User: "alice", Password: testPassword}, {User: "alice", Password: testPassword}}
+	for range 5 {
+		o := probes.CheckAccounts(context.Background(), cfg, accounts, probes.ModeBoth, 2, probes.DefaultEnv())
+		second := o.Accounts[1]
+		for _, r := range second.Results {
+			if (r.Stage == probes.StagePassive || r.Stage == probes.StageActive) && r.Status != probes.StatusPass {
+				t.Fatalf("second account, both modes on one connection: %s %s %s", r.Stage, r.Code, r.Summary)
+			}
+		}
+		conns := map[string]bool{}
+		for _, ex := range second.Transcript {
+			conns[ex.Conn] = true
+		}
+		if len(conns) != 1 {
+			t.Fatalf("the second account used %d control connections, want 1", len(conns))
+		}
+	}
+}

@@ -19,8 +19,7 @@ const MaxControlConnections = 4
 // login succeeded, so that wrong credentials are tried once, not four
 // times.
 type pool struct {
-	primary   *Conn      // the login's own connection
-	primaryMu sync.Mutex // held by the attempt that uses primary
+	primary *Conn // the login's own connection
 
 	gate      chan struct{} // closed when the login's outcome is known
 	done      chan struct{} // closed when the pool closes
@@ -213,13 +212,11 @@ func (s *Session) takeExtra(ctx context.Context) *extra {
 }
 
 // lockPrimary waits until the login's own connection is free for a data
-// attempt and returns the function that frees it.
+// attempt (the passive and active stages run side by side) and returns the
+// function that frees it.
 func (s *Session) lockPrimary() func() {
-	if s.pool == nil {
-		return func() {}
-	}
-	s.pool.primaryMu.Lock()
-	return s.pool.primaryMu.Unlock
+	s.primaryMu.Lock()
+	return s.primaryMu.Unlock
 }
 
 // take returns a ready extra connection, waiting while some are still

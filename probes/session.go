@@ -184,6 +184,7 @@ type Session struct {
 	tls        *tlsState   // whether and how control connections are protected
 	parallel   bool        // open extra control connections so that data attempts run side by side
 	pool       *pool       // the extra control connections that data attempts run on
+	primaryMu  sync.Mutex  // held by the data attempt that uses the login's own connection
 	transcript *transcript // every exchange on every control connection
 }
 
