@@ -2,6 +2,7 @@ package probes
 
 import (
 	"context"
+	"crypto/tls"
 	"net"
 	"strconv"
 )
@@ -22,6 +23,12 @@ func Passive(ctx context.Context, s *Session) Result {
 	r := Result{Stage: StagePassive}
 	r.Evidence.Attempts = s.dataAttempts(ctx, []string{"EPSV", "PASV"}, true, s.passiveAttempt)
 	r = summarize(r, "passive")
+	if s.reuseFailedUnderTLS13(r) {
+		if a, ok := s.reuseUnderTLS12(ctx); ok {
+			r.Evidence.Attempts = append(r.Evidence.Attempts, a)
+			r.Summary += "; under TLS 1.2 the data connection resumed the session and the listing arrived (--tls-max 1.2)"
+		}
+	}
 	if s.TLS == TLSAuto && s.tls.protected() && helperSuspect[r.Code] {
 		if a, ok := s.plainPASV(ctx); ok {
 			r.Evidence.Attempts = append(r.Evidence.Attempts, a)
@@ -187,4 +194,53 @@ func (s *Session) plainPASV(ctx context.Context) (Attempt, bool) {
 	dc.Close()
 	a.finish(start, s.Now, StatusPass, PassiveOK)
 	return a, true
+}
+
+// reuseFailedUnderTLS13 reports whether a protected data connection was
+// refused for not resuming the control connection's session while TLS 1.3
+// was in use: resumption under TLS 1.3 is where servers (vsftpd 3.0.3) and
+// clients (curl #3002, #4654) have broken, so TLS 1.2 is tried as well.
+func (s *Session) reuseFailedUnderTLS13(r Result) bool {
+	st := s.Account.Conn.TLS()
+	if st == nil || st.Version != tls.VersionTLS13 || s.TLSMax != 0 {
+		return false
+	}
+	for _, a := range r.Evidence.Attempts {
+		if a.Code == PassiveTLSReuse {
+			return true
+		}
+	}
+	return false
+}
+
+// reuseUnderTLS12 runs one EPSV listing on a new control connection capped
+// at TLS 1.2; ok reports whether it passed, data connection resumed.
+func (s *Session) reuseUnderTLS12(ctx context.Context) (Attempt, bool) {
+	c, _, err := s.dialControl(ctx, s.Server.Peer.String())
+	if err != nil {
+		return Attempt{}, false
+	}
+	defer c.quit(ctx)
+	if g, _, err := c.Read(ctx, s.Timeout, ""); err != nil || g.Code != codeReady {
+		return Attempt{}, false
+	}
+	if s.tls.implicit {
+		return Attempt{}, false
+	}
+	if reply, _, err := c.Cmd(ctx, s.Timeout, "AUTH TLS"); err != nil || reply.Code != codeAuthOK {
+		return Attempt{}, false
+	}
+	if _, err := s.secureUpTo(ctx, c, tls.VersionTLS12); err != nil {
+		return Attempt{}, false
+	}
+	reply, _, err := c.Cmd(ctx, s.Timeout, "USER %s", s.loginName())
+	if err == nil && reply.Code == codeNeedPassword {
+		reply, _, err = c.Cmd(ctx, s.passWait(), "PASS %s", s.loginPassword())
+	}
+	if err != nil || (reply.Code != codeLoggedIn && reply.Code != codeLoggedInAuth) || !s.protectData(ctx, c) {
+		return Attempt{}, false
+	}
+	a := s.passiveAttempt(ctx, c, "EPSV")
+	a.Command = "EPSV (TLS 1.2)"
+	return a, a.Status == StatusPass && a.Resumed != nil && *a.Resumed
 }

@@ -92,6 +92,8 @@ func TestFTPS(t *testing.T) {
 			"control=control.ok tls=tls.ok login=login.ok passive=passive.nat_helper active=active.ok firewall=firewall.open", true},
 		{"nat_helper_not_asked_with_tls_require", &fixtures.TLSConfig{Certificates: good(), HelperBlind: true}, func(c *probes.Config) { c.TLS = probes.TLSRequire },
 			"control=control.ok tls=tls.ok login=login.ok passive=passive.data_refused active=active.ok firewall=firewall.open", true},
+		{"reuse_broken_under_tls_13", &fixtures.TLSConfig{Certificates: good(), RequireReuse: true, ReuseBrokenTLS13: true}, nil,
+			"control=control.ok tls=tls.ok login=login.ok passive=passive.tls_reuse_required active=active.tls_reuse_required firewall=firewall.open", true},
 		{"stall_after_234", &fixtures.TLSConfig{Certificates: good(), Hostile: fixtures.TLSStallAfter234}, nil,
 			"control=control.ok tls=tls.handshake_failed login=skipped passive=skipped active=skipped firewall=skipped", false},
 		{"garbage_after_234", &fixtures.TLSConfig{Certificates: good(), Hostile: fixtures.TLSGarbageAfter234}, nil,
@@ -154,5 +156,17 @@ func TestFTPSVersionAndCertificateFacts(t *testing.T) {
 	}
 	if len(auth) != probes.MaxControlConnections {
 		t.Fatalf("%d control connections used TLS, want %d", len(auth), probes.MaxControlConnections)
+	}
+}
+
+func TestReuseBrokenUnderTLS13IsTriedUnderTLS12(t *testing.T) {
+	o := checkTLS(t, fixtures.Script{TLS: &fixtures.TLSConfig{Certificates: good(), RequireReuse: true, ReuseBrokenTLS13: true}}, nil)
+	p := o.Results[4]
+	last := p.Evidence.Attempts[len(p.Evidence.Attempts)-1]
+	if last.Command != "EPSV (TLS 1.2)" || last.Status != probes.StatusPass || last.Resumed == nil || !*last.Resumed {
+		t.Fatalf("no resumed TLS 1.2 comparison: %+v", p.Evidence.Attempts)
+	}
+	if !strings.Contains(p.Summary, "--tls-max 1.2") {
+		t.Errorf("summary does not name --tls-max 1.2: %s", p.Summary)
 	}
 }

@@ -83,12 +83,12 @@ func (s *Session) serverName() string { return s.Target.Host }
 // on the remote address, which never matches a data connection). The
 // certificate is checked after the handshake (checkCertificate), so that a
 // bad one is reported with its facts rather than as a bare handshake error.
-func (s *Session) clientTLS() *tls.Config {
+func (s *Session) clientTLS(maxVersion uint16) *tls.Config {
 	return &tls.Config{
 		ServerName:         s.serverName(),
 		InsecureSkipVerify: true, // #nosec G402: verified by checkCertificate, which reports what is wrong
 		ClientSessionCache: tls.NewLRUClientSessionCache(8),
-		MaxVersion:         s.TLSMax,
+		MaxVersion:         maxVersion,
 		MinVersion:         tls.VersionTLS10,
 	}
 }
@@ -96,7 +96,12 @@ func (s *Session) clientTLS() *tls.Config {
 // secure runs a TLS handshake over c's transport within the timeout and
 // makes every data connection of c a TLS client of the same session cache.
 func (s *Session) secure(ctx context.Context, c *Conn) (tls.ConnectionState, error) {
-	cfg := s.clientTLS()
+	return s.secureUpTo(ctx, c, s.TLSMax)
+}
+
+// secureUpTo is secure with the highest TLS version to offer.
+func (s *Session) secureUpTo(ctx context.Context, c *Conn, maxVersion uint16) (tls.ConnectionState, error) {
+	cfg := s.clientTLS(maxVersion)
 	var state tls.ConnectionState
 	err := c.Upgrade(func(nc net.Conn) (net.Conn, error) {
 		tc, err := handshake(ctx, nc, cfg, s.Timeout, s.Now)

@@ -151,10 +151,30 @@ var tlsReuseEntry = entry{
 	Severity: dataRule,
 	Title:    "The server requires data connections to resume the control connection's TLS session",
 	Explain: func(f finding) string {
-		return dataExplain(f, "The server insists that each data connection resumes the TLS session of the control connection (a defence against data-connection theft), and this one did not. Clients that do not resume fail; under TLS 1.3, resumption is where curl and vsftpd 3.0.3 have broken.")
+		what := "The server insists that each data connection resumes the TLS session of the control connection (a defence against data-connection theft), and this one did not. Clients that do not resume fail; under TLS 1.3, resumption is where curl and vsftpd 3.0.3 have broken."
+		if resumedUnderTLS12(f) {
+			what += " Under TLS 1.2 the same server accepted a resumed data connection: its TLS 1.3 resumption is what breaks, and clients capped at TLS 1.2 work."
+		}
+		return dataExplain(f, what)
 	},
 	Fixes: func(f finding) []Fix {
-		return append([]Fix{{SideClient, "FileZilla resumes sessions; with curl try --tls-max 1.2; with lftp set ftp:ssl-protect-data true and a current version."}},
-			serverFixes(f.outcome.Server, sessionReuse)...)
+		client := "FileZilla resumes sessions; with curl try --tls-max 1.2; with lftp set ftp:ssl-protect-data true and a current version."
+		if resumedUnderTLS12(f) {
+			client = "Cap the client at TLS 1.2, which this server resumes: curl --tls-max 1.2; FileZilla and lftp follow the server's choice, so the server's fix is needed for them."
+		}
+		return append([]Fix{{SideClient, client}}, serverFixes(f.outcome.Server, sessionReuse)...)
 	},
+}
+
+// resumedUnderTLS12 reports whether the passive stage's TLS 1.2 comparison
+// resumed and listed, after a refusal under TLS 1.3.
+func resumedUnderTLS12(f finding) bool {
+	if p := stageResult(f.outcome, probes.StagePassive); p != nil {
+		for _, a := range p.Evidence.Attempts {
+			if a.Command == "EPSV (TLS 1.2)" && a.Status == probes.StatusPass {
+				return true
+			}
+		}
+	}
+	return false
 }
