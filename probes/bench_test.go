@@ -150,6 +150,25 @@ func BenchmarkCurlFTPSList50msRTT(b *testing.B) {
 	benchCurl(b, "ftp://"+host+":"+itoa(port)+"/", "--ssl-reqd", "--cacert", caFile)
 }
 
+// BenchmarkSilentListener times a check against a port that accepts but
+// never greets; the goal is a verdict within 1.2 step timeouts (the TLS
+// probe runs beside the wait for the greeting). The metric "timeouts/op"
+// is the run's wall time divided by --timeout.
+func BenchmarkSilentListener(b *testing.B) {
+	const timeout = 500 * time.Millisecond
+	srv := fixtures.StartT(b, fixtures.Script{Connect: fixtures.ConnectSilent})
+	cfg := probes.Config{Target: probes.Target{Host: srv.Host(), Port: srv.Port(), User: "alice"}, Timeout: timeout}
+	var total time.Duration
+	for b.Loop() {
+		o := probes.Check(context.Background(), cfg, probes.DefaultEnv())
+		if o.Results[1].Code != probes.ControlNoGreeting {
+			b.Fatalf("control: %s", o.Results[1].Code)
+		}
+		total += o.Duration
+	}
+	b.ReportMetric(float64(total)/float64(b.N)/float64(timeout), "timeouts/op")
+}
+
 // BenchmarkDropEverything times a check against a host that drops every
 // packet; the goal is a verdict within about one step timeout. The metric
 // "timeouts/op" is the run's wall time divided by --timeout.
