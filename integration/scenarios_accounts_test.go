@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ftpdoctor/ftpdoctor/internal/netlab"
 )
@@ -175,12 +176,13 @@ func accountsProftpdConnectionLimit(t *testing.T) {
 	// auth_count_scoreboard skips "(none)" users), at PASS. Sessions that
 	// list a home of one file end within about 20 ms of their 230, so
 	// three started at once often never meet (measured: 3 runs in 8 had
-	// no refusal). A listing of 20,000 files keeps each session logged in
-	// long enough that the last to log in sees the others.
-	dir := l.publicDir(20000)
+	// no refusal). A listing of 5,000 files keeps each session logged in
+	// long enough that the last to log in sees the others; the timeout is
+	// long enough for that listing when two suites share the machine.
+	dir := l.publicDir(5000)
 	l.proftpd("", "MaxClientsPerHost 1")
 	file := l.usersFile(suite.user+":"+suite.password, a1.Name+":"+a1.Password, a2.Name+":"+a2.Password, a3.Name+":"+a3.Password)
-	got := l.check(checkRun{Target: "ftp://" + l.SrvAddr + "/" + dir, Timeout: quick, Extra: []string{"--users", file, "--parallel", "3"},
+	got := l.check(checkRun{Target: "ftp://" + l.SrvAddr + "/" + dir, Timeout: 10 * time.Second, Extra: []string{"--users", file, "--parallel", "3"},
 		Secrets: []string{a1.Password, a2.Password, a3.Password}})
 	rep := got.Report
 	want := map[string]accountWant{suite.user: {Phase: "ok"}, a1.Name: {Phase: "ok"}, a2.Name: {Phase: "ok"}, a3.Name: {Phase: "ok"}}
