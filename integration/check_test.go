@@ -32,9 +32,10 @@ type reportJSON struct {
 		Version  string `json:"version"`  // when revealed
 		Banner   string `json:"banner"`   // greeting text
 	} `json:"server"` // the detected server
-	TLS            tlsJSON     `json:"tls"`    // what the check learned about TLS
-	Stages         []stageJSON `json:"stages"` // one per stage
-	Causes         []causeJSON `json:"causes"` // findings, most important first
+	TLS            tlsJSON       `json:"tls"`      // what the check learned about TLS
+	Stages         []stageJSON   `json:"stages"`   // one per stage
+	Causes         []causeJSON   `json:"causes"`   // findings, most important first
+	Accounts       []accountJSON `json:"accounts"` // one per account when many were checked
 	Recommendation struct {
 		ClientMode string `json:"client_mode"` // passive, active, either, none, unknown
 		Text       string `json:"text"`        // advice
@@ -74,6 +75,7 @@ type checkRun struct {
 	Extra    []string      // more flags
 	Table    bool          // the human table with --trace and --verbose instead of JSON; no report is parsed
 	InURL    bool          // credentials in the target, ftp://user:password@target/, not in --user and FTP_PASSWORD
+	Secrets  []string      // more passwords that must not appear in stdout or stderr (those of --users)
 }
 
 // checkResult is what came back.
@@ -124,15 +126,15 @@ func (l *lab) check(r checkRun) checkResult {
 	start := time.Now()
 	err := cmd.Run()
 	res := checkResult{Elapsed: time.Since(start), ExitCode: -1}
-	for _, secret := range []string{suite.password, "wrong-" + suite.password} {
+	for _, secret := range append([]string{suite.password, "wrong-" + suite.password}, r.Secrets...) {
 		for name, buf := range map[string]*bytes.Buffer{"stdout": &stdout, "stderr": &stderr} {
 			if bytes.Contains(buf.Bytes(), []byte(secret)) {
 				l.t.Errorf("the password appears in ftpdoctor's %s", name)
 			}
 		}
 	}
-	res.Raw = redact(stdout.String())
-	res.Stderr = redact(stderr.String())
+	res.Raw = redact(stdout.String(), r.Secrets...)
+	res.Stderr = redact(stderr.String(), r.Secrets...)
 	if dir := os.Getenv("FDIT_REPORTS"); dir != "" { // keep every report for reading later
 		name := strings.ReplaceAll(l.t.Name(), "/", "_") + ".json"
 		if r.Table {
@@ -164,8 +166,11 @@ func (l *lab) check(r checkRun) checkResult {
 	return res
 }
 
-// redact replaces the test passwords in s.
-func redact(s string) string {
+// redact replaces the test passwords, and more, in s.
+func redact(s string, more ...string) string {
+	for _, secret := range more {
+		s = strings.ReplaceAll(s, secret, "****")
+	}
 	s = strings.ReplaceAll(s, "wrong-"+suite.password, "****")
 	return strings.ReplaceAll(s, suite.password, "****")
 }

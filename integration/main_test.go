@@ -18,13 +18,14 @@ import (
 
 // suite holds what TestMain prepared once for every scenario.
 var suite struct {
-	unavailable string // why the suite cannot run here; empty when it can
-	buildErr    error  // why ftpdoctor could not be built
-	bin         string // path of the ftpdoctor binary
-	user        string // the local test user
-	password    string // the test user's password
-	home        string // the test user's home directory
-	pamService  string // PAM service without a failure delay, for vsftpd
+	unavailable string             // why the suite cannot run here; empty when it can
+	buildErr    error              // why ftpdoctor could not be built
+	bin         string             // path of the ftpdoctor binary
+	user        string             // the local test user
+	password    string             // the test user's password
+	home        string             // the test user's home directory
+	pamService  string             // PAM service without a failure delay, for vsftpd
+	accounts    []netlab.LocalUser // further local users for the many-accounts scenarios, as accountSpecs
 }
 
 const (
@@ -42,7 +43,7 @@ var need = netlab.Need{
 	Servers: []string{"vsftpd", "proftpd", "pure-ftpd", "sshd"},
 	Users:   []string{"sshd"},                       // privilege separation of OpenSSH's server
 	Files:   []string{"usr/lib/proftpd/mod_tls.so"}, // ProFTPD's FTPS, from proftpd-mod-crypto
-	Tools:   []string{"ip", "ss", "nft", "dnsmasq", "openssl", "ssh-keygen", "useradd", "userdel", "chpasswd", "curl", "sysctl"},
+	Tools:   []string{"ip", "ss", "nft", "dnsmasq", "openssl", "ssh-keygen", "useradd", "usermod", "userdel", "chpasswd", "curl", "sysctl"},
 }
 
 func TestMain(m *testing.M) {
@@ -64,8 +65,14 @@ func TestMain(m *testing.M) {
 	if release, err := shareUsers(); err != nil {
 		fmt.Fprintln(os.Stderr, "integration: creating the test user:", err)
 		code = 1
+	} else if accounts, releaseAccounts, err := netlab.ShareUsers(accountsShare, accountSpecs); err != nil {
+		fmt.Fprintln(os.Stderr, "integration: creating the accounts' users:", err)
+		release()
+		code = 1
 	} else {
+		suite.accounts = accounts
 		code = m.Run()
+		releaseAccounts()
 		release()
 	}
 	os.RemoveAll(dir)
