@@ -76,8 +76,9 @@ func decisive(stages []Stage) (probes.Code, string) {
 	if n := len(s.Evidence.Replies); n > 0 {
 		ex := s.Evidence.Replies[n-1]
 		if s.ID == probes.StageLogin && s.Status != probes.StatusFail {
+			own := s.Evidence.Replies[0].Conn // the account's own connection, not an extra one's refusal
 			for _, e := range s.Evidence.Replies {
-				if strings.HasPrefix(e.Command, "PASS") || strings.HasPrefix(e.Command, "USER") && e.Code == 230 {
+				if e.Conn == own && (strings.HasPrefix(e.Command, "PASS") || strings.HasPrefix(e.Command, "USER") && e.Code == 230) {
 					ex = e
 				}
 			}
@@ -124,7 +125,15 @@ func accountsFinding(o probes.Outcome, accounts []Account) (finding, bool) {
 	}
 	summary := fmt.Sprintf("%d of %d accounts log in and list, so the server, the network and the data path are fine for them; %s",
 		len(ok), len(accounts), strings.Join(parts, "; "))
-	r := probes.Result{Stage: probes.StageLogin, Status: probes.StatusWarn, Code: probes.LoginAccountsRefused, Summary: summary}
+	// As severe as the worst failing account: the top level's verdict is
+	// that account's.
+	status := probes.StatusWarn
+	for _, a := range accounts {
+		if a.Verdict == VerdictCritical {
+			status = probes.StatusFail
+		}
+	}
+	r := probes.Result{Stage: probes.StageLogin, Status: status, Code: probes.LoginAccountsRefused, Summary: summary}
 	return finding{code: r.Code, result: r, outcome: o}, true
 }
 

@@ -25,7 +25,7 @@ func loginExplain(f finding, what string) string {
 // loginCauses explains the login stage's codes.
 var loginCauses = map[probes.Code]entry{
 	probes.LoginAccountsRefused: {
-		Severity: alwaysWarning,
+		Severity: alwaysCritical, // warning when the failing accounts' own verdicts are only warnings
 		Title:    "Some accounts log in and some do not",
 		Explain: func(f finding) string {
 			return f.result.Summary + ". A refusal at PASS looks the same for a wrong password and for a denial by the system (an account listed in /etc/ftpusers, a shell missing from /etc/shells, a locked or expired account): servers answer the same 530 on purpose, so only the server's log tells them apart. Each account's own causes follow in its part of the report."

@@ -1,0 +1,41 @@
+package report
+
+import (
+	"testing"
+
+	"github.com/ftpdoctor/ftpdoctor/probes"
+)
+
+func TestAccountReplyIsItsOwn(t *testing.T) {
+	o := healthy()
+	login := o.Results[2]
+	own, extra := "10.231.0.9:40000 -> 10.231.0.2:21", "10.231.0.9:40002 -> 10.231.0.2:21"
+	login.Evidence.Replies = []probes.Exchange{
+		{Conn: own, Command: "USER alice", Code: 331, Text: "Please specify the password."},
+		{Conn: own, Command: "PASS ****", Code: 230, Text: "Login successful."},
+		{Conn: extra, Command: "PASS ****", Code: 530, Text: "Sorry, the maximum number of clients (1) from your host are already connected."},
+	}
+	o.Results[2] = with(login, probes.StatusWarn, probes.LoginConnectionLimit, "logged in, but a second connection was refused")
+	failing := stopAt(probes.StageLogin, probes.LoginRejected, "rejected", probes.Evidence{Replies: []probes.Exchange{
+		{Conn: own, Command: "USER bob", Code: 331}, {Conn: own, Command: "PASS ****", Code: 530, Text: "Login incorrect."}}})
+	o.Accounts = []probes.AccountOutcome{
+		{User: "alice", Mode: probes.ModeBoth, Phase: probes.PhaseOK, Results: o.Results},
+		{User: "bob", Mode: probes.ModePassive, Phase: probes.PhasePass, Results: failing.Results},
+	}
+	r := Build(o)
+	if got := r.Accounts[0].Reply; got != "230 Login successful." {
+		t.Errorf("alice's reply %q, want her own 230", got)
+	}
+	if got := r.Accounts[1].Reply; got != "530 Login incorrect." || r.Accounts[1].Verdict != VerdictCritical {
+		t.Errorf("bob: reply %q verdict %s", got, r.Accounts[1].Verdict)
+	}
+	var summary *Cause
+	for i := range r.Causes {
+		if r.Causes[i].Code == probes.LoginAccountsRefused {
+			summary = &r.Causes[i]
+		}
+	}
+	if summary == nil || summary.Severity != SeverityCritical || r.Verdict != VerdictCritical {
+		t.Fatalf("the comparison must be as severe as the worst account: %+v, verdict %s", summary, r.Verdict)
+	}
+}
