@@ -2,6 +2,7 @@ package probes
 
 import (
 	"context"
+	"errors"
 	"net"
 	"strconv"
 	"sync"
@@ -160,4 +161,4 @@ func (s *Session) dialControl(ctx context.Context, addr string) (*Conn, PortChec
 
 // errNoConnection stands for a failed connect whose outcome is in its
 // PortCheck.
-var errNoConnection = listingError("no connection")
+var errNoConnection = errors.New("no connection")

@@ -193,7 +193,7 @@ func checkCertificate(state tls.ConnectionState, host string, roots *x509.CertPo
 // resumed").
 func resumeRefused(text string) bool {
 	t := strings.ToLower(text)
-	return strings.Contains(t, "session reuse") || strings.Contains(t, "not resumed") || strings.Contains(t, "resum")
+	return strings.Contains(t, "session reuse") || strings.Contains(t, "not resumed")
 }
 
 // tlsState is the session's TLS decision, shared by every control
