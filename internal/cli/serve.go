@@ -65,14 +65,8 @@ func serveAction(c *urfave.Context) error {
 	case opts.MaxDeadline <= 0:
 		return usageError("--max-deadline must be positive, got %s", opts.MaxDeadline)
 	}
-	if opts.Allow, err = exporter.ParseHostList(c.StringSlice("allow")); err != nil {
-		return usageError("--allow: %s", err)
-	}
-	opts.Modules = exporter.DefaultModules()
-	if file := c.String("config"); file != "" {
-		if opts.Modules, err = exporter.LoadConfig(file); err != nil {
-			return usageError("--config: %s", err)
-		}
+	if opts.Allow, opts.Modules, err = targetRules(c); err != nil {
+		return err
 	}
 	logger := slog.New(slog.NewTextHandler(c.App.ErrWriter, nil))
 	opts.Logger = logger
@@ -105,4 +99,20 @@ func serveAction(c *urfave.Context) error {
 		return &exitError{code: verdict.ExitUnknown, msg: "serve: " + err.Error()}
 	}
 	return nil
+}
+
+// targetRules reads what serve and web share: --allow, the networks and
+// names anonymous checks may target, and --config, the modules.
+func targetRules(c *urfave.Context) (exporter.HostList, map[string]exporter.Module, error) {
+	allow, err := exporter.ParseHostList(c.StringSlice("allow"))
+	if err != nil {
+		return allow, nil, usageError("--allow: %s", err)
+	}
+	modules := exporter.DefaultModules()
+	if file := c.String("config"); file != "" {
+		if modules, err = exporter.LoadConfig(file); err != nil {
+			return allow, nil, usageError("--config: %s", err)
+		}
+	}
+	return allow, modules, nil
 }

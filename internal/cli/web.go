@@ -13,7 +13,6 @@ import (
 
 	urfave "github.com/urfave/cli/v2"
 
-	"github.com/ftpdoctor/ftpdoctor/exporter"
 	"github.com/ftpdoctor/ftpdoctor/verdict"
 	"github.com/ftpdoctor/ftpdoctor/web"
 )
@@ -75,14 +74,8 @@ func webAction(c *urfave.Context) error {
 	case opts.MaxDeadline <= 0:
 		return usageError("--max-deadline must be positive, got %s", opts.MaxDeadline)
 	}
-	if opts.Allow, err = exporter.ParseHostList(c.StringSlice("allow")); err != nil {
-		return usageError("--allow: %s", err)
-	}
-	opts.Modules = exporter.DefaultModules()
-	if file := c.String("config"); file != "" {
-		if opts.Modules, err = exporter.LoadConfig(file); err != nil {
-			return usageError("--config: %s", err)
-		}
+	if opts.Allow, opts.Modules, err = targetRules(c); err != nil {
+		return err
 	}
 	if file := c.String("auth-file"); file != "" {
 		if opts.Users, err = web.LoadUsers(file); err != nil {
