@@ -47,15 +47,8 @@ func checkAction(c *urfave.Context) error {
 	if err != nil {
 		return err
 	}
-	_, f, err := chosenFormat(c, forCheck)
+	_, f, opts, err := reportOutput(c, forCheck)
 	if err != nil {
-		return err
-	}
-	opts, err := outputOptions(c)
-	if err != nil {
-		return err
-	}
-	if opts.Thresholds, err = thresholds(c); err != nil {
 		return err
 	}
 	if len(args) != 1 {

@@ -108,6 +108,21 @@ func thresholds(c *urfave.Context) (output.Thresholds, error) {
 	return t, nil
 }
 
+// reportOutput reads how check and range render: the format, the output
+// options and the --warning and --critical thresholds.
+func reportOutput(c *urfave.Context, usable func(format) bool) (string, format, output.Options, error) {
+	name, f, err := chosenFormat(c, usable)
+	if err != nil {
+		return name, f, output.Options{}, err
+	}
+	opts, err := outputOptions(c)
+	if err != nil {
+		return name, f, opts, err
+	}
+	opts.Thresholds, err = thresholds(c)
+	return name, f, opts, err
+}
+
 // chosenFormat reads --format and --json: the format's name and renderers,
 // among the formats usable for the command's kind of report.
 func chosenFormat(c *urfave.Context, usable func(format) bool) (string, format, error) {

@@ -75,15 +75,8 @@ func rangeAction(c *urfave.Context) error {
 	if err != nil {
 		return err
 	}
-	name, f, err := chosenFormat(c, forRange)
+	name, f, opts, err := reportOutput(c, forRange)
 	if err != nil {
-		return err
-	}
-	opts, err := outputOptions(c)
-	if err != nil {
-		return err
-	}
-	if opts.Thresholds, err = thresholds(c); err != nil {
 		return err
 	}
 	var declared *probes.PortRange
