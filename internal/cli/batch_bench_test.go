@@ -53,7 +53,7 @@ func benchTargets(b *testing.B, n int) []string {
 
 // BenchmarkBatch1000 runs `ftpdoctor batch --parallel 100 --json` as a
 // process of its own against 1,000 targets on loopback (10 fixture servers
-// at 20 ms RTT, in this process). It reports the batch's time over the
+// at 50 ms RTT, in this process). It reports the batch's time over the
 // ideal, 1000/100 times one check's time (x-ideal; the goal is 1.5 or
 // less), and the batch process's peak resident memory from getrusage
 // (peak-rss-MB, VmHWM from /proc; the goal is under 100), so that the
