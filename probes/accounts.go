@@ -87,6 +87,9 @@ func CheckAccounts(ctx context.Context, cfg Config, accounts []Credential, mode 
 			select {
 			case sem <- struct{}{}:
 			case <-ctx.Done():
+				rest[i] = AccountOutcome{User: a.User, Mode: each.Mode, Phase: PhaseConnect,
+					Results: []Result{Skipped(StageControl, "the run's deadline ended before this account's turn")}}
+				return
 			}
 			defer func() { <-sem }()
 			rest[i] = checkAccount(ctx, each, a, env)

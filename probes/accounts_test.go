@@ -114,3 +114,21 @@ func TestFurtherAccountsTakeTurnsOnOneConnection(t *testing.T) {
 		}
 	}
 }
+
+func TestAccountsEndWithTheRunsDeadline(t *testing.T) {
+	users := map[string]string{}
+	var accounts []probes.Credential
+	for i := range 6 {
+		u := "u" + itoa(i)
+		users[u] = "pw"
+		accounts = append(accounts, probes.Credential{User: u, Password: "pw"})
+	}
+	srv := fixtures.StartT(t, fixtures.Script{Users: users, Active: fixtures.ActiveNeverConnect, NoConnectDelay: time.Second})
+	cfg := probes.Config{Target: probes.Target{Host: srv.Host(), Port: srv.Port()}, Timeout: 300 * time.Millisecond}
+	ctx, cancel := context.WithTimeout(context.Background(), 700*time.Millisecond)
+	defer cancel()
+	o := probes.CheckAccounts(ctx, cfg, accounts, probes.ModeBoth, 1, probes.DefaultEnv())
+	if len(o.Accounts) != len(accounts) || !o.Interrupted {
+		t.Fatalf("%d accounts, interrupted %v", len(o.Accounts), o.Interrupted)
+	}
+}
