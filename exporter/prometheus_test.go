@@ -90,8 +90,17 @@ func TestPrometheusScrapesTheExporter(t *testing.T) {
 	if c := query(t, api, `ftpdoctor_cause{job="ftp",instance="`+healthy.Addr()+`"}`); len(c) != 0 {
 		t.Errorf("the healthy server has causes: %+v", c)
 	}
-	if up := query(t, api, `up{job="ftpdoctor_exporter"}`); len(up) != 1 || up[0].value() != "1" {
-		t.Errorf("the exporter's own /metrics: up = %+v", up)
+	// The exporter's own job is scraped on a schedule of its own: wait for
+	// its first scrape too.
+	for {
+		up := query(t, api, `up{job="ftpdoctor_exporter"}`)
+		if len(up) == 1 && up[0].value() == "1" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the exporter's own /metrics: up = %+v", up)
+		}
+		time.Sleep(500 * time.Millisecond)
 	}
 }
 
