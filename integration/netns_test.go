@@ -95,17 +95,8 @@ func newLab(t *testing.T, topo topology) *lab {
 		type nat hook postrouting priority srcnat;
 		oifname %q ip saddr %s masquerade
 	}
-}
-table inet fditfilter {
-	chain forward_chain {
-		type filter hook forward priority 0;
-		iifname %q ip daddr %s ct status dnat accept
-		iifname %q ip daddr %s ct state established,related accept
-		iifname %q ip daddr %s drop
-	}
 }`, l.rtrCIf, forwarded, l.SrvAddr,
-			l.rtrCIf, l.SrvNet,
-			l.rtrCIf, l.SrvNet, l.rtrCIf, l.SrvNet, l.rtrCIf, l.SrvNet))
+			l.rtrCIf, l.SrvNet)+serverNATFilter(l))
 	case serverNATHelper:
 		l.NFT(l.rtr, natHelperRules(l))
 	case clientNAT:
@@ -169,7 +160,13 @@ func natHelperRules(l *lab) string {
 		type nat hook postrouting priority srcnat;
 		oifname %q ip saddr %s masquerade
 	}
+}`, l.rtrCIf, ftpPort, l.SrvAddr, l.rtrCIf, ftpPort, l.rtrCIf, l.SrvNet) + serverNATFilter(l)
 }
+
+// serverNATFilter lets in from the client side only what the server-side
+// NAT forwarded, and the replies of connections the server opened.
+func serverNATFilter(l *lab) string {
+	return fmt.Sprintf(`
 table inet fditfilter {
 	chain forward_chain {
 		type filter hook forward priority 0;
@@ -177,6 +174,5 @@ table inet fditfilter {
 		iifname %q ip daddr %s ct state established,related accept
 		iifname %q ip daddr %s drop
 	}
-}`, l.rtrCIf, ftpPort, l.SrvAddr, l.rtrCIf, ftpPort, l.rtrCIf, l.SrvNet,
-		l.rtrCIf, l.SrvNet, l.rtrCIf, l.SrvNet, l.rtrCIf, l.SrvNet)
+}`, l.rtrCIf, l.SrvNet, l.rtrCIf, l.SrvNet, l.rtrCIf, l.SrvNet)
 }
