@@ -29,7 +29,7 @@ import (
 // Defaults of Options.
 const (
 	DefaultMaxConcurrent = 20                     // probes at once
-	DefaultTimeoutMargin = 500 * time.Millisecond // taken off Prometheus's scrape timeout
+	DefaultTimeoutOffset = 500 * time.Millisecond // taken off Prometheus's scrape timeout
 	DefaultMaxDeadline   = 60 * time.Second       // longest a probe may run, whatever the scrape timeout
 )
 
@@ -38,7 +38,7 @@ type Options struct {
 	Modules       map[string]Module // by name; DefaultModules() when nil
 	Allow         HostList          // targets of probes without credentials; empty: any
 	MaxConcurrent int               // probes at once; a request beyond gets 503
-	TimeoutMargin time.Duration     // taken off X-Prometheus-Scrape-Timeout-Seconds
+	TimeoutOffset time.Duration     // taken off X-Prometheus-Scrape-Timeout-Seconds
 	MaxDeadline   time.Duration     // cap on a probe's whole deadline
 	Env           probes.Env        // the network; probes.DefaultEnv() when zero
 	Logger        *slog.Logger      // one line per probe and per refusal; never a password
@@ -62,8 +62,8 @@ func New(opts Options) *Exporter {
 	if opts.MaxConcurrent <= 0 {
 		opts.MaxConcurrent = DefaultMaxConcurrent
 	}
-	if opts.TimeoutMargin <= 0 {
-		opts.TimeoutMargin = DefaultTimeoutMargin
+	if opts.TimeoutOffset <= 0 {
+		opts.TimeoutOffset = DefaultTimeoutOffset
 	}
 	if opts.MaxDeadline <= 0 {
 		opts.MaxDeadline = DefaultMaxDeadline
@@ -216,7 +216,7 @@ func (e *Exporter) parse(r *http.Request) (probeRequest, int, string) {
 }
 
 // deadline is a probe's whole deadline: the scrape timeout Prometheus
-// sends less the margin, else 12 times the module's step timeout (as
+// sends less --timeout-offset, else 12 times the module's step timeout (as
 // check's --deadline), capped at MaxDeadline.
 func (e *Exporter) deadline(header string, m Module) (time.Duration, error) {
 	d := 12 * m.Timeout
@@ -225,9 +225,9 @@ func (e *Exporter) deadline(header string, m Module) (time.Duration, error) {
 		if err != nil || s <= 0 || s > 1e6 {
 			return 0, fmt.Errorf("X-Prometheus-Scrape-Timeout-Seconds must be a positive number of seconds, got %q", header)
 		}
-		d = time.Duration(s*float64(time.Second)) - e.opts.TimeoutMargin
+		d = time.Duration(s*float64(time.Second)) - e.opts.TimeoutOffset
 		if d <= 0 {
-			return 0, fmt.Errorf("scrape timeout %ss leaves no time after the margin of %s", header, e.opts.TimeoutMargin)
+			return 0, fmt.Errorf("scrape timeout %ss leaves no time after --timeout-offset %s", header, e.opts.TimeoutOffset)
 		}
 	}
 	return min(d, e.opts.MaxDeadline), nil

@@ -9,12 +9,14 @@ import (
 
 // statuses are the values of ftpdoctor_stage_status's status label, one of
 // which is 1 for each stage.
-var statuses = []probes.Status{probes.StatusPass, probes.StatusWarn, probes.StatusFail, probes.StatusSkip}
+var statuses = []probes.Status{probes.StatusPass, probes.StatusWarn, probes.StatusFail, probes.StatusSkip, probes.StatusInterrupted}
 
-// Success reports whether a probe counts as a success: a working path
-// exists (verdict ok or warning). ftpdoctor_verdict tells the two apart.
+// Success reports whether a probe counts as a success: it finished, and a
+// working path exists (verdict ok or warning). ftpdoctor_verdict tells the
+// two apart. An interrupted probe is no success, so that the absence of
+// data still alerts; ftpdoctor_interrupted tells it from a down server.
 func Success(rep report.Report) bool {
-	return rep.Verdict == report.VerdictOK || rep.Verdict == report.VerdictWarning
+	return !rep.Interrupted && (rep.Verdict == report.VerdictOK || rep.Verdict == report.VerdictWarning)
 }
 
 // Registry is a fresh registry holding one probe's metrics. Labels stay
@@ -37,12 +39,16 @@ func Registry(rep report.Report) *prometheus.Registry {
 		success.Set(1)
 	}
 	gauge("probe_duration_seconds", "Wall time of the whole check.").Set(rep.DurationMS / 1000)
+	interrupted := gauge("ftpdoctor_interrupted", "1 when the probe's deadline (the scrape timeout less --timeout-offset) ended the check before every stage finished, else 0.")
+	if rep.Interrupted {
+		interrupted.Set(1)
+	}
 	gauge("ftpdoctor_verdict", "The verdict as its Nagios exit code: 0 ok, 1 warning, 2 critical, 3 unknown.").Set(float64(rep.ExitCode))
 	durations := vec("ftpdoctor_stage_duration_seconds", "Wall time of each stage that ran.", "stage")
 	status := vec("ftpdoctor_stage_status", "1 for the status each stage ended with, 0 for the others.", "stage", "status")
 	modeOK := vec("ftpdoctor_data_mode_ok", "1 when a listing arrived in the data mode, 0 when it failed; absent when not checked.", "mode")
 	for _, s := range rep.Stages {
-		if s.Status != probes.StatusSkip {
+		if s.Status != probes.StatusSkip && s.Code != probes.CodeSkipped {
 			durations.WithLabelValues(string(s.ID)).Set(s.DurationMS / 1000)
 		}
 		for _, st := range statuses {

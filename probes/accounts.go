@@ -88,7 +88,7 @@ func CheckAccounts(ctx context.Context, cfg Config, accounts []Credential, mode 
 			case sem <- struct{}{}:
 			case <-ctx.Done():
 				rest[i] = AccountOutcome{User: a.User, Mode: each.Mode, Phase: PhaseConnect,
-					Results: []Result{Skipped(StageControl, "the run's deadline ended before this account's turn")}}
+					Results: []Result{NotReached(StageControl)}}
 				return
 			}
 			defer func() { <-sem }()
@@ -116,7 +116,9 @@ func CheckAccounts(ctx context.Context, cfg Config, accounts []Credential, mode 
 	}
 	o.Accounts = append(o.Accounts, rest...)
 	o.Duration = now().Sub(start)
-	o.Interrupted = deadlineReached(ctx, now())
+	for _, a := range o.Accounts {
+		o.Interrupted = o.Interrupted || anyInterrupted(a.Results)
+	}
 	return o
 }
 

@@ -24,7 +24,7 @@ func Check(ctx context.Context, cfg Config, env Env) Outcome {
 		Results:      results,
 		Transcript:   s.Transcript(),
 		Duration:     s.Now().Sub(s.Start),
-		Interrupted:  deadlineReached(ctx, s.Now()),
+		Interrupted:  anyInterrupted(results),
 	}
 }
 
@@ -45,6 +45,16 @@ func Resolve(ctx context.Context, cfg Config, env Env) ([]net.IP, Result) {
 	s := NewSession(cfg, env)
 	r := s.Run(ctx, []Stage{dnsStage})[0]
 	return s.Server.Addrs, r
+}
+
+// anyInterrupted reports whether the deadline ended any stage early.
+func anyInterrupted(results []Result) bool {
+	for _, r := range results {
+		if r.Status == StatusInterrupted {
+			return true
+		}
+	}
+	return false
 }
 
 // deadlineReached reports whether ctx has ended or its deadline has come

@@ -193,8 +193,27 @@ func TestRunDeadlineIsReported(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
 	o := probes.Check(ctx, cfg, probes.DefaultEnv())
-	if !o.Interrupted || o.Results[1].Status != probes.StatusFail {
-		t.Fatalf("interrupted %v, control %s", o.Interrupted, o.Results[1].Code)
+	if !o.Interrupted || o.Results[1].Status != probes.StatusInterrupted {
+		t.Fatalf("interrupted %v, control %s %s", o.Interrupted, o.Results[1].Status, o.Results[1].Code)
+	}
+	// The stages after it did not begin: interrupted too, not skipped as
+	// after a real failure.
+	for _, r := range o.Results[2:] {
+		if r.Status != probes.StatusInterrupted || r.Code != probes.CodeSkipped {
+			t.Errorf("%s: %s %s, want interrupted and skipped", r.Stage, r.Status, r.Code)
+		}
+	}
+}
+
+func TestRealFailureBeforeTheDeadlineStaysAFailure(t *testing.T) {
+	srv := fixtures.StartT(t, fixtures.Script{})
+	srv.Close()
+	cfg := probes.Config{Target: probes.Target{Host: srv.Host(), Port: srv.Port(), User: "alice"}, Timeout: 5 * time.Second}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	o := probes.Check(ctx, cfg, probes.DefaultEnv())
+	if o.Interrupted || o.Results[1].Status != probes.StatusFail || o.Results[3].Status != probes.StatusSkip {
+		t.Fatalf("interrupted %v, control %s, login %s", o.Interrupted, o.Results[1].Status, o.Results[3].Status)
 	}
 }
 

@@ -33,12 +33,16 @@ const (
 	StatusWarn Status = "warn"
 	StatusFail Status = "fail"
 	StatusSkip Status = "skip"
+	// StatusInterrupted: the run's deadline (check's --deadline, serve's
+	// scrape timeout) ended the stage before it finished, or before it
+	// began. It is not a failure: nothing is known of what the stage checks.
+	StatusInterrupted Status = "interrupted"
 )
 
 // Result is what one stage learned.
 type Result struct {
 	Stage    StageID       `json:"id"`       // which stage
-	Status   Status        `json:"status"`   // pass, warn, fail or skip
+	Status   Status        `json:"status"`   // pass, warn, fail, skip or interrupted
 	Code     Code          `json:"code"`     // stable machine code, e.g. "passive.private_address"
 	Summary  string        `json:"summary"`  // one line: what happened
 	Duration time.Duration `json:"-"`        // wall time of the stage
@@ -129,6 +133,13 @@ const (
 func (r Result) with(status Status, code Code, format string, args ...any) Result {
 	r.Status, r.Code, r.Summary = status, code, fmt.Sprintf(format, args...)
 	return r
+}
+
+// NotReached is the result of a stage that the run's deadline ended before
+// it began: status interrupted, code skipped.
+func NotReached(stage StageID) Result {
+	return Result{Stage: stage, Status: StatusInterrupted, Code: CodeSkipped,
+		Summary: "not run: the run's deadline ended the check before this stage began"}
 }
 
 // Skipped is the result of a stage that did not run, and why.

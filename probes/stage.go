@@ -84,7 +84,11 @@ func (s *Session) Run(ctx context.Context, stages []Stage) []Result {
 func (s *Session) runStage(ctx context.Context, st Stage, wait func(StageID) *Result) Result {
 	for _, n := range st.Needs {
 		if n.After != "" {
-			if r := wait(n.After); r != nil && r.Status == StatusSkip && !n.Settled {
+			r := wait(n.After)
+			if r != nil && r.Status == StatusInterrupted {
+				return NotReached(st.ID)
+			}
+			if r != nil && r.Status == StatusSkip && !n.Settled {
 				return Skipped(st.ID, r.Summary)
 			}
 		}
@@ -92,12 +96,20 @@ func (s *Session) runStage(ctx context.Context, st Stage, wait func(StageID) *Re
 			return Skipped(st.ID, n.Why)
 		}
 	}
+	if deadlineReached(ctx, s.Now()) {
+		return NotReached(st.ID)
+	}
 	rctx, rec := recording(ctx)
 	start := s.Now()
 	r := st.Run(rctx, s)
 	r.Stage = st.ID
 	if r.Status == StatusSkip {
 		return r
+	}
+	if r.Status == StatusFail && deadlineReached(ctx, s.Now()) {
+		// What failed is the deadline's doing as likely as the server's:
+		// the stage is reported unfinished, not failed (issue 18).
+		r.Status, r.Summary = StatusInterrupted, "cut short by the run's deadline: "+r.Summary
 	}
 	r.Started = start.Sub(s.Start)
 	r.Duration = s.Now().Sub(start)

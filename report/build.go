@@ -28,7 +28,7 @@ func Build(o probes.Outcome) Report {
 			PassiveRange: o.PassiveRange,
 		},
 		DurationMS:  millis(o.Duration),
-		Interrupted: o.Interrupted,
+		Interrupted: o.Interrupted || anyInterrupted(o.Results),
 		Server:      o.Server,
 		TLS:         o.TLS,
 		Stages:      make([]Stage, 0, len(o.Results)),
@@ -101,6 +101,16 @@ func dropRepeatedFixes(causes []Cause) {
 // millis converts a duration to milliseconds rounded to 0.1 ms.
 func millis(d time.Duration) float64 {
 	return float64(d.Round(100*time.Microsecond)) / float64(time.Millisecond)
+}
+
+// anyInterrupted reports whether the deadline ended any stage early.
+func anyInterrupted(results []probes.Result) bool {
+	for _, r := range results {
+		if r.Status == probes.StatusInterrupted {
+			return true
+		}
+	}
+	return false
 }
 
 func severityRank(s Severity) int {
@@ -176,7 +186,9 @@ func stageResult(o probes.Outcome, id probes.StageID) *probes.Result {
 	return nil
 }
 
-func ran(r *probes.Result) bool { return r != nil && r.Status != probes.StatusSkip && r.Status != "" }
+func ran(r *probes.Result) bool {
+	return r != nil && r.Status != probes.StatusSkip && r.Status != probes.StatusInterrupted && r.Status != ""
+}
 func worked(r *probes.Result) bool {
 	return r != nil && (r.Status == probes.StatusPass || r.Status == probes.StatusWarn)
 }
@@ -199,21 +211,28 @@ func dataWorks(o probes.Outcome) bool {
 
 var validStatus = map[probes.Status]bool{
 	probes.StatusPass: true, probes.StatusWarn: true, probes.StatusFail: true, probes.StatusSkip: true,
+	probes.StatusInterrupted: true,
 }
 
-// verdict applies the rules in docs/json.md.
+// verdict applies the rules in docs/json.md. A check the deadline cut short
+// is unknown unless a real failure was seen before: an interrupted stage
+// counts as one that did not run.
 func verdict(o probes.Outcome) Verdict {
 	if len(o.Results) == 0 {
 		return VerdictUnknown
 	}
-	var failed, warned, anyWorked bool
+	var failed, warned, anyWorked, interrupted bool
 	for _, r := range o.Results {
 		if !validStatus[r.Status] {
 			return VerdictUnknown
 		}
 		failed = failed || r.Status == probes.StatusFail
 		warned = warned || r.Status == probes.StatusWarn
+		interrupted = interrupted || r.Status == probes.StatusInterrupted
 		anyWorked = anyWorked || worked(&r)
+	}
+	if interrupted && !failed {
+		return VerdictUnknown
 	}
 	for _, id := range []probes.StageID{probes.StageDNS, probes.StageControl, probes.StageTLS, probes.StageLogin} {
 		if r := stageResult(o, id); r != nil && r.Status == probes.StatusFail {
@@ -270,6 +289,8 @@ func otherMode(r *probes.Result, name string) string {
 		return name + " mode was not tested"
 	case r.Status == probes.StatusSkip:
 		return name + " mode was not tested (" + r.Summary + ")"
+	case r.Status == probes.StatusInterrupted:
+		return name + " mode was not finished before the run's deadline"
 	case worked(r):
 		return name + " mode works too"
 	}

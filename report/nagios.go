@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/ftpdoctor/ftpdoctor/output"
@@ -28,7 +29,7 @@ func WriteNagios(w io.Writer, r Report, opts Options) error {
 	}
 	var perf []string
 	for _, s := range r.Stages {
-		if s.Status != probes.StatusSkip {
+		if s.Status != probes.StatusSkip && s.Code != probes.CodeSkipped {
 			perf = append(perf, output.PerfSeconds(string(s.ID), msDuration(s.DurationMS), output.Thresholds{}))
 		}
 	}
@@ -47,6 +48,9 @@ func nagiosText(r Report) string {
 		if r.Verdict == VerdictOK {
 			return fmt.Sprintf("%s: every stage passed, client mode %s", where, r.Recommendation.ClientMode)
 		}
+		if r.Interrupted {
+			return where + ": " + interruptedText(r)
+		}
 		return where + ": the check could not run"
 	}
 	c := r.Causes[0]
@@ -56,7 +60,24 @@ func nagiosText(r Report) string {
 	} else if n > 1 {
 		text += fmt.Sprintf(", %d more causes", n)
 	}
+	if r.Interrupted {
+		text += "; " + interruptedText(r)
+	}
 	return text
+}
+
+// interruptedText names the stages the deadline cut short.
+func interruptedText(r Report) string {
+	var cut []string
+	for _, s := range r.Stages {
+		if s.Status == probes.StatusInterrupted {
+			cut = append(cut, string(s.ID))
+		}
+	}
+	if len(cut) == 0 {
+		return "interrupted by the deadline"
+	}
+	return "interrupted by the deadline before " + strings.Join(cut, ", ") + " finished"
 }
 
 // msDuration turns the report's milliseconds back into a duration.

@@ -24,7 +24,7 @@ const (
 	VerdictOK       = verdicts.OK       // every stage that ran passed
 	VerdictWarning  = verdicts.Warning  // a data mode works, but something failed or warned
 	VerdictCritical = verdicts.Critical // dns, control or login failed, or no requested data mode works
-	VerdictUnknown  = verdicts.Unknown  // the check itself could not run (internal error)
+	VerdictUnknown  = verdicts.Unknown  // the check could not run, or its deadline cut it short before any real failure
 )
 
 // Exit codes by verdict (Nagios plugin convention).
@@ -89,7 +89,7 @@ type Report struct {
 	Verdict        Verdict           `json:"verdict"`            // ok, warning, critical or unknown
 	ExitCode       int               `json:"exit_code"`          // 0, 1, 2 or 3 for the verdict
 	DurationMS     float64           `json:"duration_ms"`        // wall time of the whole run in milliseconds
-	Interrupted    bool              `json:"interrupted"`        // the whole run's deadline (--deadline) ended the check before every stage finished
+	Interrupted    bool              `json:"interrupted"`        // the whole run's deadline (--deadline, serve's scrape timeout) ended the check before every stage finished
 	Server         probes.ServerInfo `json:"server"`             // server software, banner, SYST, FEAT
 	TLS            probes.TLSInfo    `json:"tls"`                // mode (explicit, implicit or none), version, cipher, data protection, session reuse, certificate
 	Stages         []Stage           `json:"stages"`             // one per stage, in run order
@@ -111,7 +111,7 @@ type Target struct {
 // Stage is one probe stage as reported.
 type Stage struct {
 	ID         probes.StageID  `json:"id"`          // dns, control, login, passive, active or firewall
-	Status     probes.Status   `json:"status"`      // pass, warn, fail or skip
+	Status     probes.Status   `json:"status"`      // pass, warn, fail, skip or interrupted
 	Code       probes.Code     `json:"code"`        // stable machine code, e.g. "passive.private_address"
 	Summary    string          `json:"summary"`     // one line: what happened
 	StartedMS  float64         `json:"started_ms"`  // start offset from the beginning of the run in milliseconds

@@ -86,7 +86,7 @@ func WriteTable(w io.Writer, r Report, opts Options) error {
 	table := output.Table{Header: []string{"stage", "status", "time", "done at", "evidence"}, Bordered: true}
 	for _, s := range r.Stages {
 		took, done := fmtMS(s.DurationMS), fmtMS(s.StartedMS+s.DurationMS)
-		if s.Status == probes.StatusSkip {
+		if s.Status == probes.StatusSkip || s.Code == probes.CodeSkipped {
 			// a skipped stage never ran: no time to show
 			took, done = "-", "-"
 		}
@@ -108,7 +108,9 @@ func WriteTable(w io.Writer, r Report, opts Options) error {
 		}
 	}
 	if r.Interrupted {
-		fmt.Fprintf(&prose, "\nThe whole run's deadline ended the check before every stage finished: the last stages' timeouts may be the deadline's, not the server's (raise --deadline).\n")
+		fmt.Fprintf(&prose, "\nInterrupted: the whole run's deadline (--deadline, or serve's scrape timeout less --timeout-offset) "+
+			"ended the check before every stage finished. The stages marked interrupted did not fail: they were not finished, "+
+			"so nothing is known of them; raise the deadline to check them.\n")
 	}
 	fmt.Fprintf(&prose, "\nRecommendation: client mode %s. %s\n", r.Recommendation.ClientMode, clean(r.Recommendation.Text))
 	fmt.Fprintf(&prose, "Verdict: %s (exit %d), %s in total.\n", p.verdict(r.Verdict), r.ExitCode, fmtMS(r.DurationMS))

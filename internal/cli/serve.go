@@ -40,7 +40,8 @@ func serveCommand() *urfave.Command {
 			&urfave.StringFlag{Name: "config", Usage: "module config `FILE` (YAML or JSON); without it only the anonymous module \"default\""},
 			&urfave.StringSliceFlag{Name: "allow", Usage: "names and CIDR networks anonymous probes may target (comma-separated or repeated); none: any"},
 			&urfave.IntFlag{Name: "max-concurrent", Value: exporter.DefaultMaxConcurrent, Usage: "probes at once; more get 503"},
-			&urfave.DurationFlag{Name: "timeout-margin", Value: exporter.DefaultTimeoutMargin, Usage: "taken off Prometheus's scrape timeout for the probe's deadline"},
+			&urfave.DurationFlag{Name: "timeout-offset", Aliases: []string{"timeout-margin"}, Value: exporter.DefaultTimeoutOffset,
+				Usage: "taken off Prometheus's scrape timeout (X-Prometheus-Scrape-Timeout-Seconds) for the probe's deadline, as blackbox_exporter's"},
 			&urfave.DurationFlag{Name: "max-deadline", Value: exporter.DefaultMaxDeadline, Usage: "longest a probe may run"},
 		},
 		Action: serveAction,
@@ -55,13 +56,13 @@ func serveAction(c *urfave.Context) error {
 	if len(args) != 0 {
 		return usageError("serve takes no arguments, got %q (see 'ftpdoctor serve --help')", args[0])
 	}
-	opts := exporter.Options{MaxConcurrent: c.Int("max-concurrent"), TimeoutMargin: c.Duration("timeout-margin"),
+	opts := exporter.Options{MaxConcurrent: c.Int("max-concurrent"), TimeoutOffset: c.Duration("timeout-offset"),
 		MaxDeadline: c.Duration("max-deadline")}
 	switch {
 	case opts.MaxConcurrent < 1:
 		return usageError("--max-concurrent must be 1 or more, got %d", opts.MaxConcurrent)
-	case opts.TimeoutMargin < 0:
-		return usageError("--timeout-margin must not be negative, got %s", opts.TimeoutMargin)
+	case opts.TimeoutOffset < 0:
+		return usageError("--timeout-offset must not be negative, got %s", opts.TimeoutOffset)
 	case opts.MaxDeadline <= 0:
 		return usageError("--max-deadline must be positive, got %s", opts.MaxDeadline)
 	}

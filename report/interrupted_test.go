@@ -1,0 +1,74 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/ftpdoctor/ftpdoctor/probes"
+)
+
+// cutShort is the healthy outcome with the given stages interrupted: the
+// first as cut short while it ran, the rest as never begun.
+func cutShort(o probes.Outcome, ids ...probes.StageID) probes.Outcome {
+	for i, r := range o.Results {
+		for j, id := range ids {
+			if r.Stage != id {
+				continue
+			}
+			if j == 0 {
+				o.Results[i] = with(r, probes.StatusInterrupted, probes.ActiveListTimeout, "cut short by the run's deadline: no reply to LIST")
+			} else {
+				o.Results[i] = probes.NotReached(id)
+			}
+		}
+	}
+	return o
+}
+
+// TestInterruptedCheckIsUnknownInEveryFormat: a check the deadline cut
+// short after everything that ran passed is unknown (exit 3), with no
+// cause, and every format says it was interrupted. A real failure seen
+// before the deadline keeps its verdict.
+func TestInterruptedCheckIsUnknownInEveryFormat(t *testing.T) {
+	r := Build(cutShort(healthy(), probes.StageActive, probes.StageFirewall))
+	if r.Verdict != VerdictUnknown || r.ExitCode != ExitUnknown || !r.Interrupted || len(r.Causes) != 0 {
+		t.Fatalf("verdict %s exit %d interrupted %v causes %+v", r.Verdict, r.ExitCode, r.Interrupted, r.Causes)
+	}
+	var table, nagios, js bytes.Buffer
+	if err := WriteTable(&table, r, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	WriteNagios(&nagios, r, Options{})
+	WriteJSON(&js, r)
+	if !strings.Contains(table.String(), "| interrupted |") || !strings.Contains(table.String(), "Interrupted: ") {
+		t.Errorf("table:\n%s", table.String())
+	}
+	if want := "FTP UNKNOWN - ftp.test.zone:21: interrupted by the deadline before active, firewall finished |"; !strings.HasPrefix(nagios.String(), want) {
+		t.Errorf("nagios: %q, want it to begin %q", nagios.String(), want)
+	}
+	if strings.Contains(nagios.String(), "firewall=") {
+		t.Errorf("nagios has perfdata for a stage that never began: %s", nagios.String())
+	}
+	var doc struct {
+		Interrupted bool `json:"interrupted"`
+		Stages      []struct {
+			ID     string `json:"id"`
+			Status string `json:"status"`
+		} `json:"stages"`
+	}
+	if err := json.Unmarshal(js.Bytes(), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if !doc.Interrupted || doc.Stages[4].Status != "interrupted" || doc.Stages[5].Status != "interrupted" {
+		t.Errorf("json: %s", js.String())
+	}
+
+	// A login refused before the deadline: critical, as without it.
+	failed := cutShort(healthy(), probes.StagePassive, probes.StageActive, probes.StageFirewall)
+	failed.Results[2] = with(failed.Results[2], probes.StatusFail, probes.LoginRejected, "530 Login incorrect.")
+	if r := Build(failed); r.Verdict != VerdictCritical || !r.Interrupted {
+		t.Errorf("login refused, then interrupted: verdict %s interrupted %v", r.Verdict, r.Interrupted)
+	}
+}
