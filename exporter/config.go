@@ -143,7 +143,7 @@ func (fm fileModule) module(name, dir string) (Module, error) {
 		if !filepath.IsAbs(p) {
 			p = filepath.Join(dir, p)
 		}
-		data, err := os.ReadFile(p)
+		data, err := readSecretFile(p)
 		if err != nil {
 			return m, fmt.Errorf("password_file: %s", err)
 		}
@@ -157,4 +157,22 @@ func (fm fileModule) module(name, dir string) (Module, error) {
 			"or anyone who can reach the exporter could send the password to a host of their choosing")
 	}
 	return m, nil
+}
+
+// readSecretFile reads a file that holds a password: one nobody but its
+// owner may read or write (as check's --users, and as ssh demands of keys).
+func readSecretFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if mode := st.Mode().Perm(); mode&0o077 != 0 {
+		return nil, fmt.Errorf("%s is open to group or others (mode %04o): it holds a password, run chmod 600 %s", path, mode, path)
+	}
+	return io.ReadAll(io.LimitReader(f, maxConfigBytes))
 }

@@ -1,6 +1,7 @@
 package exporter
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -52,5 +53,34 @@ func TestLoadConfigJSON(t *testing.T) {
 	}
 	if _, ok := mods[DefaultModule]; !ok {
 		t.Error("the default module is gone")
+	}
+}
+
+// TestPasswordFileOpenToOthersIsRefused: a password_file that group or
+// others may read or write is refused, as check's --users is; 0600 and
+// 0400 are accepted.
+func TestPasswordFileOpenToOthersIsRefused(t *testing.T) {
+	for _, mode := range []os.FileMode{0o600, 0o400, 0o640, 0o604, 0o644, 0o620} {
+		t.Run(fmt.Sprintf("mode_%04o", mode), func(t *testing.T) {
+			dir := t.TempDir()
+			pass := filepath.Join(dir, "pass")
+			os.WriteFile(pass, []byte(testPass), 0o600)
+			if err := os.Chmod(pass, mode); err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join(dir, "m.yml")
+			os.WriteFile(path, []byte("modules:\n  m:\n    user: alice\n    password_file: pass\n    hosts: [h]\n"), 0o600)
+			_, err := LoadConfig(path)
+			if mode&0o077 == 0 {
+				if err != nil {
+					t.Fatalf("mode %04o refused: %v", mode, err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), "open to group or others") || !strings.Contains(err.Error(), "chmod 600") ||
+				strings.Contains(err.Error(), testPass) {
+				t.Errorf("mode %04o: err %v", mode, err)
+			}
+		})
 	}
 }

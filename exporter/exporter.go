@@ -140,6 +140,7 @@ func (e *Exporter) probe(w http.ResponseWriter, r *http.Request) {
 		"verdict", string(rep.Verdict), "duration_ms", rep.DurationMS)
 	if req.debug {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("X-Content-Type-Options", "nosniff") // server text in the report is never read as HTML
 		report.WriteTable(w, rep, report.Options{Verbose: true, Redact: []probes.Secret{req.module.Password}})
 		return
 	}
@@ -198,7 +199,7 @@ func (e *Exporter) parse(r *http.Request) (probeRequest, int, string) {
 		return req, http.StatusBadRequest, "credentials never go in the query: put them in a module (user, password_file)"
 	}
 	req.target = t
-	if err := Permit(m, e.opts.Allow, t.Host); err != nil {
+	if err := Permit(m, e.opts.Allow, t); err != nil {
 		return req, http.StatusForbidden, err.Error()
 	}
 	switch v := strings.ToLower(q.Get("debug")); v {

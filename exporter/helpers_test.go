@@ -23,7 +23,8 @@ func TestMain(m *testing.M) {
 const testPass = "Exporter-S3ntinel-pw"
 
 // testModules writes a config with a credential module pinned to
-// 127.0.0.1 and returns what LoadConfig makes of it.
+// 127.0.0.1 (any port, as the fixtures' ports are not known beforehand)
+// and returns what LoadConfig makes of it.
 func testModules(t *testing.T) map[string]Module {
 	t.Helper()
 	dir := t.TempDir()
@@ -35,7 +36,7 @@ func testModules(t *testing.T) map[string]Module {
     timeout: 1s
     user: alice
     password_file: corp.pass
-    hosts: [127.0.0.1/32, ftp.corp.example]
+    hosts: ["127.0.0.1/32:*", ftp.corp.example]
   anon:
     timeout: 1s
 `

@@ -34,7 +34,7 @@ func Registry(rep report.Report) *prometheus.Registry {
 		reg.MustRegister(g)
 		return g
 	}
-	success := gauge("probe_success", "1 when a working FTP path exists (verdict ok or warning), else 0.")
+	success := gauge("probe_success", "1 when the check finished and a working FTP path exists (verdict ok or warning), else 0.")
 	if Success(rep) {
 		success.Set(1)
 	}

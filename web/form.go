@@ -103,7 +103,7 @@ func (s *Server) parseForm(f url.Values) (checkSpec, int, string) {
 	case user == "":
 		user = t.User
 	}
-	if err := exporter.Permit(m, s.opts.Allow, t.Host); err != nil {
+	if err := exporter.Permit(m, s.opts.Allow, t); err != nil {
 		return spec, http.StatusForbidden, err.Error()
 	}
 	cfg := probes.Config{Target: t, Timeout: m.Timeout, Mode: m.Mode, TLS: m.TLS, PassiveRange: m.PassiveRange}
