@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the integration suites (integration/, exporter/'s Prometheus
 # test and web/'s browser test) need on a fresh Debian 12 machine, as root:
-# nftables, dnsmasq, iproute2, curl, openssl, prometheus and chromium from
+# nftables, dnsmasq, iproute2, curl, openssl, prometheus (with promtool) and chromium from
 # apt, and vsftpd, ProFTPD (with mod_tls from proftpd-mod-crypto), Pure-FTPd
 # and OpenSSH's server unpacked side by side under
 # $FTPDOCTOR_IT_ROOT (default /opt/ftpdoctor-it/root). The three FTP servers
@@ -36,7 +36,7 @@ if [ -x "$ROOT/usr/sbin/vsftpd" ] && [ -x "$ROOT/usr/sbin/proftpd" ] &&
 	[ -x "$ROOT/usr/sbin/pure-ftpd" ] && [ -x "$ROOT/usr/sbin/sshd" ] &&
 	[ -f "$ROOT/usr/lib/proftpd/mod_tls.so" ] &&
 	command -v nft >/dev/null && command -v dnsmasq >/dev/null && command -v ssh-keygen >/dev/null &&
-	command -v curl >/dev/null && command -v nmap >/dev/null && command -v prometheus >/dev/null && command -v chromium >/dev/null && id sshd >/dev/null 2>&1 &&
+	command -v curl >/dev/null && command -v nmap >/dev/null && command -v prometheus >/dev/null && command -v promtool >/dev/null && command -v chromium >/dev/null && id sshd >/dev/null 2>&1 &&
 	[ -f "$ROOT/.complete" ]; then
 	exit 0
 fi
