@@ -58,7 +58,7 @@ func Registry(rep report.Report) *prometheus.Registry {
 			}
 			status.WithLabelValues(string(s.ID), string(st)).Set(v)
 		}
-		if s.ID == probes.StagePassive || s.ID == probes.StageActive {
+		if st, _ := s.ID.Facts(); st.Data != "" {
 			switch s.Status {
 			case probes.StatusPass, probes.StatusWarn:
 				modeOK.WithLabelValues(string(s.ID)).Set(1)

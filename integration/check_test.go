@@ -44,7 +44,7 @@ type reportJSON struct {
 
 // stageJSON is one stage of the report.
 type stageJSON struct {
-	ID         string          `json:"id"`          // dns, control, login, passive, active, firewall
+	ID         string          `json:"id"`          // a stage of probes.Registry
 	Status     string          `json:"status"`      // pass, warn, fail, skip
 	Code       string          `json:"code"`        // stable code from probes/codes.go
 	Summary    string          `json:"summary"`     // one line

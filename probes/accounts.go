@@ -29,6 +29,10 @@ const (
 	PhaseOK         Phase = "ok"          // logged in and listed
 )
 
+// Connecting reports whether the phase comes before login: a part of the
+// session that every account of one server goes through alike.
+func (p Phase) Connecting() bool { return p == PhaseConnect || p == PhaseTLS }
+
 // AccountOutcome is what the check of one account found.
 type AccountOutcome struct {
 	User     string        // login name
@@ -136,7 +140,7 @@ func checkAccount(ctx context.Context, cfg Config, a Credential, env Env) Accoun
 	cfg.Target.User, cfg.Password, cfg.Anonymous = a.User, a.Password, a.Anonymous
 	s := NewSession(cfg, env)
 	s.Server.Addrs = []net.IP{net.ParseIP(cfg.Target.Host)}
-	results := s.Run(ctx, []Stage{controlStage, tlsStage, loginStage, passiveStage, activeStage})
+	results := s.Run(ctx, Select(func(st Stage) bool { return st.PerAccount }))
 	s.Close(ctx)
 	return AccountOutcome{User: a.User, Mode: cfg.Mode, Phase: phaseOf(results), Results: results, Duration: s.Now().Sub(s.Start),
 		Transcript: s.Transcript()}
@@ -179,22 +183,18 @@ func dataWorked(o Outcome, id StageID) bool {
 	return false
 }
 
-// phaseOf names where a session ended, from its stage results.
+// phaseOf names where a session ended: the phase of its first failed
+// stage that ends a session (see Stage.Phase).
 func phaseOf(results []Result) Phase {
 	for _, r := range results {
-		if r.Status != StatusFail {
+		st, _ := r.Stage.Facts()
+		switch {
+		case r.Status != StatusFail || st.Phase == "":
 			continue
-		}
-		switch r.Stage {
-		case StageDNS, StageControl:
-			return PhaseConnect
-		case StageTLS:
-			return PhaseTLS
-		case StageLogin:
+		case st.Phase == PhaseUser:
 			return loginPhase(r)
-		case StagePassive, StageActive:
-			return PhaseData
 		}
+		return st.Phase
 	}
 	return PhaseOK
 }

@@ -16,11 +16,16 @@ var illegalPort = regexp.MustCompile(`(?i)illegal (e?port|eprt)`)
 // off (vsftpd port_enable=NO answers "550 Permission denied.").
 var activeDisabled = regexp.MustCompile(`(?i)permission denied|disabled|not allowed|not permitted|not supported|not implemented`)
 
+// StageActive is the active stage's name.
+const StageActive StageID = "active"
+
 // activeStage lists the path in active mode.
 var activeStage = Stage{
 	ID:    StageActive,
-	Needs: []Need{needLogin, {Met: func(s *Session) bool { return s.Mode != ModePassive }, Why: "--mode passive"}},
+	Needs: []Need{needLogin},
 	Run:   Active,
+
+	Data: ModeActive, Family: FamilyTransferMode, PerAccount: true, Phase: PhaseData,
 }
 
 // Active lists the path in active mode: it listens on the control

@@ -7,8 +7,8 @@ import (
 )
 
 // Check runs every stage of Registry against cfg's target: dns, control,
-// login, then passive and active side by side, and firewall once passive
-// has named its ports. ctx carries the deadline of the whole run.
+// tls, login, then passive and active side by side, and firewall once
+// passive has named its ports. ctx carries the deadline of the whole run.
 func Check(ctx context.Context, cfg Config, env Env) Outcome {
 	s := NewSession(cfg, env)
 	s.parallel = true
@@ -28,14 +28,15 @@ func Check(ctx context.Context, cfg Config, env Env) Outcome {
 	}
 }
 
-// LogIn runs the control and login stages against one address, on one
+// LogIn runs the login stage and the stages it needs (dns, control, tls)
+// against one address, on one
 // control connection, for a command that goes on from there (range learns
 // the passive ports this way). The session holds the logged-in connection;
 // the caller closes it with Session.Close.
 func LogIn(ctx context.Context, cfg Config, env Env, addr net.IP) (*Session, []Result) {
 	cfg.Target.Host = addr.String()
 	s := NewSession(cfg, env)
-	return s, s.Run(ctx, []Stage{dnsStage, controlStage, tlsStage, loginStage})
+	return s, s.Run(ctx, upTo(StageLogin))
 }
 
 // Resolve runs the dns stage alone, so that a command that needs only the
@@ -43,7 +44,7 @@ func LogIn(ctx context.Context, cfg Config, env Env, addr net.IP) (*Session, []R
 // come IPv4 first; the result says why there are none.
 func Resolve(ctx context.Context, cfg Config, env Env) ([]net.IP, Result) {
 	s := NewSession(cfg, env)
-	r := s.Run(ctx, []Stage{dnsStage})[0]
+	r := s.Run(ctx, upTo(StageDNS))[0]
 	return s.Server.Addrs, r
 }
 

@@ -9,8 +9,12 @@ import (
 	"time"
 )
 
+// StageControl is the control stage's name.
+const StageControl StageID = "control"
+
 // controlStage opens the control connection and reads the greeting.
-var controlStage = Stage{ID: StageControl, Needs: []Need{needAddresses}, Run: Control}
+var controlStage = Stage{ID: StageControl, Needs: []Need{needAddresses}, Run: Control,
+	Critical: true, Family: FamilyServerDown, PerAccount: true, Phase: PhaseConnect}
 
 // Control runs the control stage. On success s.Account.Conn holds the
 // connection and s.Server what the greeting and FEAT revealed.

@@ -7,8 +7,12 @@ import (
 	"strings"
 )
 
+// StageDNS is the dns stage's name.
+const StageDNS StageID = "dns"
+
 // dnsStage resolves the target host.
-var dnsStage = Stage{ID: StageDNS, Run: DNS}
+var dnsStage = Stage{ID: StageDNS, Run: DNS,
+	Critical: true, Family: FamilyDNS, Phase: PhaseConnect}
 
 // DNS resolves the target host to every A and AAAA address. A literal
 // address skips the lookup. IPv4 addresses are tried first by later stages,

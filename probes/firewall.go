@@ -8,6 +8,9 @@ import (
 	"strings"
 )
 
+// StageFirewall is the firewall stage's name.
+const StageFirewall StageID = "firewall"
+
 // firewallStage checks, with bare TCP connects independent of any
 // transfer, the passive ports the server advertised and the ends of the
 // declared passive range. A refusal means the firewall lets the port
@@ -17,6 +20,8 @@ var firewallStage = Stage{
 	Needs: []Need{needLogin, {After: StagePassive,
 		Met: func(s *Session) bool { return len(s.firewallTargets()) > 0 }, Why: "no passive port was advertised"}},
 	Run: Firewall,
+
+	Family: FamilyPortOrFirewall,
 }
 
 // Firewall runs the firewall stage.

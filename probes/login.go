@@ -16,9 +16,13 @@ var connectionLimit = regexp.MustCompile(`(?i)too many (connections|users|connec
 
 var tlsRequired = regexp.MustCompile(`(?i)\b(tls|ssl|encrypt|auth\s+tls|secure|ftps|cleartext|plain ?text)`)
 
+// StageLogin is the login stage's name.
+const StageLogin StageID = "login"
+
 // loginStage sends USER and PASS on the control connection, classifies
 // the outcome and asks FEAT (and SYST when the software is still unknown).
-var loginStage = Stage{ID: StageLogin, Needs: []Need{needControl, needTLS}, Run: Login}
+var loginStage = Stage{ID: StageLogin, Needs: []Need{needControl, needTLS}, Run: Login,
+	Critical: true, Family: FamilyCredentials, PerAccount: true, Phase: PhaseUser}
 
 // Login runs the login stage. Once it succeeds, the extra control
 // connections log in too; a refusal of theirs is the server's limit on

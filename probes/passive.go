@@ -7,11 +7,16 @@ import (
 	"strconv"
 )
 
+// StagePassive is the passive stage's name.
+const StagePassive StageID = "passive"
+
 // passiveStage lists the path in passive mode.
 var passiveStage = Stage{
 	ID:    StagePassive,
-	Needs: []Need{needLogin, {Met: func(s *Session) bool { return s.Mode != ModeActive }, Why: "--mode active"}},
+	Needs: []Need{needLogin},
 	Run:   Passive,
+
+	Data: ModePassive, Family: FamilyTransferMode, PerAccount: true, Phase: PhaseData,
 }
 
 // Passive lists the path over EPSV (RFC 2428) and over PASV (RFC 959), each

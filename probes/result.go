@@ -1,8 +1,3 @@
-// Package probes runs the diagnostic stages of an FTP check: dns, control,
-// login, passive, active and firewall. Each stage takes a context and a
-// *Session and returns a Result. Stages never print, never exit and never
-// block past their deadline; every error is classified once, where it is
-// born, into a stable Code that the report package maps to a cause.
 package probes
 
 import (
@@ -10,19 +5,8 @@ import (
 	"time"
 )
 
-// StageID names a probe stage.
+// StageID names a probe stage; each stage declares its own in its file.
 type StageID string
-
-// The stages, in the order a check runs them.
-const (
-	StageDNS      StageID = "dns"
-	StageControl  StageID = "control"
-	StageTLS      StageID = "tls"
-	StageLogin    StageID = "login"
-	StagePassive  StageID = "passive"
-	StageActive   StageID = "active"
-	StageFirewall StageID = "firewall"
-)
 
 // Status is the outcome of a stage or of one attempt within a stage.
 type Status string

@@ -19,6 +19,10 @@ const (
 	ModeActive  Mode = "active"
 )
 
+// Includes reports whether a check in mode m tries the data mode d; every
+// mode includes the empty one, that of a stage that moves no data.
+func (m Mode) Includes(d Mode) bool { return d == "" || m == "" || m == ModeBoth || m == d }
+
 // Secret holds a password. It formats as "****" with every fmt verb and in
 // JSON, so that it cannot leak through a log line or an error by accident.
 type Secret string

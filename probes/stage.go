@@ -5,13 +5,20 @@ import (
 	"sync"
 )
 
-// Stage is one step of a check, as a value: what it needs and what it
-// does. Adding a stage is a new file that declares one and a line in
-// Registry.
+// Stage is one step of a check, as a value: what it needs, what it does
+// and every fact the rest of ftpdoctor knows about it. The runner, the
+// many-accounts check and the report read these facts; none of them keeps
+// a list of stages of its own. See the package doc for how to add one.
 type Stage struct {
 	ID    StageID                                      // the stage's name in results and JSON
 	Needs []Need                                       // preconditions, checked in order
 	Run   func(ctx context.Context, s *Session) Result // the probe; it returns data and never prints
+
+	Critical   bool   // its failure alone makes the verdict critical: nothing can work without it
+	Data       Mode   // the data mode whose listing it transfers (ModePassive, ModeActive); empty for a stage that moves no data
+	Family     Family // the cause family of a problem code of this stage that the code table does not know
+	PerAccount bool   // it runs again for every further account of a many-accounts check; false: once per server
+	Phase      Phase  // where an account's session ended when this stage failed (PhaseUser: refined by the refused command); empty: its failure ends no session
 }
 
 // Need is one precondition of a stage. The runner waits for After to
@@ -33,6 +40,48 @@ var Registry = []Stage{
 	passiveStage,
 	activeStage,
 	firewallStage,
+}
+
+// Facts returns the Registry entry of a stage; ok is false for a stage
+// that is not in Registry.
+func (id StageID) Facts() (st Stage, ok bool) {
+	for _, st := range Registry {
+		if st.ID == id {
+			return st, true
+		}
+	}
+	return Stage{}, false
+}
+
+// Select returns the stages of Registry that keep accepts, in Registry
+// order.
+func Select(keep func(Stage) bool) []Stage {
+	var out []Stage
+	for _, st := range Registry {
+		if keep(st) {
+			out = append(out, st)
+		}
+	}
+	return out
+}
+
+// DataStages returns the stages that transfer a listing in one data mode.
+func DataStages() []Stage { return Select(func(st Stage) bool { return st.Data != "" }) }
+
+// upTo returns the stage id and every stage it needs, directly or through
+// others, in Registry order: the stages a command that stops at id runs.
+func upTo(id StageID) []Stage {
+	want := map[StageID]bool{id: true}
+	for i := len(Registry) - 1; i >= 0; i-- {
+		if want[Registry[i].ID] {
+			for _, n := range Registry[i].Needs {
+				if n.After != "" {
+					want[n.After] = true
+				}
+			}
+		}
+	}
+	return Select(func(st Stage) bool { return want[st.ID] })
 }
 
 // Run runs stages, each as soon as its needs are met and concurrently
@@ -95,6 +144,9 @@ func (s *Session) runStage(ctx context.Context, st Stage, wait func(StageID) *Re
 		if n.Met != nil && !n.Met(s) {
 			return Skipped(st.ID, n.Why)
 		}
+	}
+	if !s.Mode.Includes(st.Data) {
+		return Skipped(st.ID, "--mode "+string(s.Mode))
 	}
 	if deadlineReached(ctx, s.Now()) {
 		return NotReached(st.ID)

@@ -10,6 +10,9 @@ import (
 // codeAuthOK is the positive reply to AUTH TLS (RFC 4217 section 4).
 const codeAuthOK = 234
 
+// StageTLS is the tls stage's name.
+const StageTLS StageID = "tls"
+
 // tlsStage protects the control connection (RFC 4217): AUTH TLS and a
 // handshake, or, with implicit TLS, the handshake the control stage made;
 // then it checks the certificate.
@@ -17,6 +20,8 @@ var tlsStage = Stage{
 	ID:    StageTLS,
 	Needs: []Need{needControl, {Met: func(s *Session) bool { return s.TLS != TLSOff }, Why: "--tls off"}},
 	Run:   TLS,
+
+	Critical: true, Family: FamilyTLS, PerAccount: true, Phase: PhaseTLS,
 }
 
 // TLS runs the tls stage.

@@ -21,9 +21,13 @@ type Account struct {
 	Causes     []Cause      `json:"causes"`            // in the shape of the top-level causes
 }
 
-// accountStages are the stages an account's part shows.
-var accountStages = map[probes.StageID]bool{probes.StageControl: true, probes.StageTLS: true,
-	probes.StageLogin: true, probes.StagePassive: true, probes.StageActive: true}
+// accountShows reports whether an account's part shows a stage: one that
+// runs for every account, from login on; a stage before login (control,
+// tls), which every account goes through alike, only when it failed.
+func accountShows(s Stage) bool {
+	st, _ := s.ID.Facts()
+	return st.PerAccount && (!st.Phase.Connecting() || s.Status == probes.StatusFail)
+}
 
 // buildAccounts reports each account through Build and adds the findings
 // that only comparing accounts shows. It returns the accounts and the
@@ -36,7 +40,7 @@ func buildAccounts(o probes.Outcome) ([]Account, []Cause) {
 		acc := Account{User: a.User, Verdict: sub.Verdict, ExitCode: sub.ExitCode, Phase: a.Phase,
 			DurationMS: millis(a.Duration), Retried: a.Retried, Causes: sub.Causes, Stages: []Stage{}}
 		for _, s := range sub.Stages {
-			if accountStages[s.ID] && (s.ID != probes.StageControl && s.ID != probes.StageTLS || s.Status == probes.StatusFail) {
+			if accountShows(s) {
 				acc.Stages = append(acc.Stages, s)
 			}
 		}

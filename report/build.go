@@ -193,20 +193,14 @@ func worked(r *probes.Result) bool {
 	return r != nil && (r.Status == probes.StatusPass || r.Status == probes.StatusWarn)
 }
 
-// requested reports whether the check was asked to try a data stage.
-func requested(o probes.Outcome, id probes.StageID) bool {
-	switch id {
-	case probes.StagePassive:
-		return o.Mode != probes.ModeActive
-	case probes.StageActive:
-		return o.Mode != probes.ModePassive
-	}
-	return false
-}
-
 // dataWorks reports whether at least one data mode transferred a listing.
 func dataWorks(o probes.Outcome) bool {
-	return worked(stageResult(o, probes.StagePassive)) || worked(stageResult(o, probes.StageActive))
+	for _, st := range probes.DataStages() {
+		if worked(stageResult(o, st.ID)) {
+			return true
+		}
+	}
+	return false
 }
 
 var validStatus = map[probes.Status]bool{
@@ -234,14 +228,14 @@ func verdict(o probes.Outcome) Verdict {
 	if interrupted && !failed {
 		return VerdictUnknown
 	}
-	for _, id := range []probes.StageID{probes.StageDNS, probes.StageControl, probes.StageTLS, probes.StageLogin} {
-		if r := stageResult(o, id); r != nil && r.Status == probes.StatusFail {
+	for _, r := range o.Results {
+		if st, _ := r.Stage.Facts(); st.Critical && r.Status == probes.StatusFail {
 			return VerdictCritical
 		}
 	}
 	dataRan := false
-	for _, id := range []probes.StageID{probes.StagePassive, probes.StageActive} {
-		dataRan = dataRan || (requested(o, id) && ran(stageResult(o, id)))
+	for _, st := range probes.DataStages() {
+		dataRan = dataRan || (o.Mode.Includes(st.Data) && ran(stageResult(o, st.ID)))
 	}
 	switch {
 	case dataRan && !dataWorks(o):

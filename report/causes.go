@@ -112,8 +112,8 @@ func sortFixes(in []Fix) []Fix {
 func (f finding) family() CauseID {
 	info, ok := f.code.Info()
 	if !ok {
-		if id, ok := stageFamily[f.result.Stage]; ok {
-			return id
+		if st, ok := f.result.Stage.Facts(); ok {
+			return st.Family
 		}
 		return CauseServerConfig
 	}
@@ -124,35 +124,29 @@ func (f finding) family() CauseID {
 }
 
 // otherModeWorks reports whether the finding belongs to one data mode
-// while the other mode transferred a listing. The firewall stage's facts
+// while another mode transferred a listing. The firewall stage's facts
 // keep their own family: they are a further cause.
 func (f finding) otherModeWorks() bool {
-	switch f.result.Stage {
-	case probes.StagePassive:
-		return worked(stageResult(f.outcome, probes.StageActive)) && !worked(stageResult(f.outcome, probes.StagePassive))
-	case probes.StageActive:
-		return worked(stageResult(f.outcome, probes.StagePassive)) && !worked(stageResult(f.outcome, probes.StageActive))
+	st, _ := f.result.Stage.Facts()
+	if st.Data == "" || worked(stageResult(f.outcome, st.ID)) {
+		return false
+	}
+	for _, other := range probes.DataStages() {
+		if other.ID != st.ID && worked(stageResult(f.outcome, other.ID)) {
+			return true
+		}
 	}
 	return false
 }
 
-// stageFamily is the cause family of an unknown code, by stage.
-var stageFamily = map[probes.StageID]CauseID{
-	probes.StageDNS:      CauseDNS,
-	probes.StageControl:  CauseServerDown,
-	probes.StageTLS:      CauseTLS,
-	probes.StageLogin:    CauseCredentials,
-	probes.StagePassive:  CauseTransferMode,
-	probes.StageActive:   CauseTransferMode,
-	probes.StageFirewall: CausePortOrFirewall,
-}
-
 // fallbackEntry reports a code the table does not know, with the raw code,
-// summary and reply, so that a gap in the table never hides a failure.
+// summary and reply, so that a gap in the table never hides a failure. Its
+// severity follows the stage: always critical for a critical stage, else
+// critical only when no data mode works.
 func fallbackEntry(f finding, id CauseID) entry {
-	rule := alwaysCritical
-	if f.result.Stage == probes.StagePassive || f.result.Stage == probes.StageActive || f.result.Stage == probes.StageFirewall {
-		rule = dataRule
+	rule := dataRule
+	if st, ok := f.result.Stage.Facts(); !ok || st.Critical {
+		rule = alwaysCritical
 	}
 	code := string(f.code)
 	if code == "" {

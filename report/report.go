@@ -23,7 +23,7 @@ type Verdict = verdicts.Verdict
 const (
 	VerdictOK       = verdicts.OK       // every stage that ran passed
 	VerdictWarning  = verdicts.Warning  // a data mode works, but something failed or warned
-	VerdictCritical = verdicts.Critical // dns, control or login failed, or no requested data mode works
+	VerdictCritical = verdicts.Critical // a critical stage (dns, control, tls, login) failed, or no requested data mode works
 	VerdictUnknown  = verdicts.Unknown  // the check could not run, or its deadline cut it short before any real failure
 )
 
@@ -110,7 +110,7 @@ type Target struct {
 
 // Stage is one probe stage as reported.
 type Stage struct {
-	ID         probes.StageID  `json:"id"`          // dns, control, login, passive, active or firewall
+	ID         probes.StageID  `json:"id"`          // a stage of probes.Registry: dns, control, tls, login, passive, active, firewall
 	Status     probes.Status   `json:"status"`      // pass, warn, fail, skip or interrupted
 	Code       probes.Code     `json:"code"`        // stable machine code, e.g. "passive.private_address"
 	Summary    string          `json:"summary"`     // one line: what happened

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"net"
+	"strings"
 	"time"
 
 	urfave "github.com/urfave/cli/v2"
@@ -24,10 +25,19 @@ func commands() []*urfave.Command {
 	return []*urfave.Command{checkCommand(), batchCommand(), demoCommand(), rangeCommand(), listenCommand(), serveCommand(), webCommand()}
 }
 
+// stageNames lists the stages of a check, in order.
+func stageNames() string {
+	names := make([]string, len(probes.Registry))
+	for i, st := range probes.Registry {
+		names[i] = string(st.ID)
+	}
+	return strings.Join(names, ", ")
+}
+
 func checkCommand() *urfave.Command {
 	return &urfave.Command{
 		Name:         "check",
-		Usage:        "diagnose one FTP server: dns, control, tls, login, passive, active, firewall",
+		Usage:        "diagnose one FTP server: " + stageNames(),
 		ArgsUsage:    "TARGET",
 		Description:  "TARGET is host, host:port, user@host[:port], [v6addr]:port or ftp://[user[:password]@]host[:port][/path]; ftpes:// is explicit TLS, required, and ftps:// implicit TLS on port 990, as in curl and lftp.\n\nExit codes: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.\n\n" + checkExamples,
 		OnUsageError: onUsageError,
