@@ -64,7 +64,7 @@ func CheckAccounts(ctx context.Context, cfg Config, accounts []Credential, mode 
 	start := now()
 	first := cfg
 	first.Target.User, first.Password, first.Anonymous = accounts[0].User, accounts[0].Password, accounts[0].Anonymous
-	o := Check(ctx, first, env)
+	o, trust := check(ctx, first, env)
 	o.Accounts = []AccountOutcome{{User: accounts[0].User, Mode: o.Mode, Phase: phaseOf(o.Results), Results: o.Results, Duration: o.Duration,
 		Transcript: o.Transcript}}
 	peer := peerOf(o)
@@ -77,9 +77,15 @@ func CheckAccounts(ctx context.Context, cfg Config, accounts []Credential, mode 
 	}
 	each := cfg
 	each.Mode = accountMode(o, mode)
-	if o.TLS.Mode == "implicit" {
+	switch o.TLS.Mode {
+	case "implicit":
 		each.TLS = TLSImplicit
+	case "explicit":
+		// TLS worked with this server in this run: no further login goes
+		// without it, whatever a later AUTH TLS is answered.
+		each.TLS = TLSRequire
 	}
+	each.ComparePlain = false // the password goes in clear text once at most
 	each.Target.Host = peer
 	rest := make([]AccountOutcome, len(accounts)-1)
 	sem := make(chan struct{}, max(parallel, 1))
@@ -96,7 +102,7 @@ func CheckAccounts(ctx context.Context, cfg Config, accounts []Credential, mode 
 				return
 			}
 			defer func() { <-sem }()
-			rest[i] = checkAccount(ctx, each, a, env)
+			rest[i] = checkAccount(ctx, each, a, env, trust)
 		}()
 	}
 	wg.Wait()
@@ -108,7 +114,7 @@ func CheckAccounts(ctx context.Context, cfg Config, accounts []Credential, mode 
 			case <-time.After(backOff(cfg.Timeout)):
 			case <-ctx.Done():
 			}
-			again := checkAccount(ctx, each, a, env)
+			again := checkAccount(ctx, each, a, env, trust)
 			if _, still := tooMany(again); !still {
 				again.Retried = true
 				rest[i] = again
@@ -135,13 +141,16 @@ func backOff(timeout time.Duration) time.Duration {
 	return min(timeout/4, time.Second)
 }
 
-// checkAccount runs one further account's own stages.
-func checkAccount(ctx context.Context, cfg Config, a Credential, env Env) AccountOutcome {
+// checkAccount runs one further account's own stages. Its TLS connections
+// accept the certificates the server check's did (trust).
+func checkAccount(ctx context.Context, cfg Config, a Credential, env Env, trust *certTrust) AccountOutcome {
 	cfg.Target.User, cfg.Password, cfg.Anonymous = a.User, a.Password, a.Anonymous
 	s := NewSession(cfg, env)
+	s.trust = trust
 	s.Server.Addrs = []net.IP{net.ParseIP(cfg.Target.Host)}
 	results := s.Run(ctx, Select(func(st Stage) bool { return st.PerAccount }))
 	s.Close(ctx)
+	s.judgeLaterCertificates(results)
 	return AccountOutcome{User: a.User, Mode: cfg.Mode, Phase: phaseOf(results), Results: results, Duration: s.Now().Sub(s.Start),
 		Transcript: s.Transcript()}
 }

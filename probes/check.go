@@ -10,10 +10,18 @@ import (
 // tls, login, then passive and active side by side, and firewall once
 // passive has named its ports. ctx carries the deadline of the whole run.
 func Check(ctx context.Context, cfg Config, env Env) Outcome {
+	o, _ := check(ctx, cfg, env)
+	return o
+}
+
+// check is Check, returning as well the run's certificate trust, which
+// further accounts share.
+func check(ctx context.Context, cfg Config, env Env) (Outcome, *certTrust) {
 	s := NewSession(cfg, env)
 	s.parallel = true
 	results := s.Run(ctx, Registry)
 	s.Close(ctx)
+	s.judgeLaterCertificates(results)
 	return Outcome{
 		Target:       cfg.Target,
 		Mode:         s.Mode,
@@ -25,7 +33,7 @@ func Check(ctx context.Context, cfg Config, env Env) Outcome {
 		Transcript:   s.Transcript(),
 		Duration:     s.Now().Sub(s.Start),
 		Interrupted:  anyInterrupted(results),
-	}
+	}, s.trust
 }
 
 // LogIn runs the login stage and the stages it needs (dns, control, tls)

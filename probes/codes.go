@@ -100,6 +100,19 @@ const (
 	TLSChainTooLarge    Code = "tls.chain_too_large"    // the certificate chain is larger than OpenSSL-based clients accept (100 KiB)
 )
 
+// TLSCertChanged is the tls code of a later connection of the run (an
+// extra control connection, a data connection, a further account's) that
+// presented another certificate than the first: it was refused before any
+// command was sent on it.
+const TLSCertChanged Code = "tls.certificate_changed"
+
+// PassiveNATHelperSuspected is the passive code of a stage that failed
+// under TLS with the mark of a NAT helper (the server advertises its own
+// private address, its control port is forwarded, its data port is not):
+// the helper is the likely cause, which only --compare-plain confirms
+// (passive.nat_helper).
+const PassiveNATHelperSuspected Code = "passive.nat_helper_suspected"
+
 // The codes of the login stage.
 const (
 	LoginOK              Code = "login.ok"                // logged in with the given user
@@ -210,6 +223,7 @@ var codeTable = map[Code]CodeInfo{
 	TLSCertSelfSigned:   problem(StageTLS, FamilyTLS),
 	TLSCertUntrusted:    problem(StageTLS, FamilyTLS),
 	TLSChainTooLarge:    problem(StageTLS, FamilyTLS),
+	TLSCertChanged:      problem(StageTLS, FamilyTLS),
 
 	LoginOK:              ok(StageLogin),
 	LoginAnonymousOK:     ok(StageLogin),
@@ -245,6 +259,8 @@ var codeTable = map[Code]CodeInfo{
 	PassiveTLSFailed:       problem(StagePassive, FamilyTLS),
 	PassiveNATHelper:       problem(StagePassive, FamilyPortOrFirewall),
 
+	PassiveNATHelperSuspected: problem(StagePassive, FamilyPortOrFirewall),
+
 	ActiveOK:             ok(StageActive),
 	ActiveCommandRefused: problem(StageActive, FamilyTransferMode),
 	ActiveDisabled:       problem(StageActive, FamilyTransferMode),
@@ -261,4 +277,15 @@ var codeTable = map[Code]CodeInfo{
 	FirewallOpen:     ok(StageFirewall),
 	FirewallFiltered: problem(StageFirewall, FamilyPortOrFirewall),
 	FirewallError:    problem(StageFirewall, FamilyPortOrFirewall),
+}
+
+// hypotheses maps a code that suspects a cause to the code that confirms
+// it: the suspicion explains the same attempts.
+var hypotheses = map[Code]Code{PassiveNATHelperSuspected: PassiveNATHelper}
+
+// Covers reports whether a stage's code already explains one of its
+// attempts' codes: the attempt code's CoveredBy, or a hypothesis of it.
+func Covers(stage, attempt Code) bool {
+	info, _ := attempt.Info()
+	return info.CoveredBy != "" && (info.CoveredBy == stage || hypotheses[stage] == info.CoveredBy)
 }

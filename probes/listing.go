@@ -3,6 +3,7 @@ package probes
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -172,7 +173,10 @@ func (s *Session) finishListing(ctx context.Context, c *Conn, a *Attempt, dc net
 	if herr != nil {
 		a.List.Error = "data connection TLS handshake: " + tlsError(herr)
 	}
+	var changed *CertChangedError
 	switch {
+	case errors.As(herr, &changed):
+		return StatusFail, TLSCertChanged
 	case err != nil && herr != nil:
 		return StatusFail, m.tlsFailed
 	case err != nil:

@@ -34,11 +34,8 @@ func Passive(ctx context.Context, s *Session) Result {
 			r.Summary += "; under TLS 1.2 the data connection resumed the session and the listing arrived (--tls-max 1.2)"
 		}
 	}
-	if s.TLS == TLSAuto && s.tls.protected() && helperSuspect[r.Code] {
-		if a, ok := s.plainPASV(ctx); ok {
-			r.Evidence.Attempts = append(r.Evidence.Attempts, a)
-			r = r.with(r.Status, PassiveNATHelper, "%s; in plain text PASV advertised %s and its data port answered: a NAT helper on the way rewrites plain FTP only, and TLS hides the PASV reply from it", r.Summary, a.Advertised)
-		}
+	if s.tls.protected() && r.Status == StatusFail && helperSuspect[r.Code] {
+		r = s.natHelper(ctx, r)
 	}
 	if r.Status == StatusFail && r.Code == PassivePASVRefused {
 		r.Code = PassiveRefused
@@ -148,57 +145,6 @@ func (s *Session) dialData(ctx context.Context, d Dial) (net.Conn, Dial) {
 	c, pc := connect(ctx, s.Dialer, d.Address, s.Timeout, s.Now)
 	d.Outcome, d.Error, d.Elapsed, d.ElapsedMS = pc.State, pc.Error, pc.Elapsed, pc.ElapsedMS
 	return c, d
-}
-
-// helperSuspect are the passive codes a NAT helper blind to TLS explains:
-// the server advertises its private address, or its data ports are not
-// forwarded, when the helper cannot read the PASV reply.
-var helperSuspect = map[Code]bool{
-	PassivePrivateAddress: true, PassiveUnroutable: true, PassiveDataTimeout: true, PassiveDataRefused: true,
-}
-
-// plainPASV asks PASV in plain text on a new control connection and
-// connects to the data port it names. A NAT helper (Linux nf_conntrack_ftp,
-// router ALGs, Windows Firewall's stateful FTP) rewrites a plain 227 reply
-// and opens its port; under TLS it cannot. Used only with --tls auto, which
-// accepts plain FTP, after passive mode failed under TLS: ok reports
-// whether the plain data port answered.
-func (s *Session) plainPASV(ctx context.Context) (Attempt, bool) {
-	a := Attempt{Command: "PASV (plain text)"}
-	start := s.Now()
-	c, _, err := s.dialControl(ctx, s.Server.Peer.String())
-	if err != nil {
-		return a, false
-	}
-	defer c.quit(ctx)
-	if g, _, err := c.Read(ctx, s.Timeout, ""); err != nil || g.Code != codeReady {
-		return a, false
-	}
-	reply, _, err := c.Cmd(ctx, s.Timeout, "USER %s", s.loginName())
-	if err == nil && reply.Code == codeNeedPassword {
-		reply, _, err = c.Cmd(ctx, s.passWait(), "PASS %s", s.loginPassword())
-	}
-	if err != nil || (reply.Code != codeLoggedIn && reply.Code != codeLoggedInAuth) {
-		return a, false
-	}
-	reply, a.Reply, err = c.Cmd(ctx, s.Timeout, "PASV")
-	if err != nil || reply.Code != codePassive {
-		return a, false
-	}
-	ip, port, err := ParsePASV(reply.Text())
-	if err != nil {
-		return a, false
-	}
-	a.Advertised = net.JoinHostPort(ip.String(), strconv.Itoa(port))
-	dc, d := s.dialData(ctx, Dial{Address: a.Advertised, Why: "advertised"})
-	a.Dials = []Dial{d}
-	if dc == nil {
-		a.finish(start, s.Now, StatusFail, PassiveDataTimeout)
-		return a, false
-	}
-	dc.Close()
-	a.finish(start, s.Now, StatusPass, PassiveOK)
-	return a, true
 }
 
 // reuseFailedUnderTLS13 reports whether a protected data connection was

@@ -71,6 +71,7 @@ type Config struct {
 	Roots         *x509.CertPool // roots the certificate must lead to; nil: the system's (SSL_CERT_FILE is honoured)
 	Insecure      bool           // go on past a bad certificate, still reporting it
 	TLSMax        uint16         // highest TLS version to offer (tls.VersionTLS12 for --tls-max 1.2); 0: Go's default
+	ComparePlain  bool           // --compare-plain (check only): when passive fails under TLS, log in once more in plain text, the password in clear, to confirm a NAT helper
 }
 
 // Dialer opens TCP connections. *net.Dialer satisfies it.
@@ -186,6 +187,7 @@ type Session struct {
 	Account *Account  // the account being checked
 
 	tls        *tlsState   // whether and how control connections are protected
+	trust      *certTrust  // which certificates the run's TLS connections accept, shared by every connection of the run
 	parallel   bool        // open extra control connections so that data attempts run side by side
 	pool       *pool       // the extra control connections that data attempts run on
 	primaryMu  sync.Mutex  // held by the data attempt that uses the login's own connection
@@ -214,6 +216,7 @@ func NewSession(cfg Config, env Env) *Session {
 		Account:    &Account{User: cfg.Target.User, Password: cfg.Password, Anonymous: cfg.Anonymous},
 		transcript: &transcript{},
 		tls:        &tlsState{decided: make(chan struct{}), implicit: cfg.TLS == TLSImplicit},
+		trust:      newCertTrust(cfg, env.Now),
 	}
 }
 

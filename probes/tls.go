@@ -3,6 +3,7 @@ package probes
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -44,6 +45,11 @@ func TLS(ctx context.Context, s *Session) Result {
 		return r.with(StatusPass, TLSPlain, "the server refused AUTH TLS (%d %s): plain FTP, as FileZilla does when TLS is not offered", reply.Code, firstLine(reply))
 	}
 	state, err := s.secure(ctx, c)
+	var changed *CertChangedError
+	if errors.As(err, &changed) {
+		r.Evidence.Error = err.Error()
+		return s.tlsFailed(r, TLSCertChanged, "this connection presented another certificate than the run's first connection (%s, SHA-256 %s): refused before login", changed.Change.Subject, short(changed.Change.SHA256))
+	}
 	if err != nil {
 		r.Evidence.Error = tlsError(err)
 		return s.tlsFailed(r, TLSHandshakeFailed, "the TLS handshake after AUTH TLS failed: %s (this client offers %s)", r.Evidence.Error, offered(s.TLSMax))

@@ -54,6 +54,8 @@ type TLSInfo struct {
 	DataProtected bool         `json:"data_protected"`          // PROT P was accepted: data connections are encrypted
 	SessionReuse  *bool        `json:"session_reuse,omitempty"` // every protected data connection resumed the control connection's session; absent when none was made
 	Certificate   *Certificate `json:"certificate,omitempty"`   // the server's certificate
+
+	CertificateChanges []CertificateChange `json:"certificate_changes,omitempty"` // later connections refused for presenting another certificate than the first (tls.certificate_changed)
 }
 
 // tlsVersionName names a TLS version as the report writes it.
@@ -72,26 +74,10 @@ func tlsVersionName(v uint16) string {
 }
 
 // serverName is the name TLS checks the certificate against and keys its
-// session cache on: the target as the user gave it.
-func (s *Session) serverName() string { return s.Target.Host }
-
-// clientTLS builds the TLS configuration of one control connection and its
-// data connections. Each control connection has a session cache of its
-// own, keyed by ServerName, so that its data connections resume its
-// session, as vsftpd's require_ssl_reuse and ProFTPD's mod_tls demand (Go
-// resumes only with tickets or PSK, and without ServerName keys the cache
-// on the remote address, which never matches a data connection). The
-// certificate is checked after the handshake (checkCertificate), so that a
-// bad one is reported with its facts rather than as a bare handshake error.
-func (s *Session) clientTLS(maxVersion uint16) *tls.Config {
-	return &tls.Config{
-		ServerName:         s.serverName(),
-		InsecureSkipVerify: true, // #nosec G402: verified by checkCertificate, which reports what is wrong
-		ClientSessionCache: tls.NewLRUClientSessionCache(8),
-		MaxVersion:         maxVersion,
-		MinVersion:         tls.VersionTLS10,
-	}
-}
+// session cache on: the target as the user gave it (a further account's
+// session dials the address the server check reached, but its certificate
+// must still be valid for that name).
+func (s *Session) serverName() string { return s.trust.host }
 
 // secure runs a TLS handshake over c's transport within the timeout and
 // makes every data connection of c a TLS client of the same session cache.
@@ -99,9 +85,17 @@ func (s *Session) secure(ctx context.Context, c *Conn) (tls.ConnectionState, err
 	return s.secureUpTo(ctx, c, s.TLSMax)
 }
 
-// secureUpTo is secure with the highest TLS version to offer.
+// secureUpTo is secure with the highest TLS version to offer. Each control
+// connection has a session cache of its own, keyed by ServerName, so that
+// its data connections resume its session, as vsftpd's require_ssl_reuse
+// and ProFTPD's mod_tls demand (Go resumes only with tickets or PSK, and
+// without ServerName keys the cache on the remote address, which never
+// matches a data connection). Every connection's certificate goes through
+// the run's trust (certTrust): a later one that presents another
+// certificate fails its handshake, before any command is sent on it.
 func (s *Session) secureUpTo(ctx context.Context, c *Conn, maxVersion uint16) (tls.ConnectionState, error) {
-	cfg := s.clientTLS(maxVersion)
+	cache := tls.NewLRUClientSessionCache(8)
+	cfg := s.trust.config("control", c.RemoteAddr().String(), maxVersion, cache, s.tls.changed)
 	var state tls.ConnectionState
 	err := c.Upgrade(func(nc net.Conn) (net.Conn, error) {
 		tc, err := handshake(ctx, nc, cfg, s.Timeout, s.Now)
@@ -115,7 +109,8 @@ func (s *Session) secureUpTo(ctx context.Context, c *Conn, maxVersion uint16) (t
 		return state, err
 	}
 	c.DataLayer = func(ctx context.Context, dc net.Conn) (net.Conn, error) {
-		return handshake(ctx, dc, cfg, s.Timeout, s.Now)
+		dcfg := s.trust.config("data", dc.RemoteAddr().String(), maxVersion, cache, s.tls.changed)
+		return handshake(ctx, dc, dcfg, s.Timeout, s.Now)
 	}
 	c.tlsState = &state
 	return state, nil
@@ -207,6 +202,13 @@ type tlsState struct {
 	info     TLSInfo       // what is reported
 	decided  chan struct{} // closed once on and implicit are final
 	once     sync.Once
+}
+
+// changed records a later connection refused for its certificate.
+func (t *tlsState) changed(c CertificateChange) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.info.CertificateChanges = append(t.info.CertificateChanges, c)
 }
 
 // decide records whether control connections use TLS and releases the

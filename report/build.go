@@ -156,7 +156,7 @@ func findings(o probes.Outcome) []finding {
 				continue
 			}
 			info, _ := a.Code.Info()
-			if seen[a.Code] || info.Optional || (info.CoveredBy != "" && info.CoveredBy == res.Code) {
+			if seen[a.Code] || info.Optional || probes.Covers(res.Code, a.Code) {
 				continue
 			}
 			seen[a.Code] = true

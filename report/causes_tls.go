@@ -125,6 +125,33 @@ var tlsCauses = map[probes.Code]entry{
 			return append(out, Fix{SideNetwork, fmt.Sprintf("Forward %s to the server on the NAT router, and stop relying on the FTP helper: it cannot help FTPS.", passivePorts(f.outcome))})
 		},
 	},
+	probes.PassiveNATHelperSuspected: {
+		Severity: dataRule,
+		Title:    "Passive mode fails under TLS as behind a NAT helper that TLS blinds (likely; --compare-plain confirms)",
+		Explain: func(f finding) string {
+			return dataExplain(f, "The server is behind NAT: it names its own private address in PASV, and the control connection reaches it through a forwarded port, while the data port at the same address is not forwarded. A NAT helper (Linux nf_conntrack_ftp, a router's FTP ALG, Windows Firewall's stateful FTP) forwards data ports by reading plain-text 227 replies; it cannot read an encrypted control connection, so FTPS clients fail in passive mode while plain FTP clients may work. ftpdoctor did not log in in plain text to confirm it: once TLS worked, nothing of the run goes in clear text. Run again with --compare-plain to confirm it (that sends the password in clear text once)."+workedOther(f, probes.StageActive))
+		},
+		Fixes: func(f finding) []Fix {
+			var out []Fix
+			if worked(stageResult(f.outcome, probes.StageActive)) {
+				out = append(out, clientActive()...)
+			}
+			out = append(out, serverFixes(f.outcome.Server, pasvAddress(serverHost(f.outcome)))...)
+			out = append(out, rangeFixes(f)...)
+			return append(out, Fix{SideNetwork, fmt.Sprintf("Forward %s to the server on the NAT router, and stop relying on an FTP helper: it cannot help FTPS.", passivePorts(f.outcome))})
+		},
+	},
+	probes.TLSCertChanged: {
+		Severity: alwaysCritical,
+		Title:    "A later connection presented another certificate than the first",
+		Explain: func(f finding) string {
+			return tlsExplain(f, "Every connection of one session (the extra control connections, each data connection) must present a certificate the client trusts as it trusted the first: one that verifies against the same roots for the same name, or, when the first was accepted unverified (--insecure), that very certificate. This one did not, so it was refused before any command, USER and PASS included, was sent on it. Something between here and the server may be intercepting some connections, or the servers behind one address hold different certificates.")
+		},
+		Fixes: func(f finding) []Fix {
+			return append([]Fix{{SideClient, "Do not send credentials until the certificates are explained: compare the fingerprints in the report (tls.certificate_changes in --json) with the one the administrator publishes."}},
+				Fix{SideNetwork, "Look for a TLS-intercepting proxy or firewall on the way, or for servers behind one address (a load balancer) that hold different certificates: give every node the same certificate, or one that verifies for the name."})
+		},
+	},
 	probes.PassiveTLSReuse: tlsReuseEntry,
 	probes.ActiveTLSReuse:  tlsReuseEntry,
 	probes.PassiveTLSFailed: {

@@ -11,13 +11,16 @@ import (
 	"github.com/ftpdoctor/ftpdoctor/probes"
 )
 
-// tlsFlags are the FTPS flags of check.
+// tlsFlags are the FTPS flags of check. serve and web have none of them:
+// --compare-plain above all, which sends a password in clear text, is for
+// a person at a terminal only.
 func tlsFlags() []urfave.Flag {
 	return []urfave.Flag{
 		&urfave.StringFlag{Name: "tls", Value: string(probes.TLSAuto), Usage: "FTPS: auto (AUTH TLS when offered, as FileZilla), require (ftpes://), implicit (ftps://) or off"},
 		&urfave.StringFlag{Name: "ca-file", Usage: "trust the CA certificates in `FILE` (PEM) instead of the system's"},
 		&urfave.BoolFlag{Name: "insecure", Usage: "go on past a bad certificate, still reporting it"},
 		&urfave.StringFlag{Name: "tls-max", Usage: "highest TLS version to offer: 1.2 or 1.3"},
+		&urfave.BoolFlag{Name: "compare-plain", Usage: "when passive mode fails under TLS, log in once more in plain text to confirm a NAT helper: sends the password in clear text once"},
 	}
 }
 
@@ -37,6 +40,10 @@ func tlsConfig(c *urfave.Context, cfg *probes.Config) error {
 	}
 	cfg.TLS = mode
 	cfg.Insecure = c.Bool("insecure")
+	cfg.ComparePlain = c.Bool("compare-plain")
+	if cfg.ComparePlain && (mode == probes.TLSOff || mode == probes.TLSImplicit) {
+		return usageError("--compare-plain compares plain text with explicit TLS: it needs --tls auto or require, not %s", mode)
+	}
 	switch v := c.String("tls-max"); v {
 	case "":
 	case "1.2":
