@@ -2,6 +2,8 @@ package integration
 
 import (
 	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -86,17 +88,34 @@ var tlsMoreScenarios = []scenario{
 	{
 		// The same router under TLS (auto): the helper cannot read the
 		// encrypted 227, so the client gets the server's private address
-		// and no data port is forwarded; active mode still works. Today
-		// both passive attempts fail (measured: data_refused, EPSV on the
+		// and no data port is forwarded; active mode still works. Both
+		// passive attempts fail (measured: data_refused, EPSV on the
 		// router's address and PASV's private address replaced by it).
-		// With the plain-text comparison in auto mode the passive stage
-		// is passive.nat_helper (see natHelperDiagnosis).
+		// Once TLS worked nothing goes in clear text: the helper is named
+		// as the likely cause, and vsftpd's log shows no login without
+		// TLS.
 		name:  "server_nat_ftp_helper_tls",
 		topo:  serverNATHelper,
 		setup: natHelperServer,
 		want: expectation{Verdict: "warning", Exit: 1, Cause: "transfer_mode", ClientMode: "active", Software: "vsftpd",
-			Stages: map[string]string{"tls": "tls.ok", "login": "login.ok", "active": "active.ok"}},
-		extra: both(checkTLS(tlsWant{Mode: "explicit", DataProtected: true, Verified: "true"}), natHelperDiagnosis),
+			Stages: map[string]string{"tls": "tls.ok", "login": "login.ok", "passive": natHelperSuspectedCode, "active": "active.ok"}},
+		extra: both(checkTLS(tlsWant{Mode: "explicit", DataProtected: true, Verified: "true"}), natHelperDiagnosis(natHelperSuspectedCode), clearLogins(0)),
+	},
+	{
+		// The same with --compare-plain: one more login in plain text,
+		// whose 227 the helper rewrites and whose data port it forwards,
+		// confirms the helper (passive.nat_helper); vsftpd's log shows
+		// exactly that one login without TLS.
+		name: "server_nat_ftp_helper_tls_compare_plain",
+		topo: serverNATHelper,
+		setup: func(l *lab) checkRun {
+			r := natHelperServer(l)
+			r.Extra = append(r.Extra, "--compare-plain")
+			return r
+		},
+		want: expectation{Verdict: "warning", Exit: 1, Cause: "transfer_mode", ClientMode: "active", Software: "vsftpd",
+			Stages: map[string]string{"tls": "tls.ok", "login": "login.ok", "passive": natHelperCode, "active": "active.ok"}},
+		extra: both(natHelperDiagnosis(natHelperCode), clearLogins(1)),
 	},
 }
 
@@ -110,43 +129,75 @@ func natHelperServer(l *lab) checkRun {
 	return loginTLS(l.RtrCli, is)
 }
 
-// natHelperCode is the passive stage's code for a NAT helper that TLS
-// blinds.
-const natHelperCode = "passive.nat_helper"
+// The passive stage's codes for a NAT helper that TLS blinds: confirmed
+// by --compare-plain, and suspected from what TLS shows.
+const (
+	natHelperCode          = "passive.nat_helper"
+	natHelperSuspectedCode = "passive.nat_helper_suspected"
+)
 
-// natHelperDiagnosis checks server_nat_ftp_helper_tls's passive stage:
-// EPSV and PASV over TLS fail, PASV naming the server's private address;
-// and the stage and primary cause are passive.nat_helper. That code is
-// being added to the product alongside this suite: until probes/codes.go
-// defines it, the second half is only logged (FDIT_KNOWN_WRONG enforces
-// it anyway), so the check turns strict by itself when the probe lands.
-func natHelperDiagnosis(t *testing.T, l *lab, got checkResult) {
-	t.Helper()
-	for _, a := range attempts(t, got.Report, "passive") {
-		if a.Command != "EPSV" && a.Command != "PASV" {
-			continue // e.g. the plain-text PASV of the comparison
+// natHelperDiagnosis checks a NAT-helper scenario's passive stage: EPSV
+// and PASV over TLS fail, PASV naming the server's private address; and
+// the stage and primary cause are code.
+func natHelperDiagnosis(code string) func(t *testing.T, l *lab, got checkResult) {
+	return func(t *testing.T, l *lab, got checkResult) {
+		t.Helper()
+		for _, a := range attempts(t, got.Report, "passive") {
+			if a.Command != "EPSV" && a.Command != "PASV" {
+				continue // e.g. the plain-text PASV of --compare-plain
+			}
+			switch a.Code {
+			case "passive.data_refused", "passive.data_timeout", "passive.private_address":
+			default:
+				t.Errorf("passive %s over TLS: %s, want a failed data connection", a.Command, a.Code)
+			}
+			if a.Command == "PASV" && !strings.HasPrefix(a.Advertised, l.SrvAddr+":") {
+				t.Errorf("PASV over TLS advertised %q, want the server's private %s (no helper rewrite)", a.Advertised, l.SrvAddr)
+			}
 		}
-		switch a.Code {
-		case "passive.data_refused", "passive.data_timeout", "passive.private_address":
-		default:
-			t.Errorf("passive %s over TLS: %s, want a failed data connection", a.Command, a.Code)
+		s, _ := stage(got.Report, "passive")
+		primary := ""
+		if len(got.Report.Causes) > 0 {
+			primary = got.Report.Causes[0].Code
 		}
-		if a.Command == "PASV" && !strings.HasPrefix(a.Advertised, l.SrvAddr+":") {
-			t.Errorf("PASV over TLS advertised %q, want the server's private %s (no helper rewrite)", a.Advertised, l.SrvAddr)
+		if s.Code != code || primary != code {
+			t.Errorf("passive stage %s (%s), primary cause %s; want %s for both\n%s", s.Code, s.Summary, primary, code, got.Raw)
 		}
 	}
-	s, _ := stage(got.Report, "passive")
-	primary := ""
-	if len(got.Report.Causes) > 0 {
-		primary = got.Report.Causes[0].Code
+}
+
+// vsftpdCommand is a line of vsftpd's protocol log (log_ftp_protocol):
+// the session's process, then the command as received.
+var vsftpdCommand = regexp.MustCompile(`\[pid (\d+)\] FTP command: Client "[^"]*", "([A-Za-z]+)`)
+
+// clearLogins returns an extra check that counts, from vsftpd's own log,
+// the sessions that sent USER or PASS without AUTH TLS before it: the
+// server's side of "no password in clear text once TLS worked".
+func clearLogins(want int) func(t *testing.T, l *lab, got checkResult) {
+	return func(t *testing.T, l *lab, got checkResult) {
+		t.Helper()
+		log, err := os.ReadFile(filepath.Join(l.Dir, "vsftpd.log"))
+		if err != nil {
+			t.Fatalf("vsftpd's log: %v", err)
+		}
+		secure := map[string]bool{}
+		clear, users := map[string]bool{}, 0
+		for _, m := range vsftpdCommand.FindAllStringSubmatch(string(log), -1) {
+			switch pid, verb := m[1], strings.ToUpper(m[2]); {
+			case verb == "AUTH":
+				secure[pid] = true
+			case verb == "USER" || verb == "PASS":
+				users++
+				if !secure[pid] {
+					clear[pid] = true
+				}
+			}
+		}
+		if users == 0 {
+			t.Fatalf("vsftpd's log holds no USER or PASS: is log_ftp_protocol on?\n%s", log)
+		}
+		if len(clear) != want {
+			t.Errorf("vsftpd received USER or PASS without TLS in %d sessions, want %d", len(clear), want)
+		}
 	}
-	if s.Code == natHelperCode && primary == natHelperCode {
-		return
-	}
-	src, _ := os.ReadFile("../probes/codes.go")
-	if !strings.Contains(string(src), `"`+natHelperCode+`"`) && os.Getenv(knownWrongEnv) == "" {
-		t.Logf("NOT YET ASSERTED: passive stage %s, primary cause %s; want %s once probes/codes.go defines it", s.Code, primary, natHelperCode)
-		return
-	}
-	t.Errorf("passive stage %s (%s), primary cause %s; want %s for both\n%s", s.Code, s.Summary, primary, natHelperCode, got.Raw)
 }
