@@ -155,7 +155,7 @@ func (s *Session) judgeLaterCertificates(results []Result) {
 	}
 	c := changes[0]
 	for i, r := range results {
-		if r.Stage != StageTLS || r.Status == StatusSkip || r.Code == TLSCertChanged {
+		if r.Stage != StageTLS || r.Status == StatusSkip || r.Status == StatusInterrupted || r.Code == TLSCertChanged {
 			continue
 		}
 		results[i] = r.with(StatusFail, TLSCertChanged, "%s; then a later %s connection to %s presented another certificate (%s, SHA-256 %s) and was refused before any command was sent on it (%d refused in all): %s",
