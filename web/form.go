@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/ftpdoctor/ftpdoctor/exporter"
@@ -31,10 +32,57 @@ type checkSpec struct {
 
 // formData is what the form template shows.
 type formData struct {
-	CSRF    string
-	Modules []exporter.Module
-	Presets []Preset
+	CSRF    string            // the token of the client's session and user
+	Modules []exporter.Module // the modules offered
+	Presets []Preset          // the demo scenarios offered
+	Error   string            // why the form came back; empty on a fresh form
+	Values  formValues        // what was typed, to fill the form in again
 }
+
+// formValues are the fields a refused form comes back with: never the
+// password.
+type formValues struct {
+	Scenario, Target, User, Mode, TLS, Module string
+}
+
+// typedValues are the posted fields fit to show again: the target without
+// a password it held, control characters removed.
+func typedValues(f url.Values) formValues {
+	target, _ := withoutPassword(f.Get("target"))
+	strip := func(s string) string {
+		return strings.Map(func(r rune) rune {
+			if isControl(r) {
+				return -1
+			}
+			return r
+		}, s)
+	}
+	return formValues{Scenario: strip(f.Get("scenario")), Target: strip(target), User: strip(f.Get("user")),
+		Mode: f.Get("mode"), TLS: f.Get("tls"), Module: strip(f.Get("module"))}
+}
+
+// withoutPassword removes the password from the user part of a target,
+// "user:password@host" or "ftp://user:password@host/" alike, and says
+// whether there was one.
+func withoutPassword(raw string) (string, bool) {
+	prefix, rest := "", raw
+	if i := strings.Index(raw, "://"); i >= 0 {
+		prefix, rest = raw[:i+3], raw[i+3:]
+	}
+	at := strings.LastIndex(rest, "@")
+	if at < 0 {
+		return raw, false
+	}
+	colon := strings.Index(rest[:at], ":")
+	if colon < 0 {
+		return raw, false
+	}
+	return prefix + rest[:colon] + rest[at:], true
+}
+
+// isControl is a rune no FTP command may carry: C0 controls (CR and LF
+// among them) and DEL.
+func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
 
 // modules lists the modules, "default" first, then by name.
 func (s *Server) modules() []exporter.Module {
@@ -89,6 +137,9 @@ func (s *Server) parseForm(f url.Values) (checkSpec, int, string) {
 	if raw == "" {
 		return spec, http.StatusBadRequest, "give a target: a host name, host:port or ftp:// URL"
 	}
+	if _, had := withoutPassword(raw); had {
+		return spec, http.StatusBadRequest, "put the password in the password field, not in the target (the target was kept without it)"
+	}
 	t, urlPass, err := target.Parse(raw)
 	if err != nil {
 		return spec, http.StatusBadRequest, fmt.Sprintf("bad target %q: %s", target.Mask(raw), err)
@@ -97,6 +148,12 @@ func (s *Server) parseForm(f url.Values) (checkSpec, int, string) {
 		return spec, http.StatusBadRequest, "put the password in the password field, not in the target"
 	}
 	user, pass := f.Get("user"), probes.Secret(f.Get("password"))
+	if strings.ContainsFunc(user, isControl) {
+		return spec, http.StatusBadRequest, "the user name holds a line break or another control character: FTP cannot send it"
+	}
+	if strings.ContainsFunc(string(pass), isControl) {
+		return spec, http.StatusBadRequest, "the password holds a line break or another control character: FTP cannot send it"
+	}
 	switch {
 	case t.User != "" && user != "" && t.User != user:
 		return spec, http.StatusBadRequest, fmt.Sprintf("the target names user %q and the user field %q: give one", t.User, user)
@@ -153,4 +210,14 @@ func (s *Server) presetSpec(name string, mode probes.Mode) (checkSpec, int, stri
 			deadline: min(12*cfg.Timeout+10*time.Second, s.opts.MaxDeadline)}, 0, ""
 	}
 	return checkSpec{}, http.StatusBadRequest, fmt.Sprintf("unknown demo scenario %q", name)
+}
+
+// refuseForm answers a refused POST with the form filled in again as it
+// was sent (the password excepted) and the reason above it.
+func (s *Server) refuseForm(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	s.opts.Logger.Info("web refused", "status", status, "reason", msg, "remote", r.RemoteAddr, "path", r.URL.Path)
+	w.Header().Set("Cache-Control", "no-store")
+	data := formData{CSRF: s.csrf.token(w, r, s.signedIn(r)), Modules: s.modules(), Presets: s.opts.Presets,
+		Error: msg, Values: typedValues(r.PostForm)}
+	s.render(w, status, "form", pageData{Title: "Check an FTP server", Data: data})
 }

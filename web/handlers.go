@@ -33,7 +33,7 @@ func (s *Server) render(w http.ResponseWriter, status int, name string, p pageDa
 // form serves the form.
 func (s *Server) form(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
-	data := formData{CSRF: s.csrf.token(w, r), Modules: s.modules(), Presets: s.opts.Presets}
+	data := formData{CSRF: s.csrf.token(w, r, s.signedIn(r)), Modules: s.modules(), Presets: s.opts.Presets}
 	s.render(w, http.StatusOK, "form", pageData{Title: "Check an FTP server", Data: data})
 }
 
@@ -49,24 +49,24 @@ func (s *Server) check(w http.ResponseWriter, r *http.Request) {
 		s.refuse(w, r, http.StatusBadRequest, "the form could not be read (too large, or not a form)")
 		return
 	}
-	if !s.csrf.valid(r, r.PostForm.Get("csrf")) {
+	if !s.csrf.valid(r, r.PostForm.Get("csrf"), s.signedIn(r)) {
 		s.refuse(w, r, http.StatusForbidden, "the form's security token is missing or stale: reload the form and send it again")
 		return
 	}
 	if !s.limiter.allow(clientIP(r)) {
 		w.Header().Set("Retry-After", "5")
-		s.refuse(w, r, http.StatusTooManyRequests, "too many checks from this address: wait a few seconds and try again")
+		s.refuseForm(w, r, http.StatusTooManyRequests, "too many checks from this address: wait a few seconds and try again")
 		return
 	}
 	spec, status, msg := s.parseForm(r.PostForm)
 	if status != 0 {
-		s.refuse(w, r, status, msg)
+		s.refuseForm(w, r, status, msg)
 		return
 	}
 	select {
 	case s.slots <- struct{}{}:
 	default:
-		s.refuse(w, r, http.StatusServiceUnavailable, fmt.Sprintf("busy: %d checks are running; try again in a moment", s.opts.MaxConcurrent))
+		s.refuseForm(w, r, http.StatusServiceUnavailable, fmt.Sprintf("busy: %d checks are running; try again in a moment", s.opts.MaxConcurrent))
 		return
 	}
 	j, ok := s.store.add(spec.label, spec.module)

@@ -38,6 +38,7 @@ var templates = template.Must(template.New("").Funcs(template.FuncMap{
 	"inc":     func(i int) int { return i + 1 },
 	"millis":  output.Millis,
 	"pct":     func(f float64) string { return fmt.Sprintf("%.2f", f) },
+	"options": func(o ...string) []string { return o },
 }).ParseFS(templateFS, "templates/*.html"))
 
 // pageData is what every template gets.

@@ -1,29 +1,27 @@
 package web
 
 import (
-	"bufio"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
-	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
-
-	"golang.org/x/crypto/bcrypt"
 )
 
-// csrfCookie is the double-submit cookie: a random value; the form's
-// hidden field carries its HMAC under the server's key, so a page on
-// another site can neither read nor forge the pair.
+// csrfCookie names the session cookie: a random ID and the server's HMAC
+// of it, so only this server can have made it. The form's hidden field is
+// an HMAC of the ID and of the signed-in user under the same key: a page on
+// another site can neither read nor forge the pair, a cookie planted in the
+// browser is refused, and a token works only for the user it was made for.
 const csrfCookie = "ftpdoctor_csrf"
 
-// csrf makes and checks tokens.
+// csrf makes and checks session cookies and form tokens.
 type csrf struct{ key []byte }
 
 func newCSRF() csrf {
@@ -32,35 +30,53 @@ func newCSRF() csrf {
 	return csrf{key: k}
 }
 
-// token returns the form token for the client's cookie, setting a new
-// cookie when the client has none.
-func (c csrf) token(w http.ResponseWriter, r *http.Request) string {
-	v := ""
-	if ck, err := r.Cookie(csrfCookie); err == nil && len(ck.Value) >= 32 && len(ck.Value) <= 64 {
-		v = ck.Value
-	} else {
-		b := make([]byte, 32)
-		_, _ = rand.Read(b)
-		v = base64.RawURLEncoding.EncodeToString(b)
-		http.SetCookie(w, &http.Cookie{Name: csrfCookie, Value: v, Path: "/", HttpOnly: true,
-			SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil})
-	}
-	return c.sign(v)
-}
-
-func (c csrf) sign(v string) string {
+// mac is the HMAC of the parts under the server's key, each part ended by
+// a zero byte so that no two lists give the same input.
+func (c csrf) mac(parts ...string) string {
 	m := hmac.New(sha256.New, c.key)
-	m.Write([]byte(v))
+	for _, p := range parts {
+		m.Write([]byte(p))
+		m.Write([]byte{0})
+	}
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
 
-// valid reports whether the posted token matches the client's cookie.
-func (c csrf) valid(r *http.Request, posted string) bool {
+// session returns the session ID of the request's cookie, if this server
+// signed it.
+func (c csrf) session(r *http.Request) (string, bool) {
 	ck, err := r.Cookie(csrfCookie)
-	if err != nil || ck.Value == "" || posted == "" {
+	if err != nil || len(ck.Value) > 128 {
+		return "", false
+	}
+	id, sig, ok := strings.Cut(ck.Value, ".")
+	if !ok || len(id) < 32 || !hmac.Equal([]byte(sig), []byte(c.mac("session", id))) {
+		return "", false
+	}
+	return id, true
+}
+
+// token returns the form token for the client's session and user,
+// setting a new session cookie when the client has no valid one.
+func (c csrf) token(w http.ResponseWriter, r *http.Request, user string) string {
+	id, ok := c.session(r)
+	if !ok {
+		b := make([]byte, 32)
+		_, _ = rand.Read(b)
+		id = base64.RawURLEncoding.EncodeToString(b)
+		http.SetCookie(w, &http.Cookie{Name: csrfCookie, Value: id + "." + c.mac("session", id), Path: "/", HttpOnly: true,
+			SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil})
+	}
+	return c.mac("form", id, user)
+}
+
+// valid reports whether the posted token is the one of the client's
+// session and user.
+func (c csrf) valid(r *http.Request, posted, user string) bool {
+	id, ok := c.session(r)
+	if !ok || posted == "" {
 		return false
 	}
-	return hmac.Equal([]byte(c.sign(ck.Value)), []byte(posted))
+	return hmac.Equal([]byte(c.mac("form", id, user)), []byte(posted))
 }
 
 // limiter is a token bucket per client address: rate tokens a second up to
@@ -86,6 +102,18 @@ const maxBuckets = 10000
 
 func newLimiter(rate float64, burst int, now func() time.Time) *limiter {
 	return &limiter{rate: rate, burst: float64(burst), now: now, buckets: map[string]*bucket{}}
+}
+
+// ready reports whether the client's bucket holds a token, without taking
+// it.
+func (l *limiter) ready(client string) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b, ok := l.buckets[client]
+	if !ok {
+		return len(l.buckets) < maxBuckets
+	}
+	return b.tokens+l.now().Sub(b.last).Seconds()*l.rate >= 1
 }
 
 // allow takes a token from the client's bucket.
@@ -127,84 +155,79 @@ func clientIP(r *http.Request) string {
 	return host
 }
 
-// Users are the accounts allowed in by basic auth: user name to bcrypt
-// hash.
-type Users map[string][]byte
+// hostNames are the names the page answers as. A request whose Host
+// header names anything else is refused (421) before anything else runs:
+// a page on another site whose name was made to resolve to this address
+// (DNS rebinding) cannot drive the form, nor read a report.
+type hostNames map[string]bool // lower-case names and canonical IP addresses
 
-// LoadUsers reads a password file of "user:bcrypt-hash" lines, the format
-// of `htpasswd -B` (Apache's bcrypt, $2y$, which Go's bcrypt reads) and of
-// `ftpdoctor web --hash-password`. Blank lines and lines starting with #
-// are skipped; any other hash is an error, so a file of MD5 or SHA hashes
-// is refused rather than silently letting nobody in.
-func LoadUsers(path string) (Users, error) {
-	f, err := os.Open(path)
+// newHostNames is loopback (127.0.0.0/8, ::1) and localhost always, the
+// listen address's host, the machine's own addresses when listening on
+// every interface, and the extra names (--host).
+func newHostNames(listen string, extra []string) hostNames {
+	h := hostNames{"localhost": true}
+	host, _, err := net.SplitHostPort(listen)
 	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	u := Users{}
-	sc := bufio.NewScanner(f)
-	for n := 1; sc.Scan(); n++ {
-		line := strings.TrimSpace(sc.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		name, hash, ok := strings.Cut(line, ":")
-		if !ok || name == "" {
-			return nil, fmt.Errorf("%s:%d: want user:bcrypt-hash", path, n)
-		}
-		if _, err := bcrypt.Cost([]byte(hash)); err != nil {
-			return nil, fmt.Errorf("%s:%d: the hash of %q is not bcrypt (make one with 'htpasswd -nB USER' or 'ftpdoctor web --hash-password')", path, n, name)
-		}
-		u[name] = []byte(hash)
-	}
-	if err := sc.Err(); err != nil {
-		return nil, err
-	}
-	if len(u) == 0 {
-		return nil, fmt.Errorf("%s: no user", path)
-	}
-	return u, nil
-}
-
-// HashPassword is the bcrypt hash of a password, for a users file.
-func HashPassword(password string) (string, error) {
-	if password == "" {
-		return "", errors.New("empty password")
-	}
-	h, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.DefaultCost)
-	return string(h), err
-}
-
-// dummyHash is compared against when the user is unknown, so that a
-// wrong name costs as long as a wrong password.
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("ftpdoctor-no-such-user"), bcrypt.MinCost)
-
-// check reports whether the request carries a known user and password.
-func (u Users) check(r *http.Request) bool {
-	name, pass, ok := r.BasicAuth()
-	if !ok {
-		return false
-	}
-	hash, known := u[name]
-	if !known {
-		hash = dummyHash
-	}
-	err := bcrypt.CompareHashAndPassword(hash, []byte(pass))
-	return known && err == nil
-}
-
-// NeedsAuth reports whether listening on addr (host:port) requires basic
-// auth: everything but a loopback IP or "localhost". An empty host or
-// 0.0.0.0 listens on every interface.
-func NeedsAuth(addr string) (bool, error) {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return true, fmt.Errorf("listen address %q: %s", addr, err)
-	}
-	if host == "localhost" {
-		return false, nil
+		host = ""
 	}
 	ip := net.ParseIP(host)
-	return ip == nil || !ip.IsLoopback(), nil
+	switch {
+	case host == "" && listen == "":
+	case host == "" || ip != nil && ip.IsUnspecified():
+		addrs, _ := net.InterfaceAddrs()
+		for _, a := range addrs {
+			if n, ok := a.(*net.IPNet); ok {
+				h[n.IP.String()] = true
+			}
+		}
+	default:
+		h.add(host)
+	}
+	for _, e := range extra {
+		h.add(e)
+	}
+	return h
+}
+
+func (h hostNames) add(name string) {
+	if n, err := HostName(name); err == nil {
+		h[n] = true
+	}
+}
+
+// allows reports whether a Host header (host or host:port) names this
+// server.
+func (h hostNames) allows(header string) bool {
+	host := header
+	if hh, _, err := net.SplitHostPort(header); err == nil {
+		host = hh
+	}
+	host = strings.TrimSuffix(strings.ToLower(strings.Trim(host, "[]")), ".")
+	if ip := net.ParseIP(host); ip != nil {
+		return ip.IsLoopback() || h[ip.String()]
+	}
+	return host != "" && h[host]
+}
+
+// HostName checks a name given with --host (a DNS name or an IP address,
+// a port allowed and ignored) and returns it in the form Host headers are
+// compared with.
+func HostName(s string) (string, error) {
+	host := s
+	if hh, port, err := net.SplitHostPort(s); err == nil {
+		if p, err := strconv.Atoi(port); err != nil || p < 1 || p > 65535 {
+			return "", fmt.Errorf("%q is not a host name or IP address, with or without a port", s)
+		}
+		host = hh
+	}
+	host = strings.TrimSuffix(strings.ToLower(strings.Trim(host, "[]")), ".")
+	if ip := net.ParseIP(host); ip != nil {
+		return ip.String(), nil
+	}
+	if host == "" || len(host) > 253 || strings.IndexFunc(host, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '.' || r == '_')
+	}) >= 0 {
+		return "", fmt.Errorf("%q is not a host name or IP address", s)
+	}
+	return host, nil
 }

@@ -14,6 +14,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
@@ -47,6 +48,8 @@ type Options struct {
 	Modules       map[string]exporter.Module // by name; exporter.DefaultModules() when nil
 	Allow         exporter.HostList          // targets of checks without stored credentials; empty: any
 	Users         Users                      // basic auth; nil: none (loopback only, see NeedsAuth)
+	Listen        string                     // the address listened on (--listen): its host is a name the page answers as
+	Hosts         []string                   // further names the page answers as (--host); loopback and localhost always
 	Presets       []Preset                   // targets offered by name (demo --web)
 	MaxConcurrent int                        // checks at once
 	MaxReports    int                        // reports kept; at least MaxConcurrent
@@ -63,7 +66,10 @@ type Options struct {
 type Server struct {
 	opts    Options
 	store   *store
-	limiter *limiter
+	limiter *limiter                    // checks started per client
+	auth    *auth                       // basic auth; nil without Users
+	hosts   hostNames                   // what the Host header may name
+	origin  *http.CrossOriginProtection // refuses cross-site POSTs
 	csrf    csrf
 	slots   chan struct{}
 	ctx     context.Context // checks run under it: cancelled by Close
@@ -104,9 +110,14 @@ func New(opts Options) *Server {
 		opts.Now = time.Now
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	return &Server{opts: opts, store: newStore(opts.MaxReports, opts.ReportTTL, opts.Now),
+	s := &Server{opts: opts, store: newStore(opts.MaxReports, opts.ReportTTL, opts.Now),
 		limiter: newLimiter(opts.Rate, opts.Burst, opts.Now), csrf: newCSRF(),
+		hosts: newHostNames(opts.Listen, opts.Hosts), origin: http.NewCrossOriginProtection(),
 		slots: make(chan struct{}, opts.MaxConcurrent), ctx: ctx, cancel: cancel}
+	if opts.Users != nil {
+		s.auth = newAuth(opts.Users, newLimiter(opts.Rate, opts.Burst, opts.Now), opts.Now)
+	}
+	return s
 }
 
 // Close cancels the checks still running; their reports say they were
@@ -133,7 +144,11 @@ func (s *Server) Handler() http.Handler {
 const csp = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; " +
 	"form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 
-// secure sets the headers of every answer and asks for basic auth.
+// secure sets the headers of every answer, then refuses in this order,
+// each before any work of the next: a Host header that names another
+// server (421), a cross-site POST (403, from Sec-Fetch-Site or Origin),
+// and, with Users, a client over its rate of password checks (429, even
+// with the right password) or without a known user and password (401).
 func (s *Server) secure(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
@@ -141,17 +156,48 @@ func (s *Server) secure(next http.Handler) http.Handler {
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("X-Frame-Options", "DENY")
-		if s.opts.Users != nil && !s.opts.Users.check(r) {
-			if !s.limiter.allow(clientIP(r)) { // wrong passwords spend the same tokens as checks
-				s.refuse(w, r, http.StatusTooManyRequests, "too many attempts: wait a little and try again")
-				return
-			}
-			h.Set("WWW-Authenticate", `Basic realm="ftpdoctor", charset="UTF-8"`)
-			s.refuse(w, r, http.StatusUnauthorized, "this page needs a user name and password")
+		if !s.hosts.allows(r.Host) {
+			s.refuse(w, r, http.StatusMisdirectedRequest, "this server does not answer as "+quoteHost(r.Host)+": open it by the name it listens as (see --host)")
 			return
 		}
-		next.ServeHTTP(w, r)
+		if err := s.origin.Check(r); err != nil {
+			s.refuse(w, r, http.StatusForbidden, "a form sent from another site is refused: open the form on this server and send it from there")
+			return
+		}
+		if s.auth == nil {
+			next.ServeHTTP(w, r)
+			return
+		}
+		switch _, res := s.auth.check(r); res {
+		case authOK:
+			next.ServeHTTP(w, r)
+		case authLimited:
+			h.Set("Retry-After", "10")
+			s.refuse(w, r, http.StatusTooManyRequests, "too many attempts: wait a little and try again")
+		default:
+			h.Set("WWW-Authenticate", `Basic realm="ftpdoctor", charset="UTF-8"`)
+			s.refuse(w, r, http.StatusUnauthorized, "this page needs a user name and password")
+		}
 	})
+}
+
+// quoteHost quotes a Host header for a message, cut short and with its
+// control characters made visible.
+func quoteHost(h string) string {
+	if len(h) > 80 {
+		h = h[:80] + "..."
+	}
+	return fmt.Sprintf("%q", h)
+}
+
+// signedIn is the basic-auth user of a request that passed secure, or ""
+// without Users.
+func (s *Server) signedIn(r *http.Request) string {
+	if s.auth == nil {
+		return ""
+	}
+	name, _, _ := r.BasicAuth()
+	return name
 }
 
 // refuse answers with a short page (or line) and logs the refusal.

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/crypto/bcrypt"
+
 	"github.com/ftpdoctor/ftpdoctor/exporter"
 	"github.com/ftpdoctor/ftpdoctor/fixtures"
 	"github.com/ftpdoctor/ftpdoctor/report"
@@ -127,16 +129,7 @@ func TestBusy(t *testing.T) {
 }
 
 func TestAuth(t *testing.T) {
-	hash, err := HashPassword("helpdesk-pw")
-	if err != nil {
-		t.Fatal(err)
-	}
-	file := filepath.Join(t.TempDir(), "users")
-	os.WriteFile(file, []byte("# helpdesk\nhelp:"+hash+"\n"), 0o600)
-	users, err := LoadUsers(file)
-	if err != nil {
-		t.Fatal(err)
-	}
+	users := usersFile(t, bcrypt.MinCost, "help", "helpdesk-pw") // HashPassword's cost 10 is tested in internal/cli
 	ts := startWeb(t, Options{Users: users})
 	tests := []struct {
 		name, user, pass string

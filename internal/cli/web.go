@@ -25,7 +25,7 @@ const webExamples = `Examples:
    ftpdoctor web                                       (http://127.0.0.1:9122/)
    ftpdoctor web --config /etc/ftpdoctor/modules.yml --allow ftp.example.net,10.0.0.0/8
    ftpdoctor web --hash-password < pw.txt              (prints a bcrypt hash for --auth-file)
-   ftpdoctor web --listen :9122 --auth-file /etc/ftpdoctor/web.users
+   ftpdoctor web --listen :9122 --host helpdesk.example.net --auth-file /etc/ftpdoctor/web.users
    ftpdoctor demo --web                                (the page with the demo's fake servers)
 
 See docs/web.md.`
@@ -43,6 +43,7 @@ func webCommand() *urfave.Command {
 			&urfave.StringFlag{Name: "listen", Value: DefaultWebAddress, Usage: "`ADDR`ess to listen on; beyond loopback --auth-file is required"},
 			&urfave.StringFlag{Name: "config", Usage: "module config `FILE` (YAML or JSON), as for serve"},
 			&urfave.StringSliceFlag{Name: "allow", Usage: "names and CIDR networks checks without stored credentials may target; none: any"},
+			&urfave.StringSliceFlag{Name: "host", Usage: "a `NAME` the page is opened by, besides the --listen address, loopback and localhost (repeat); others get 421"},
 			&urfave.StringFlag{Name: "auth-file", Usage: "basic-auth users, one `FILE` line user:bcrypt-hash (htpasswd -nB, or --hash-password)"},
 			&urfave.BoolFlag{Name: "hash-password", Usage: "read a password from standard input, print its bcrypt hash and exit"},
 			&urfave.IntFlag{Name: "max-concurrent", Value: web.DefaultMaxConcurrent, Usage: "checks at once; more get 503"},
@@ -73,6 +74,12 @@ func webAction(c *urfave.Context) error {
 		return usageError("--rate must be 1 or more checks per minute, got %d", c.Int("rate"))
 	case opts.MaxDeadline <= 0:
 		return usageError("--max-deadline must be positive, got %s", opts.MaxDeadline)
+	}
+	for _, h := range c.StringSlice("host") {
+		if _, err := web.HostName(h); err != nil {
+			return usageError("--host: %s", err)
+		}
+		opts.Hosts = append(opts.Hosts, h)
 	}
 	if opts.Allow, opts.Modules, err = targetRules(c); err != nil {
 		return err
@@ -110,7 +117,7 @@ func serveWeb(c *urfave.Context, addr string, opts web.Options) error {
 		return usageError("--listen %s is beyond loopback: give --auth-file (basic auth) or listen on 127.0.0.1", addr)
 	}
 	logger := slog.New(slog.NewTextHandler(c.App.ErrWriter, nil))
-	opts.Logger = logger
+	opts.Logger, opts.Listen = logger, addr
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return &exitError{code: verdict.ExitUnknown, msg: "web: " + err.Error()}

@@ -26,6 +26,8 @@ func TestWebBadInput(t *testing.T) {
 		{"auth_file_not_bcrypt", []string{"web", "--auth-file", md5}, "not bcrypt"},
 		{"bad_listen", []string{"web", "--listen", "nonsense"}, "--listen"},
 		{"rate_zero", []string{"web", "--rate", "0"}, "--rate"},
+		{"bad_host", []string{"web", "--host", "helpdesk example"}, "--host"},
+		{"host_url", []string{"web", "--host", "https://helpdesk.example.net/"}, "--host"},
 		{"argument", []string{"web", "extra"}, "no arguments"},
 		{"demo_beyond_loopback", []string{"demo", "--web", "--listen", "0.0.0.0:0"}, "loopback only"},
 		{"hash_without_input", []string{"web", "--hash-password"}, "standard input"},
