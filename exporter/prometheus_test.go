@@ -20,6 +20,7 @@ import (
 
 	"github.com/ftpdoctor/ftpdoctor/fixtures"
 	"github.com/ftpdoctor/ftpdoctor/internal/cli"
+	"github.com/ftpdoctor/ftpdoctor/internal/testutil"
 )
 
 // scrapeConfigBlock finds the scrape configuration in docs/monitoring.md:
@@ -31,41 +32,11 @@ var scrapeConfigBlock = regexp.MustCompile("(?s)<!-- scrape-config -->\\s*```yam
 // and two fixture servers, and reads the result through Prometheus's HTTP
 // API. Without prometheus it skips, unless CI is set: then it fails.
 func TestPrometheusScrapesTheExporter(t *testing.T) {
-	bin, err := exec.LookPath("prometheus")
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("prometheus is not installed (bash .ci/install.sh installs it)")
-		}
-		t.Skip("prometheus is not installed: apt-get install prometheus (or bash .ci/install.sh) to run this test")
-	}
+	bin := prometheusBin(t)
 	healthy := fixtures.StartT(t, fixtures.Script{Anonymous: fixtures.AnonAllowed})
 	broken := fixtures.StartT(t, fixtures.Script{}) // refuses anonymous at PASS
-	exporterAddr := startServe(t)
-
-	dir := t.TempDir()
-	config := documentedScrapeConfig(t, exporterAddr, healthy.Addr(), broken.Addr())
-	if err := os.WriteFile(filepath.Join(dir, "prometheus.yml"), config, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	port, err := fixtures.FreePort()
-	if err != nil {
-		t.Fatal(err)
-	}
-	api := "http://127.0.0.1:" + strconv.Itoa(port)
-	var logs bytes.Buffer
-	cmd := exec.Command(bin, "--config.file="+filepath.Join(dir, "prometheus.yml"),
-		"--storage.tsdb.path="+filepath.Join(dir, "data"), "--web.listen-address=127.0.0.1:"+strconv.Itoa(port))
-	cmd.Stdout, cmd.Stderr = &logs, &logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-		if t.Failed() {
-			t.Logf("prometheus said:\n%s", logs.String())
-		}
-	})
+	exporterAddr, _ := startServe(t)
+	api := startPrometheus(t, bin, documentedScrapeConfig(t, exporterAddr, healthy.Addr(), broken.Addr()))
 
 	want := map[string]string{healthy.Addr(): "1", broken.Addr(): "0"}
 	got := map[string]string{}
@@ -104,9 +75,54 @@ func TestPrometheusScrapesTheExporter(t *testing.T) {
 	}
 }
 
+// prometheusBin is Debian's prometheus. Without it the test skips, unless
+// CI is set: then it fails.
+func prometheusBin(t *testing.T) string {
+	t.Helper()
+	bin, err := exec.LookPath("prometheus")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("prometheus is not installed (bash .ci/install.sh installs it)")
+		}
+		t.Skip("prometheus is not installed: apt-get install prometheus (or bash .ci/install.sh) to run this test")
+	}
+	return bin
+}
+
+// startPrometheus runs prometheus with config on a free loopback port until
+// the test ends, and returns the base URL of its HTTP API. Its log is
+// shown when the test fails.
+func startPrometheus(t *testing.T, bin string, config []byte) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "prometheus.yml"), config, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	port, err := fixtures.FreePort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs bytes.Buffer
+	cmd := exec.Command(bin, "--config.file="+filepath.Join(dir, "prometheus.yml"),
+		"--storage.tsdb.path="+filepath.Join(dir, "data"), "--web.listen-address=127.0.0.1:"+strconv.Itoa(port))
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+		if t.Failed() {
+			t.Logf("prometheus said:\n%s", logs.String())
+		}
+	})
+	return "http://127.0.0.1:" + strconv.Itoa(port)
+}
+
 // startServe runs `ftpdoctor serve` in this process on a free loopback
-// port until the test ends, and returns its address.
-func startServe(t *testing.T) string {
+// port until the test ends, and returns its address and its log (one line
+// per probe, with the target's host and port).
+func startServe(t *testing.T) (string, *testutil.SyncBuffer) {
 	t.Helper()
 	port, err := fixtures.FreePort()
 	if err != nil {
@@ -116,10 +132,10 @@ func startServe(t *testing.T) string {
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	wg.Add(1)
+	stderr := &testutil.SyncBuffer{}
 	go func() {
 		defer wg.Done()
-		var stderr bytes.Buffer
-		if code := cli.Run(ctx, []string{"ftpdoctor", "serve", "--listen", addr}, nil, io.Discard, &stderr); code != 0 {
+		if code := cli.Run(ctx, []string{"ftpdoctor", "serve", "--listen", addr}, nil, io.Discard, stderr); code != 0 {
 			t.Errorf("serve exited %d: %s", code, stderr.String())
 		}
 	}()
@@ -128,7 +144,7 @@ func startServe(t *testing.T) string {
 		resp, err := http.Get("http://" + addr + "/metrics")
 		if err == nil {
 			resp.Body.Close()
-			return addr
+			return addr, stderr
 		}
 		if i == 100 {
 			t.Fatalf("serve does not answer on %s: %v", addr, err)
