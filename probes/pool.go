@@ -116,11 +116,13 @@ func (s *Session) openExtra(ctx context.Context, p *pool) *extra {
 	if err != nil || (reply.Code != codeNeedPassword && reply.Code != codeLoggedIn) {
 		return refuse(ex)
 	}
+	admitted := false
 	select {
 	case <-p.gate:
-	case <-ctx.Done():
+		admitted = p.admitted // written before the gate closed
+	case <-ctx.Done(): // the run's deadline: admit may be writing admitted now
 	}
-	if !p.admitted {
+	if !admitted {
 		c.Close()
 		return nil
 	}
