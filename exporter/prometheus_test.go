@@ -154,7 +154,8 @@ func startServe(t *testing.T) (string, *testutil.SyncBuffer) {
 }
 
 // documentedScrapeConfig is the scrape configuration of docs/monitoring.md
-// with the exporter's address, the two targets, and a 1 s interval.
+// with the exporter's address, the two targets, and a 2 s interval and
+// timeout (1.5 s for the check after the offset, room on a busy machine).
 func documentedScrapeConfig(t *testing.T, exporterAddr string, targets ...string) []byte {
 	t.Helper()
 	doc, err := os.ReadFile("../docs/monitoring.md")
@@ -172,7 +173,7 @@ func documentedScrapeConfig(t *testing.T, exporterAddr string, targets ...string
 	if err := yaml.Unmarshal(m[1], &cfg); err != nil {
 		t.Fatalf("the documented configuration is not YAML: %v", err)
 	}
-	cfg.Global = map[string]any{"scrape_interval": "1s", "scrape_timeout": "1s"}
+	cfg.Global = map[string]any{"scrape_interval": "2s", "scrape_timeout": "2s"}
 	replaced := 0
 	for _, sc := range cfg.ScrapeConfigs {
 		switch sc["job_name"] {

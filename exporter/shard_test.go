@@ -74,7 +74,7 @@ func TestShardedExporters(t *testing.T) {
 	}
 	// Two more scrape intervals: a target probed by the wrong exporter
 	// too would show by then.
-	time.Sleep(2500 * time.Millisecond)
+	time.Sleep(4500 * time.Millisecond)
 	by := probedBy()
 	for _, target := range targets {
 		if len(by[target]) != 1 || by[target][0] != shardOf(target, 2) {
@@ -109,7 +109,7 @@ func shardOf(addr string, modulus uint64) int {
 }
 
 // shardedScrapeConfig is the sharded configuration of docs/monitoring.md
-// with a 1 s interval, its target file holding targets, and shard i's
+// with a 2 s interval and timeout, its target file holding targets, and shard i's
 // __address__ rule pointing at exporters[i]. The documented modulus must
 // be the number of shard jobs.
 func shardedScrapeConfig(t *testing.T, exporters, targets []string) []byte {
@@ -138,7 +138,7 @@ func shardedScrapeConfig(t *testing.T, exporters, targets []string) []byte {
 	if err := os.WriteFile(targetFile, list, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cfg.Global = map[string]any{"scrape_interval": "1s", "scrape_timeout": "1s"}
+	cfg.Global = map[string]any{"scrape_interval": "2s", "scrape_timeout": "2s"}
 	for i, sc := range cfg.ScrapeConfigs {
 		sc["file_sd_configs"] = []any{map[string]any{"files": []string{targetFile}}}
 		replaced, modulus := 0, 0
