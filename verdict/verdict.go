@@ -63,3 +63,24 @@ func Worst(vs ...Verdict) Verdict {
 	}
 	return worst
 }
+
+// severity ranks the verdicts as monitoring systems do (Icinga 2: OK <
+// WARNING < UNKNOWN < CRITICAL), which differs from the exit codes' order.
+var severity = map[Verdict]int{OK: 0, Warning: 1, Unknown: 2, Critical: 3}
+
+// Severest is the verdict that ranks highest among vs by OK < WARNING <
+// UNKNOWN < CRITICAL; OK when vs is empty. It summarises many independent
+// checks (batch): one server down is not hidden behind a line that could
+// not be checked. Anything but the four verdicts counts as Unknown.
+func Severest(vs ...Verdict) Verdict {
+	worst := OK
+	for _, v := range vs {
+		if v.ExitCode() == ExitUnknown {
+			v = Unknown
+		}
+		if severity[v] > severity[worst] {
+			worst = v
+		}
+	}
+	return worst
+}

@@ -48,3 +48,24 @@ func TestWorst(t *testing.T) {
 		})
 	}
 }
+
+func TestSeverest(t *testing.T) {
+	cases := []struct {
+		name string
+		in   []Verdict
+		want Verdict
+	}{
+		{"none_is_ok", nil, OK},
+		{"warning_beats_ok", []Verdict{OK, Warning, OK}, Warning},
+		{"unknown_beats_warning", []Verdict{Warning, Unknown}, Unknown},
+		{"critical_beats_unknown", []Verdict{Unknown, Critical, Warning}, Critical},
+		{"other_word_is_unknown", []Verdict{Warning, "fine"}, Unknown},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := Severest(tc.in...); got != tc.want {
+				t.Errorf("Severest(%v) = %q, want %q", tc.in, got, tc.want)
+			}
+		})
+	}
+}

@@ -43,7 +43,8 @@ func batchCommand() *urfave.Command {
 			"Credentials come from ~/.netrc (or --netrc-file) and FTP_PASSWORD, as for check; the list needs none.\n" +
 			"Results are written in the order of the list, each as soon as it and every line before it is done;\n" +
 			"a line that does not parse becomes an error record (verdict unknown) and the batch goes on.\n\n" +
-			"Exit code: the worst verdict: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.\n\n" + batchExamples,
+			"Exit code: the worst verdict, ranked OK < WARNING < UNKNOWN < CRITICAL as monitoring systems rank them\n" +
+			"(a server that is down is not hidden behind a line that does not parse): 0 OK, 1 WARNING, 3 UNKNOWN, 2 CRITICAL.\n\n" + batchExamples,
 		OnUsageError: onUsageError,
 		Flags: append([]urfave.Flag{
 			&urfave.IntFlag{Name: "parallel", Value: defaultParallel, Usage: "checks run at once (1 to 1000)"},
@@ -137,7 +138,7 @@ func batchAction(c *urfave.Context) error {
 	}
 	worst := verdict.OK
 	for v := range counts {
-		worst = verdict.Worst(worst, v)
+		worst = verdict.Severest(worst, v)
 	}
 	return &exitError{code: worst.ExitCode()}
 }

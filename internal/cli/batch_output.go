@@ -58,7 +58,7 @@ func (t *batchTable) End(counts map[verdict.Verdict]int) error {
 	total, worst := 0, verdict.OK
 	for v, n := range counts {
 		total += n
-		worst = verdict.Worst(worst, v)
+		worst = verdict.Severest(worst, v)
 	}
 	_, err := fmt.Fprintf(t.w, "\n%d targets: %d ok, %d warning, %d critical, %d unknown. Worst: %s (exit %d).\n",
 		total, counts[verdict.OK], counts[verdict.Warning], counts[verdict.Critical], counts[verdict.Unknown],
@@ -67,7 +67,7 @@ func (t *batchTable) End(counts map[verdict.Verdict]int) error {
 }
 
 // batchJSONLines writes a batch as JSON Lines: each target's report on one
-// line in the schema of check (docs/json.md), and for a line that did not
+// line in the schema of check (docs/json.md) after its line and input, and for a line that did not
 // parse an error record (batchErrorJSON).
 type batchJSONLines struct {
 	w    io.Writer
@@ -76,6 +76,14 @@ type batchJSONLines struct {
 
 func newBatchJSONLines(w io.Writer, opts output.Options) batchWriter {
 	return &batchJSONLines{w: w, opts: opts}
+}
+
+// batchReportJSON is the JSON record of a line of the list that parsed:
+// where it came from, then the check's report (docs/json.md).
+type batchReportJSON struct {
+	Line          int    `json:"line"`  // line number in the list, from 1
+	Input         string `json:"input"` // the line as written, its URL password masked
+	report.Report        // the check's report, in the schema of check
 }
 
 // batchErrorJSON is the JSON record of a line of the list that did not
@@ -94,7 +102,7 @@ func (j *batchJSONLines) Record(r batchRecord) error {
 	opts := j.opts
 	opts.Redact = append(opts.Redact, r.Redact...)
 	if r.Report != nil {
-		return report.WriteJSONLine(j.w, *r.Report, opts)
+		return report.WriteJSONLineOf(j.w, batchReportJSON{Line: r.Line, Input: r.Input, Report: *r.Report}, opts)
 	}
 	return writeJSONLine(j.w, batchErrorJSON{SchemaVersion: report.SchemaVersion, Line: r.Line, Input: r.Input,
 		Verdict: verdict.Unknown, ExitCode: verdict.ExitUnknown, Error: r.Err}, opts.Redact)

@@ -41,8 +41,8 @@ func TestBatchJSONLines(t *testing.T) {
 		healthy,
 	}, "\n")
 	code, out, errOut := runCLI(t, list, "batch", "--parallel", "3", "--timeout", "1s", "--netrc-file", netrc, "--format", "json", "-")
-	if code != verdict.ExitUnknown {
-		t.Errorf("exit %d, want %d (the worst: a line that does not parse); stderr %q", code, verdict.ExitUnknown, errOut)
+	if code != verdict.ExitCritical {
+		t.Errorf("exit %d, want %d (the worst: a server that refuses the login outranks a line that does not parse); stderr %q", code, verdict.ExitCritical, errOut)
 	}
 	if strings.Contains(out+errOut, batchPass) {
 		t.Fatal("the password appears in the output")
@@ -67,8 +67,11 @@ func TestBatchJSONLines(t *testing.T) {
 		if rec.Verdict != wantVerdict[i] || rec.ExitCode != wantVerdict[i].ExitCode() || rec.SchemaVersion != report.SchemaVersion {
 			t.Errorf("record %d: verdict %s exit %d schema %d, want %s", i, rec.Verdict, rec.ExitCode, rec.SchemaVersion, wantVerdict[i])
 		}
+		if rec.Line != wantLine[i] || rec.Input == "" || strings.Contains(rec.Input, batchPass) {
+			t.Errorf("record %d: line %d input %q, want line %d and the masked input", i, rec.Line, rec.Input, wantLine[i])
+		}
 		if rec.Verdict == verdict.Unknown {
-			if rec.Line != wantLine[i] || rec.Error == "" || rec.Input == "" {
+			if rec.Error == "" {
 				t.Errorf("error record %d: %s", i, l)
 			}
 			continue
@@ -123,7 +126,7 @@ func TestBatchLongLineIsARecord(t *testing.T) {
 	list := strings.Repeat("a", 3*maxBatchLine) + "\n127.0.0.1:1\n"
 	code, out, _ := runCLI(t, list, "batch", "--timeout", "1s", "--json", "-")
 	lines := strings.Split(strings.TrimSpace(out), "\n")
-	if code != verdict.ExitUnknown || len(lines) != 2 || !strings.Contains(lines[0], "longer than") ||
+	if code != verdict.ExitCritical || len(lines) != 2 || !strings.Contains(lines[0], "longer than") ||
 		!strings.Contains(lines[1], "control.refused") {
 		t.Errorf("exit %d:\n%s", code, out)
 	}

@@ -98,10 +98,10 @@ func writeDemo(c *urfave.Context, w io.Writer, name string, f format, sc fixture
 		report.WriteTrace(c.App.ErrWriter, o.Transcript, opts)
 	}
 	if name != "table" {
-		return f.check(w, rep, opts)
+		return f.demo(w, rep, opts)
 	}
 	fmt.Fprint(w, output.WrapLines(fmt.Sprintf("=== demo %s: %s", sc.Name, sc.Description), opts.Width)+"\n\n")
-	if err := f.check(w, rep, opts); err != nil {
+	if err := f.demo(w, rep, opts); err != nil {
 		return err
 	}
 	_, err := fmt.Fprintln(w)

@@ -23,8 +23,8 @@ import (
 // format is one output format: its renderer for each kind of report. A nil
 // renderer means the format does not apply to that kind of report.
 type format struct {
-	check  output.Renderer[report.Report]              // check, and demo when many is set
-	many   bool                                        // check's renderer can write many reports one after another (demo)
+	check  output.Renderer[report.Report]              // check
+	demo   output.Renderer[report.Report]              // demo: many reports one after another
 	scan   output.Renderer[scan.Report]                // range
 	listen output.Renderer[scan.ListenReport]          // listen's final report
 	batch  func(io.Writer, output.Options) batchWriter // batch: one record per target, as they come
@@ -33,8 +33,8 @@ type format struct {
 // formats is every output format by its --format name. Adding one is one
 // entry here (html is the web page's self-contained report file).
 var formats = map[string]format{
-	"table":  {check: report.WriteTable, many: true, scan: render.WriteRangeTable, listen: render.WriteListenEnd, batch: newBatchTable},
-	"json":   {check: writeCheckJSON, many: true, scan: render.WriteRangeJSON, listen: render.WriteListenJSON, batch: newBatchJSONLines},
+	"table":  {check: report.WriteTable, demo: report.WriteTable, scan: render.WriteRangeTable, listen: render.WriteListenEnd, batch: newBatchTable},
+	"json":   {check: writeCheckJSON, demo: report.WriteJSONLine, scan: render.WriteRangeJSON, listen: render.WriteListenJSON, batch: newBatchJSONLines},
 	"nagios": {check: report.WriteNagios, scan: render.WriteRangeNagios},
 	"html":   {check: web.WriteHTML},
 }
@@ -43,7 +43,7 @@ var formats = map[string]format{
 // a format can render it.
 var (
 	forCheck  = func(f format) bool { return f.check != nil }
-	forDemo   = func(f format) bool { return f.check != nil && f.many }
+	forDemo   = func(f format) bool { return f.demo != nil }
 	forRange  = func(f format) bool { return f.scan != nil }
 	forListen = func(f format) bool { return f.listen != nil }
 	forBatch  = func(f format) bool { return f.batch != nil }

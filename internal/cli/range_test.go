@@ -14,7 +14,7 @@ import (
 
 	"github.com/ftpdoctor/ftpdoctor/fixtures"
 	"github.com/ftpdoctor/ftpdoctor/internal/testutil"
-	"github.com/ftpdoctor/ftpdoctor/scan"
+	"github.com/ftpdoctor/ftpdoctor/scan/render"
 	"github.com/ftpdoctor/ftpdoctor/verdict"
 )
 
@@ -65,12 +65,7 @@ func TestRangeCommandJSON(t *testing.T) {
 		lo, hi = min(open, closed), max(open, closed)
 	}
 	code, out, errOut := runRange(t, "range", "--json", "127.0.0.1", fmt.Sprintf("%d-%d", lo, hi))
-	var rep struct {
-		SchemaVersion int             `json:"schema_version"`
-		Counts        scan.Counts     `json:"counts"`
-		Runs          []scan.Run      `json:"runs"`
-		Verdict       scan.Conclusion `json:"verdict"`
-	}
+	var rep render.RangeJSON
 	if err := json.Unmarshal([]byte(out), &rep); err != nil {
 		t.Fatalf("stdout is not JSON: %v\n%s", err, out)
 	}
@@ -78,7 +73,7 @@ func TestRangeCommandJSON(t *testing.T) {
 	for _, r := range rep.Runs {
 		total += r.Count
 	}
-	if code != rep.Verdict.Code || rep.Counts.Total != hi-lo+1 || total != rep.Counts.Total || rep.SchemaVersion != 1 {
+	if code != rep.ExitCode || rep.Counts.Total != hi-lo+1 || total != rep.Counts.Total || rep.SchemaVersion != 1 {
 		t.Errorf("exit %d, JSON %+v", code, rep)
 	}
 	if rep.Counts.Filtered != 0 || rep.Counts.Open < 1 {

@@ -1,7 +1,6 @@
 package render
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -50,15 +49,4 @@ func WriteListenEnd(w io.Writer, r scan.ListenReport, _ output.Options) error {
 	b.WriteString("\n")
 	_, err := io.WriteString(w, b.String())
 	return err
-}
-
-// WriteListenJSON writes a listen report as indented JSON. Options do not
-// apply.
-func WriteListenJSON(w io.Writer, r scan.ListenReport, _ output.Options) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(struct {
-		SchemaVersion int `json:"schema_version"` // always SchemaVersion
-		scan.ListenReport
-	}{SchemaVersion, r})
 }

@@ -3,7 +3,6 @@
 package render
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -16,27 +15,8 @@ import (
 	"github.com/ftpdoctor/ftpdoctor/verdict"
 )
 
-// SchemaVersion is the version of the range and listen JSON schemas.
-const SchemaVersion = 1
-
 // maxRangeRows is how many runs the range table shows without Verbose.
 const maxRangeRows = 40
-
-// rangeJSON is the JSON form of a range report: the report's own fields
-// with the schema version in front.
-type rangeJSON struct {
-	SchemaVersion int `json:"schema_version"` // always SchemaVersion
-	scan.Report
-}
-
-// WriteRangeJSON writes a range report as indented JSON. The runs and
-// counts carry every port; the transcript has the password redacted.
-// Options do not apply: the JSON always carries every fact.
-func WriteRangeJSON(w io.Writer, r scan.Report, _ output.Options) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(rangeJSON{SchemaVersion: SchemaVersion, Report: r})
-}
 
 // WriteRangeTable writes a range report for a person: what was scanned,
 // what the FTP server handed out (range ftp://...), one row per run of

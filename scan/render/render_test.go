@@ -74,16 +74,12 @@ func TestRangeJSONGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			testutil.Golden(t, "range_json_"+name+".golden", b.Bytes())
-			var back struct {
-				SchemaVersion int `json:"schema_version"`
-				Counts        scan.Counts
-				Runs          []scan.Run
-				Verdict       scan.Conclusion
-			}
+			var back RangeJSON
 			if err := json.Unmarshal(b.Bytes(), &back); err != nil {
 				t.Fatal(err)
 			}
-			if back.SchemaVersion != SchemaVersion || back.Counts != rep.Counts || len(back.Runs) != len(rep.Runs) || back.Verdict.Code != rep.Verdict.Code {
+			if back.SchemaVersion != SchemaVersion || back.Counts != rep.Counts || len(back.Runs) != len(rep.Runs) ||
+				back.ExitCode != rep.Verdict.Code || back.Verdict != rep.Verdict.Status || back.Target.Host != rep.Target {
 				t.Errorf("JSON lost facts: %+v", back)
 			}
 		})
