@@ -10,3 +10,9 @@ import "embed"
 //
 //go:embed causes/*.md *.md
 var FS embed.FS
+
+// Schemas holds the JSON Schemas of every JSON document ftpdoctor writes
+// (schema/*.schema.json), as published in the repository's docs/schema.
+//
+//go:embed schema/*.schema.json
+var Schemas embed.FS

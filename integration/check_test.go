@@ -1,6 +1,8 @@
 package integration
 
 import (
+	"github.com/ftpdoctor/ftpdoctor/internal/contract"
+
 	"bytes"
 	"context"
 	"encoding/json"
@@ -163,6 +165,7 @@ func (l *lab) check(r checkRun) checkResult {
 	if err := json.Unmarshal(stdout.Bytes(), &res.Report); err != nil {
 		l.t.Fatalf("ftpdoctor's output is not a JSON report: %v\nstdout:\n%s\nstderr:\n%s", err, res.Raw, res.Stderr)
 	}
+	contract.Assert(l.t, contract.Check, stdout.Bytes())
 	return res
 }
 

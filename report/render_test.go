@@ -11,6 +11,7 @@ import (
 
 	"github.com/fatih/color"
 
+	"github.com/ftpdoctor/ftpdoctor/internal/contract"
 	"github.com/ftpdoctor/ftpdoctor/internal/testutil"
 	"github.com/ftpdoctor/ftpdoctor/probes"
 )
@@ -57,6 +58,7 @@ func TestGoldenJSON(t *testing.T) {
 				t.Fatal(err)
 			}
 			testutil.Golden(t, sc.name+".json", buf.Bytes())
+			contract.Assert(t, contract.Check, buf.Bytes())
 		})
 	}
 }
@@ -90,6 +92,7 @@ func TestJSONSchemaFields(t *testing.T) {
 			if err := WriteJSON(&buf, Build(tc.outcome)); err != nil {
 				t.Fatal(err)
 			}
+			contract.Assert(t, contract.Check, buf.Bytes())
 			var m map[string]any
 			if err := json.Unmarshal(buf.Bytes(), &m); err != nil {
 				t.Fatal(err)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/ftpdoctor/ftpdoctor/exporter"
 	"github.com/ftpdoctor/ftpdoctor/fixtures"
+	"github.com/ftpdoctor/ftpdoctor/internal/contract"
 	"github.com/ftpdoctor/ftpdoctor/report"
 )
 
@@ -49,6 +50,7 @@ func TestCheckHealthyAndWrongPassword(t *testing.T) {
 					t.Errorf("the password appears in the %s", what)
 				}
 			}
+			contract.Assert(t, contract.Web, []byte(js))
 			var rep report.Report
 			if err := json.Unmarshal([]byte(js), &rep); err != nil || rep.SchemaVersion != 1 || len(rep.Stages) == 0 {
 				t.Errorf("JSON download is not a check report: %v", err)

@@ -68,7 +68,7 @@ func (t *batchTable) End(counts map[verdict.Verdict]int) error {
 
 // batchJSONLines writes a batch as JSON Lines: each target's report on one
 // line in the schema of check (docs/json.md) after its line and input, and for a line that did not
-// parse an error record (batchErrorJSON).
+// parse an error record (BatchError).
 type batchJSONLines struct {
 	w    io.Writer
 	opts output.Options
@@ -78,17 +78,18 @@ func newBatchJSONLines(w io.Writer, opts output.Options) batchWriter {
 	return &batchJSONLines{w: w, opts: opts}
 }
 
-// batchReportJSON is the JSON record of a line of the list that parsed:
-// where it came from, then the check's report (docs/json.md).
-type batchReportJSON struct {
+// BatchReport is batch's JSON record of a line of the list that parsed:
+// where it came from, then the check's report (docs/json.md,
+// docs/schema/batch.schema.json).
+type BatchReport struct {
 	Line          int    `json:"line"`  // line number in the list, from 1
 	Input         string `json:"input"` // the line as written, its URL password masked
 	report.Report        // the check's report, in the schema of check
 }
 
-// batchErrorJSON is the JSON record of a line of the list that did not
+// BatchError is batch's JSON record of a line of the list that did not
 // parse; "error" tells it from a report.
-type batchErrorJSON struct {
+type BatchError struct {
 	SchemaVersion int             `json:"schema_version"` // report.SchemaVersion
 	Line          int             `json:"line"`           // line number in the list, from 1
 	Input         string          `json:"input"`          // the line as written, its URL password masked
@@ -102,9 +103,9 @@ func (j *batchJSONLines) Record(r batchRecord) error {
 	opts := j.opts
 	opts.Redact = append(opts.Redact, r.Redact...)
 	if r.Report != nil {
-		return report.WriteJSONLineOf(j.w, batchReportJSON{Line: r.Line, Input: r.Input, Report: *r.Report}, opts)
+		return report.WriteJSONLineOf(j.w, BatchReport{Line: r.Line, Input: r.Input, Report: *r.Report}, opts)
 	}
-	return writeJSONLine(j.w, batchErrorJSON{SchemaVersion: report.SchemaVersion, Line: r.Line, Input: r.Input,
+	return writeJSONLine(j.w, BatchError{SchemaVersion: report.SchemaVersion, Line: r.Line, Input: r.Input,
 		Verdict: verdict.Unknown, ExitCode: verdict.ExitUnknown, Error: r.Err}, opts.Redact)
 }
 

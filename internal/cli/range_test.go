@@ -26,6 +26,7 @@ func runRange(t *testing.T, args ...string) (int, string, string) {
 	defer cancel()
 	var out, errb bytes.Buffer
 	code := Run(ctx, append([]string{"ftpdoctor"}, args...), strings.NewReader(""), &out, &errb)
+	assertJSONContract(t, args, out.Bytes())
 	return code, out.String(), errb.String()
 }
 

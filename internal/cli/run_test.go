@@ -18,6 +18,7 @@ func runCLI(t *testing.T, stdin string, args ...string) (code int, stdout, stder
 	t.Helper()
 	var out, errOut bytes.Buffer
 	code = Run(context.Background(), append([]string{"ftpdoctor"}, args...), strings.NewReader(stdin), &out, &errOut)
+	assertJSONContract(t, args, out.Bytes())
 	return code, out.String(), errOut.String()
 }
 

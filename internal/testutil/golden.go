@@ -18,7 +18,14 @@ var update = flag.Bool("update", false, "rewrite the golden files under testdata
 // with got when the test runs with -update.
 func Golden(t testing.TB, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
+	GoldenFile(t, filepath.Join("testdata", name), got)
+}
+
+// GoldenFile is Golden for a file anywhere, such as a published schema
+// under docs/: it compares got with the file at path, or rewrites the file
+// with -update.
+func GoldenFile(t testing.TB, path string, got []byte) {
+	t.Helper()
 	if *update {
 		if err := os.WriteFile(path, got, 0o644); err != nil {
 			t.Fatal(err)

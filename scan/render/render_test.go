@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ftpdoctor/ftpdoctor/internal/contract"
 	"github.com/ftpdoctor/ftpdoctor/internal/testutil"
 	"github.com/ftpdoctor/ftpdoctor/output"
 	"github.com/ftpdoctor/ftpdoctor/probes"
@@ -74,6 +75,7 @@ func TestRangeJSONGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			testutil.Golden(t, "range_json_"+name+".golden", b.Bytes())
+			contract.Assert(t, contract.Range, b.Bytes())
 			var back RangeJSON
 			if err := json.Unmarshal(b.Bytes(), &back); err != nil {
 				t.Fatal(err)
@@ -171,6 +173,7 @@ func TestListenGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	testutil.Golden(t, "range_listen_json.golden", b.Bytes())
+	contract.Assert(t, contract.Listen, b.Bytes())
 }
 
 func TestProgress(t *testing.T) {
