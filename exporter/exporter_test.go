@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -23,6 +24,9 @@ func probePath(target, module string, extra ...string) string {
 	}
 	return "/probe?" + q.Encode()
 }
+
+// secondsSample matches a duration sample and captures its decimals.
+var secondsSample = regexp.MustCompile(`^(?:probe_duration_seconds|ftpdoctor_stage_duration_seconds)(?:\{[^}]*\})? [0-9]+(?:\.([0-9e+-]+))?$`)
 
 func TestProbeMetrics(t *testing.T) {
 	healthy := fixtures.StartT(t, fixtures.Script{Users: map[string]string{"alice": testPass}})
@@ -52,6 +56,11 @@ func TestProbeMetrics(t *testing.T) {
 			for _, w := range tt.want {
 				if !strings.Contains(body, w) {
 					t.Errorf("no %s in\n%s", w, body)
+				}
+			}
+			for _, l := range strings.Split(body, "\n") {
+				if m := secondsSample.FindStringSubmatch(l); m != nil && (len(m[1]) > 3 || strings.Contains(m[1], "e")) {
+					t.Errorf("%q: a time in seconds with more than three decimals", l)
 				}
 			}
 			if tt.name == "healthy" && strings.Contains(body, "ftpdoctor_cause{") {

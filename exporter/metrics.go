@@ -3,6 +3,7 @@ package exporter
 import (
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/ftpdoctor/ftpdoctor/output"
 	"github.com/ftpdoctor/ftpdoctor/probes"
 	"github.com/ftpdoctor/ftpdoctor/report"
 )
@@ -38,7 +39,7 @@ func Registry(rep report.Report) *prometheus.Registry {
 	if Success(rep) {
 		success.Set(1)
 	}
-	gauge("probe_duration_seconds", "Wall time of the whole check.").Set(rep.DurationMS / 1000)
+	gauge("probe_duration_seconds", "Wall time of the whole check.").Set(output.MillisToSeconds(rep.DurationMS))
 	interrupted := gauge("ftpdoctor_interrupted", "1 when the probe's deadline (the scrape timeout less --timeout-offset) ended the check before every stage finished, else 0.")
 	if rep.Interrupted {
 		interrupted.Set(1)
@@ -49,7 +50,7 @@ func Registry(rep report.Report) *prometheus.Registry {
 	modeOK := vec("ftpdoctor_data_mode_ok", "1 when a listing arrived in the data mode, 0 when it failed; absent when not checked.", "mode")
 	for _, s := range rep.Stages {
 		if s.Status != probes.StatusSkip && s.Code != probes.CodeSkipped {
-			durations.WithLabelValues(string(s.ID)).Set(s.DurationMS / 1000)
+			durations.WithLabelValues(string(s.ID)).Set(output.MillisToSeconds(s.DurationMS))
 		}
 		for _, st := range statuses {
 			v := 0.0

@@ -3,6 +3,7 @@ package output
 import (
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -30,11 +31,26 @@ func (t Thresholds) Judge(total time.Duration) (verdict.Verdict, string) {
 	return verdict.OK, ""
 }
 
-// Seconds prints d in seconds with at most microsecond precision, always in
-// the C locale ("0.002134", "5", never "0,002"): strconv, never a
-// locale-aware formatter.
+// Seconds prints d in seconds rounded to the millisecond: at most three
+// decimals, always in the C locale ("0.002", "1.731", "5", never "0,002"
+// nor "1.7311999999999999"): strconv, never a locale-aware formatter.
 func Seconds(d time.Duration) string {
-	return strconv.FormatFloat(d.Round(time.Microsecond).Seconds(), 'f', -1, 64)
+	return strconv.FormatFloat(SecondsOf(d), 'f', -1, 64)
+}
+
+// SecondsOf is d in seconds rounded to the millisecond, for metrics. It
+// divides a whole number of milliseconds by 1000, so that the float is the
+// one nearest the decimal and prints without a binary tail (0.008, never
+// 0.008400000000000001). time.Duration.Seconds adds two floats and can
+// leave one (1.7311999999999999).
+func SecondsOf(d time.Duration) float64 {
+	return float64(d.Round(time.Millisecond)/time.Millisecond) / 1000
+}
+
+// MillisToSeconds is SecondsOf for a time that a report holds in
+// milliseconds.
+func MillisToSeconds(ms float64) float64 {
+	return math.Round(ms) / 1000
 }
 
 // PerfSeconds is one performance-data item of a time, in the form of the
