@@ -11,7 +11,6 @@ import (
 	"github.com/ftpdoctor/ftpdoctor/output"
 	"github.com/ftpdoctor/ftpdoctor/probes"
 	"github.com/ftpdoctor/ftpdoctor/report"
-	"github.com/ftpdoctor/ftpdoctor/verdict"
 )
 
 const checkExamples = `Examples:
@@ -47,7 +46,7 @@ func checkCommand() *urfave.Command {
 			&urfave.StringFlag{Name: "mode", Value: "both", Usage: "data modes to try: both, passive or active"},
 			&urfave.StringFlag{Name: "passive-range", Usage: "the passive range the server should use, `LOW-HIGH`: flag ports outside it"},
 			&urfave.StringFlag{Name: "active-address", Usage: "`IP` to send in PORT/EPRT (this client's public address behind NAT)"},
-		}, append(append(append(append(tlsFlags(), credentialFlags("")...), accountFlags()...), thresholdFlags()...), outputFlags(forCheck)...)...),
+		}, append(append(append(append(tlsFlags(), credentialFlags("")...), accountFlags()...), thresholdFlags("with the cause check.slow")...), outputFlags(forCheck)...)...),
 		Action: checkAction,
 	}
 }
@@ -99,7 +98,7 @@ func checkAction(c *urfave.Context) error {
 // code. The probes never record the password; opts.Redact masks it again
 // against a server that echoes it in some form the probes did not expect.
 func renderCheck(c *urfave.Context, f format, opts output.Options, o probes.Outcome) error {
-	rep := judged(report.Build(o), opts.Thresholds)
+	rep := report.Judge(report.Build(o), opts.Thresholds)
 	if c.Bool("trace") {
 		report.WriteTrace(c.App.ErrWriter, o.Transcript, opts)
 		for _, a := range o.Accounts[min(1, len(o.Accounts)):] {
@@ -158,13 +157,4 @@ func checkFlags(c *urfave.Context) (probes.Config, error) {
 		}
 	}
 	return cfg, nil
-}
-
-// judged raises the report's verdict for the --warning and --critical
-// thresholds on its total time.
-func judged(rep report.Report, t output.Thresholds) report.Report {
-	v, _ := t.Judge(time.Duration(rep.DurationMS * float64(time.Millisecond)))
-	rep.Verdict = verdict.Worst(rep.Verdict, v)
-	rep.ExitCode = rep.Verdict.ExitCode()
-	return rep
 }

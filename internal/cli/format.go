@@ -86,11 +86,12 @@ func outputFlags(usable func(format) bool) []urfave.Flag {
 	)
 }
 
-// thresholdFlags are --warning and --critical on the total time.
-func thresholdFlags() []urfave.Flag {
+// thresholdFlags are --warning and --critical on the total time; reason
+// says how the report names a crossed threshold.
+func thresholdFlags(reason string) []urfave.Flag {
 	return []urfave.Flag{
-		&urfave.DurationFlag{Name: "warning", Usage: "raise the verdict to at least WARNING when the whole run takes longer than `DURATION`"},
-		&urfave.DurationFlag{Name: "critical", Usage: "raise the verdict to CRITICAL when the whole run takes longer than `DURATION`"},
+		&urfave.DurationFlag{Name: "warning", DefaultText: "off", Usage: "raise the verdict to at least WARNING when the whole run takes longer than `DURATION`, " + reason},
+		&urfave.DurationFlag{Name: "critical", DefaultText: "off", Usage: "raise the verdict to CRITICAL when the whole run takes longer than `DURATION`, " + reason},
 	}
 }
 

@@ -53,3 +53,22 @@ func TestThresholdFlagsBadInput(t *testing.T) {
 		}
 	}
 }
+
+// TestThresholdIsACauseInEveryFormat: a healthy server over --warning is
+// WARNING with the cause check.slow in every format, never a verdict with
+// no reason.
+func TestThresholdIsACauseInEveryFormat(t *testing.T) {
+	srv := fixtures.StartT(t, fixtures.Script{Users: map[string]string{"alice": "Slow-S3ntinel"}})
+	target := "ftp://alice:Slow-S3ntinel@127.0.0.1:" + strconv.Itoa(srv.Port())
+	for _, format := range []string{"table", "json", "nagios", "html"} {
+		t.Run(format, func(t *testing.T) {
+			code, out, errOut := runCLI(t, "", "check", "--timeout", "1s", "--no-color", "--warning", "1ns", "--format", format, target)
+			if code != verdict.ExitWarning || !strings.Contains(out, "check.slow") {
+				t.Errorf("exit %d, want %d with check.slow; stderr %q\n%s", code, verdict.ExitWarning, errOut, out)
+			}
+			if format == "table" && strings.Contains(out, "No problems found") {
+				t.Errorf("the table says there is no problem under a WARNING verdict:\n%s", out)
+			}
+		})
+	}
+}

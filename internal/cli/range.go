@@ -42,7 +42,7 @@ func rangeCommand() *urfave.Command {
 			&urfave.StringFlag{Name: "passive-range", Usage: "the range the admin declared, `LOW-HIGH`: scan it and compare it with what the server hands out"},
 			&urfave.IntFlag{Name: "samples", Value: 32, Usage: "PASV/EPSV replies to collect when learning the range"},
 			&urfave.BoolFlag{Name: "no-progress", Usage: "never draw the progress bar (it is drawn only on a terminal, only with --format table)"},
-		}, append(append(credentialFlags(" when learning the range"), thresholdFlags()...), outputFlags(forRange)...)...),
+		}, append(append(credentialFlags(" when learning the range"), thresholdFlags("with a note saying so")...), outputFlags(forRange)...)...),
 		Action: rangeAction,
 	}
 }
@@ -132,9 +132,10 @@ func rangeAction(c *urfave.Context) error {
 		return &exitError{code: verdict.ExitUnknown, msg: "scan: " + err.Error()}
 	}
 	rep := scan.Build(target.Host, res, opt.Token != "", disc)
-	if v, _ := opts.Thresholds.Judge(res.Duration); v != verdict.OK {
+	if v, over := opts.Thresholds.Judge(res.Duration); v != verdict.OK {
 		rep.Verdict.Status = verdict.Worst(rep.Verdict.Status, v)
 		rep.Verdict.Code = rep.Verdict.Status.ExitCode()
+		rep.Verdict.Notes = append(rep.Verdict.Notes, over)
 	}
 	if err := f.scan(c.App.Writer, rep, opts); err != nil {
 		return writeFailed(err)
