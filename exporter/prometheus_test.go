@@ -23,9 +23,20 @@ import (
 	"github.com/ftpdoctor/ftpdoctor/internal/testutil"
 )
 
-// scrapeConfigBlock finds the scrape configuration in docs/monitoring.md:
-// the yaml block after the marker comment.
-var scrapeConfigBlock = regexp.MustCompile("(?s)<!-- scrape-config -->\\s*```yaml\n(.*?)```")
+// docBlock is the yaml block of docs/monitoring.md that follows the
+// comment <!-- marker -->: the tests run what the documentation shows.
+func docBlock(t *testing.T, marker string) []byte {
+	t.Helper()
+	doc, err := os.ReadFile("../docs/monitoring.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile("(?s)<!-- " + regexp.QuoteMeta(marker) + " -->\\s*```yaml\n(.*?)```").FindSubmatch(doc)
+	if m == nil {
+		t.Fatalf("docs/monitoring.md has no yaml block after <!-- %s -->", marker)
+	}
+	return m[1]
+}
 
 // TestPrometheusScrapesTheExporter runs Debian's prometheus with the
 // scrape configuration of docs/monitoring.md against `ftpdoctor serve`
@@ -77,14 +88,19 @@ func TestPrometheusScrapesTheExporter(t *testing.T) {
 
 // prometheusBin is Debian's prometheus. Without it the test skips, unless
 // CI is set: then it fails.
-func prometheusBin(t *testing.T) string {
+func prometheusBin(t *testing.T) string { return debianTool(t, "prometheus") }
+
+// debianTool is the path of a program of Debian's prometheus package
+// (prometheus, promtool). Without it the test skips, unless CI is set:
+// then it fails.
+func debianTool(t *testing.T, name string) string {
 	t.Helper()
-	bin, err := exec.LookPath("prometheus")
+	bin, err := exec.LookPath(name)
 	if err != nil {
 		if os.Getenv("CI") != "" {
-			t.Fatal("prometheus is not installed (bash .ci/install.sh installs it)")
+			t.Fatalf("%s is not installed (Debian's prometheus package has it; bash .ci/install.sh installs it)", name)
 		}
-		t.Skip("prometheus is not installed: apt-get install prometheus (or bash .ci/install.sh) to run this test")
+		t.Skipf("%s is not installed: apt-get install prometheus (or bash .ci/install.sh) to run this test", name)
 	}
 	return bin
 }
@@ -158,19 +174,12 @@ func startServe(t *testing.T) (string, *testutil.SyncBuffer) {
 // timeout (1.5 s for the check after the offset, room on a busy machine).
 func documentedScrapeConfig(t *testing.T, exporterAddr string, targets ...string) []byte {
 	t.Helper()
-	doc, err := os.ReadFile("../docs/monitoring.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := scrapeConfigBlock.FindSubmatch(doc)
-	if m == nil {
-		t.Fatal("docs/monitoring.md has no yaml block after <!-- scrape-config -->")
-	}
+	block := docBlock(t, "scrape-config")
 	var cfg struct {
 		Global        map[string]any   `yaml:"global"`
 		ScrapeConfigs []map[string]any `yaml:"scrape_configs"`
 	}
-	if err := yaml.Unmarshal(m[1], &cfg); err != nil {
+	if err := yaml.Unmarshal(block, &cfg); err != nil {
 		t.Fatalf("the documented configuration is not YAML: %v", err)
 	}
 	cfg.Global = map[string]any{"scrape_interval": "2s", "scrape_timeout": "2s"}
@@ -191,7 +200,7 @@ func documentedScrapeConfig(t *testing.T, exporterAddr string, targets ...string
 		}
 	}
 	if replaced != 2 {
-		t.Fatalf("the documented configuration lacks the ftp job's __address__ rule or the ftpdoctor_exporter job:\n%s", m[1])
+		t.Fatalf("the documented configuration lacks the ftp job's __address__ rule or the ftpdoctor_exporter job:\n%s", block)
 	}
 	out, err := yaml.Marshal(cfg)
 	if err != nil {

@@ -18,10 +18,6 @@ import (
 	"github.com/ftpdoctor/ftpdoctor/internal/testutil"
 )
 
-// shardedConfigBlock finds the sharded scrape configuration in
-// docs/monitoring.md: the yaml block after the marker comment.
-var shardedConfigBlock = regexp.MustCompile("(?s)<!-- sharded-config -->\\s*```yaml\n(.*?)```")
-
 // probeLine is serve's log line for one probe: its target's host and port.
 var probeLine = regexp.MustCompile(`msg=probe .*target=(\S+) port=(\d+)`)
 
@@ -114,19 +110,11 @@ func shardOf(addr string, modulus uint64) int {
 // be the number of shard jobs.
 func shardedScrapeConfig(t *testing.T, exporters, targets []string) []byte {
 	t.Helper()
-	doc, err := os.ReadFile("../docs/monitoring.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	m := shardedConfigBlock.FindSubmatch(doc)
-	if m == nil {
-		t.Fatal("docs/monitoring.md has no yaml block after <!-- sharded-config -->")
-	}
 	var cfg struct {
 		Global        map[string]any   `yaml:"global,omitempty"`
 		ScrapeConfigs []map[string]any `yaml:"scrape_configs"`
 	}
-	if err := yaml.Unmarshal(m[1], &cfg); err != nil {
+	if err := yaml.Unmarshal(docBlock(t, "sharded-config"), &cfg); err != nil {
 		t.Fatalf("the documented configuration is not YAML: %v", err)
 	}
 	if len(cfg.ScrapeConfigs) != len(exporters) {
