@@ -165,3 +165,41 @@ func joinNames(names []string) string {
 	}
 	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
+
+// referSharedFixes gives a fix shared by several accounts once: in each
+// further account's causes (the first account's are the check's own), a
+// fix already given by the check's causes or by an earlier account is
+// replaced by a reference to where it stands, one reference per side and
+// place.
+func referSharedFixes(causes []Cause, accounts []Account) {
+	where := map[Fix]string{}
+	for i, c := range causes {
+		for _, f := range c.Fixes {
+			if _, seen := where[f]; !seen && !strings.HasPrefix(f.Text, referencePrefix) {
+				where[f] = fmt.Sprintf("cause %d (%s) above", i+1, c.Code)
+			}
+		}
+	}
+	for i := range accounts {
+		if i == 0 {
+			continue
+		}
+		for j := range accounts[i].Causes {
+			c := &accounts[i].Causes[j]
+			kept := []Fix{}
+			referred := map[string]bool{}
+			for _, f := range c.Fixes {
+				place, seen := where[f]
+				switch {
+				case !seen:
+					where[f] = fmt.Sprintf("account %s's cause %d (%s) above", accounts[i].User, j+1, c.Code)
+					kept = append(kept, f)
+				case !referred[string(f.Side)+place]:
+					referred[string(f.Side)+place] = true
+					kept = append(kept, Fix{f.Side, referencePrefix + place + "."})
+				}
+			}
+			c.Fixes = kept
+		}
+	}
+}

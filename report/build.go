@@ -61,6 +61,7 @@ func Build(o probes.Outcome) Report {
 		return severityRank(r.Causes[i].Severity) < severityRank(r.Causes[j].Severity)
 	})
 	dropRepeatedFixes(r.Causes)
+	referSharedFixes(r.Causes, r.Accounts)
 	r.Verdict = verdict(o)
 	for _, a := range r.Accounts {
 		r.Verdict = verdictpkg.Worst(r.Verdict, a.Verdict)
@@ -89,7 +90,7 @@ func dropRepeatedFixes(causes []Cause) {
 		}
 		if len(kept) == 0 && len(causes[i].Fixes) > 0 {
 			f, j := causes[i].Fixes[0], first[causes[i].Fixes[0]]
-			kept = []Fix{{f.Side, fmt.Sprintf("The fix of cause %d (%s) above.", j+1, causes[j].Code)}}
+			kept = []Fix{{f.Side, fmt.Sprintf(referencePrefix+"cause %d (%s) above.", j+1, causes[j].Code)}}
 		}
 		if kept == nil {
 			kept = []Fix{}

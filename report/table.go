@@ -70,7 +70,8 @@ func (p palette) verdict(v Verdict) string {
 	return p.fail.Sprint(word)
 }
 
-// WriteTable writes the report for a person: the target and server, a
+// WriteTable writes the report for a person, answer first: the target and
+// server, one line per cause (most important first) with its first fix, a
 // table of stages (status, time taken, time since the start of the run
 // when the stage ended, key evidence; "-" for a stage that did not run), each cause
 // with its explanation and fixes by side, the recommendation and the
@@ -81,6 +82,7 @@ func WriteTable(w io.Writer, r Report, opts Options) error {
 	var buf, prose bytes.Buffer
 	p := newPalette(opts.Color)
 	writeHeader(&prose, r)
+	writeAnswer(&prose, r, p)
 	buf.WriteString(output.WrapLines(prose.String(), opts.Width))
 	prose.Reset()
 	table := output.Table{Header: []string{"stage", "status", "time", "done at", "evidence"}, Bordered: true}
@@ -112,27 +114,37 @@ func WriteTable(w io.Writer, r Report, opts Options) error {
 			"ended the check before every stage finished. The stages marked interrupted did not fail: they were not finished, "+
 			"so nothing is known of them; raise the deadline to check them.\n")
 	}
-	fmt.Fprintf(&prose, "\nRecommendation: client mode %s. %s\n", r.Recommendation.ClientMode, clean(r.Recommendation.Text))
+	if r.Recommendation.ClientMode != ModeUnknown { // it speaks only when the data stages ran
+		fmt.Fprintf(&prose, "\nRecommendation: client mode %s. %s\n", r.Recommendation.ClientMode, clean(r.Recommendation.Text))
+	} else {
+		fmt.Fprintln(&prose)
+	}
 	fmt.Fprintf(&prose, "Verdict: %s (exit %d), %s in total.\n", p.verdict(r.Verdict), r.ExitCode, fmtMS(r.DurationMS))
 	buf.WriteString(output.WrapLines(prose.String(), opts.Width))
 	_, err := w.Write(redactBytes(buf.Bytes(), opts.Redact))
 	return err
 }
 
-// writeAccounts draws one row per account: where its session ended, the
-// code and the server's reply that decided it, and its time.
+// writeAccounts draws one row per account: where its session ended, its
+// time, and the code and the server's reply that decided it. Code and
+// reply come last, in one cell that wraps as the stage table's evidence
+// does, so that the table fits the width.
 func writeAccounts(w io.Writer, r Report, p palette, opts Options) error {
 	if len(r.Accounts) == 0 {
 		return nil
 	}
 	fmt.Fprintln(w)
-	table := output.Table{Header: []string{"account", "verdict", "phase", "code", "reply", "time"}, Bordered: true}
+	table := output.Table{Header: []string{"account", "verdict", "phase", "time", "code: reply"}, Bordered: true}
 	for _, a := range r.Accounts {
-		phase := string(a.Phase)
+		phase := PhaseLabel(a.Phase)
 		if a.Retried {
 			phase += " (retried alone)"
 		}
-		table.Rows = append(table.Rows, []string{clean(a.User), p.verdict(a.Verdict), phase, string(a.Code), clean(a.Reply), fmtMS(a.DurationMS)})
+		last := string(a.Code)
+		if a.Reply != "" {
+			last += ": " + clean(a.Reply)
+		}
+		table.Rows = append(table.Rows, []string{clean(a.User), p.verdict(a.Verdict), phase, fmtMS(a.DurationMS), last})
 	}
 	return table.Render(w, opts.Width)
 }
