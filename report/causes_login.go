@@ -96,7 +96,7 @@ var loginCauses = map[probes.Code]entry{
 			return fmt.Sprintf("The server refused the user before asking for a password: %s.", quoteExchange(ex))
 		},
 		Fixes: func(f finding) []Fix {
-			return append([]Fix{{SideClient, "Check the user name."}}, serverFixes(f.outcome.Server, userDenyLists)...)
+			return append([]Fix{{SideClient, "Check the user name; if it is right, the server denies this user by name (a deny list or user list) before any password: only its administrator can allow it (server side)."}}, serverFixes(f.outcome.Server, userDenyLists)...)
 		},
 	},
 	probes.LoginAnonRefused: {
