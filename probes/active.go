@@ -76,6 +76,12 @@ func (s *Session) activeAttempt(ctx context.Context, c *Conn, cmd string) Attemp
 	reply, ex, err := c.Cmd(ctx, s.Timeout, "%s %s", cmd, arg)
 	a.Reply = ex
 	switch {
+	case err != nil && Classify(err) == KindTimeout:
+		// Some servers (pyftpdlib) connect back before they answer PORT:
+		// no reply in time is the evidence of a PORT accepted but never
+		// connected back. The listing is never sent.
+		a.finish(start, s.Now, StatusFail, ActiveNoConnect)
+		return a
 	case err != nil:
 		a.finish(start, s.Now, StatusFail, ActiveListTimeout)
 		return a

@@ -78,6 +78,7 @@ const (
 	ControlNoGreeting      Code = "control.no_greeting"      // connected, but no greeting arrived in time
 	ControlClosed          Code = "control.closed"           // connected, but the server closed before greeting
 	ControlUnavailable     Code = "control.unavailable"      // 421 greeting: service not available
+	ControlLoginsDisabled  Code = "control.logins_disabled"  // 530 greeting: the service refuses every login for now (/etc/nologin, a shutdown message)
 	ControlSSH             Code = "control.ssh"              // an SSH banner: this is an SSH/SFTP server
 	ControlHTTP            Code = "control.http"             // an HTTP server answered
 	ControlImplicitTLS     Code = "control.implicit_tls"     // TLS bytes or silence typical of implicit FTPS
@@ -141,6 +142,7 @@ const (
 	PassiveDataTimeout     Code = "passive.data_timeout"       // the data connection timed out (port dropped)
 	PassiveDataRefused     Code = "passive.data_refused"       // the data connection was refused
 	PassiveRefused         Code = "passive.refused"            // PASV and EPSV both refused by the server
+	PassivePortsBusy       Code = "passive.ports_busy"         // the server could not bind a passive port: its range is exhausted or taken by another process
 	PassiveEPSVRefused     Code = "passive.epsv_refused"       // EPSV refused (attempt code; PASV may still work)
 	PassivePASVRefused     Code = "passive.pasv_refused"       // PASV refused while EPSV works: old clients fail
 	PassiveTransferFailed  Code = "passive.transfer_failed"    // 425/426 or a broken transfer after LIST
@@ -212,6 +214,7 @@ var codeTable = map[Code]CodeInfo{
 	ControlTLSFailed:       problem(StageControl, FamilyTLS),
 	ControlNotFTP:          problem(StageControl, FamilyPortOrFirewall),
 	ControlUnexpected:      problem(StageControl, FamilyServerConfig),
+	ControlLoginsDisabled:  problem(StageControl, FamilyServerDown),
 
 	TLSOK:               ok(StageTLS),
 	TLSPlain:            ok(StageTLS),
@@ -248,6 +251,7 @@ var codeTable = map[Code]CodeInfo{
 	PassiveDataTimeout:     covered(problem(StagePassive, FamilyPortOrFirewall), PassiveNATHelper),
 	PassiveDataRefused:     covered(problem(StagePassive, FamilyPortOrFirewall), PassiveNATHelper),
 	PassiveRefused:         problem(StagePassive, FamilyTransferMode),
+	PassivePortsBusy:       problem(StagePassive, FamilyServerConfig),
 	PassiveEPSVRefused:     optional(StagePassive, FamilyTransferMode),
 	PassivePASVRefused:     covered(problem(StagePassive, FamilyTransferMode), PassiveRefused),
 	PassiveTransferFailed:  problem(StagePassive, FamilyTransferMode),

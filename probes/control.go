@@ -71,6 +71,11 @@ func (s *Session) greet(ctx context.Context, r Result, nc net.Conn) Result {
 	case codeUnavailable:
 		c.Close()
 		return r.with(StatusFail, ControlUnavailable, "%s refused service: %d %s", r.Evidence.Remote, greeting.Code, firstLine(greeting))
+	case codeNotLoggedIn:
+		// A 530 greeting (RFC 959 does not list it): the service turns
+		// every login away, as with /etc/nologin; its text says why.
+		c.Close()
+		return r.with(StatusFail, ControlLoginsDisabled, "%s greeted with %d: it refuses every login for now: %s", r.Evidence.Remote, greeting.Code, strings.Join(greeting.Lines, " / "))
 	}
 	c.Close()
 	return r.with(StatusFail, ControlUnexpected, "%s greeted with %d %s instead of 220", r.Evidence.Remote, greeting.Code, firstLine(greeting))

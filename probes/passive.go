@@ -4,11 +4,20 @@ import (
 	"context"
 	"crypto/tls"
 	"net"
+	"regexp"
 	"strconv"
 )
 
 // StagePassive is the passive stage's name.
 const StagePassive StageID = "passive"
+
+// passivePortsBusy matches a refusal of PASV or EPSV because no passive
+// port could be bound: vsftpd's "500 OOPS: vsf_sysutil_bind" (its range
+// is taken, by its own sessions or another process) and Pure-FTPd's "All
+// reserved TCP ports are busy". ProFTPD does not refuse: it logs "unable
+// to find open port in PassivePorts range" and advertises any free port,
+// which --passive-range reports as passive.port_out_of_range.
+var passivePortsBusy = regexp.MustCompile(`(?i)vsf_sysutil_bind|reserved TCP ports are busy`)
 
 // passiveStage lists the path in passive mode.
 var passiveStage = Stage{
@@ -74,6 +83,9 @@ func (s *Session) passiveAttempt(ctx context.Context, c *Conn, cmd string) Attem
 		port, err = ParseEPSV(reply.Text())
 	case cmd == "PASV" && reply.Code == codePassive:
 		ip, port, err = ParsePASV(reply.Text())
+	case passivePortsBusy.MatchString(reply.Text()):
+		a.finish(start, s.Now, StatusFail, PassivePortsBusy)
+		return a
 	case cmd == "EPSV":
 		a.finish(start, s.Now, StatusFail, PassiveEPSVRefused)
 		return a

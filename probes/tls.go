@@ -52,7 +52,9 @@ func TLS(ctx context.Context, s *Session) Result {
 	}
 	if err != nil {
 		r.Evidence.Error = tlsError(err)
-		return s.tlsFailed(r, TLSHandshakeFailed, "the TLS handshake after AUTH TLS failed: %s (this client offers %s)", r.Evidence.Error, offered(s.TLSMax))
+		c.Close()
+		r.Evidence.Attempts = s.handshakeFacts(ctx)
+		return s.tlsFailed(r, TLSHandshakeFailed, "the TLS handshake after AUTH TLS failed: %s (this client offers %s)%s", r.Evidence.Error, offered(s.TLSMax), handshakeFactsSummary(r.Evidence.Attempts))
 	}
 	return s.judgeTLS(r, state, "explicit")
 }

@@ -69,7 +69,11 @@ var activeCauses = map[probes.Code]entry{
 		Severity: dataRule,
 		Title:    "The server never connected back in active mode",
 		Explain: func(f finding) string {
-			return dataExplain(f, fmt.Sprintf("The server accepted the address %s but never connected to it: a firewall or NAT in front of this client drops inbound connections, or the server's outbound connections are blocked.", sentHost(f))+workedOther(f, probes.StagePassive))
+			what := fmt.Sprintf("The server accepted the address %s but never connected to it", sentHost(f))
+			if a := f.attempt; a != nil && a.Reply.Code == 0 && a.List == nil {
+				what = fmt.Sprintf("The server never answered %s within the timeout, so the listing was never sent: some servers (pyftpdlib) connect to the address %s before they answer, and a connection that cannot get through leaves the command unanswered. The server cannot reach this client", a.Command, sentHost(f))
+			}
+			return dataExplain(f, what+": a firewall or NAT in front of this client drops inbound connections, or the server's outbound connections are blocked."+workedOther(f, probes.StagePassive))
 		},
 		Fixes: func(f finding) []Fix {
 			return append(preferPassive(f),

@@ -194,8 +194,11 @@ var controlCauses = map[probes.Code]entry{
 			return fmt.Sprintf("%s accepted the TCP connection and closed it without a greeting after %s (%s). Typical reasons: access rules (tcp_wrappers /etc/hosts.deny), a per-address connection limit, an intrusion-prevention ban (fail2ban), or a crashed session process.", e.Remote, fmtDur(f.result.Duration), e.Error)
 		},
 		Fixes: func(f finding) []Fix {
-			return append(serverFixes(f.outcome.Server, sessionLimits),
-				Fix{SideServer, "Check the server's log, /etc/hosts.deny and any fail2ban jail for this client's address."})
+			// Nothing was ever greeted: access rules turn a client away
+			// before any greeting, while a session limit usually answers
+			// with a 421 greeting first.
+			return append([]Fix{{SideServer, "Check the access rules for this client's address first: tcp wrappers (/etc/hosts.allow and /etc/hosts.deny, which vsftpd reads with tcp_wrappers=YES and inetd-started servers through tcpd), the server's own allow and deny lists, and any fail2ban jail; the server's log names the rule."}},
+				serverFixes(f.outcome.Server, sessionLimits)...)
 		},
 	},
 	probes.ControlUnavailable: {

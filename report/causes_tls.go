@@ -14,8 +14,8 @@ const clientRequireTLS = "Use explicit FTPS: FileZilla Site Manager > General > 
 const clientCertificate = "Do not accept the certificate blindly: compare its fingerprint with the one the administrator publishes. FileZilla shows the certificate and asks whether to trust it; curl --cacert FILE, lftp set ssl:ca-file FILE and ftpdoctor --ca-file FILE trust a private CA; ftpdoctor --insecure goes on past a bad certificate and still reports it."
 
 // tlsExplain opens with the stage's summary and adds what it means.
-func tlsExplain(f finding, what string) string {
-	return sentence(f.result.Summary+".", what)
+func tlsExplain(f finding, what ...string) string {
+	return sentence(append([]string{f.result.Summary + "."}, what...)...)
 }
 
 // certFixes are the fixes for a certificate problem.
@@ -41,12 +41,9 @@ var tlsCauses = map[probes.Code]entry{
 		Severity: alwaysCritical,
 		Title:    "The TLS handshake failed",
 		Explain: func(f finding) string {
-			return tlsExplain(f, "The server accepted AUTH TLS but the encrypted session never started: no common TLS version or cipher, a server that stalls or sends something that is not TLS, or a certificate chain too large to accept. The server's log names the reason.")
+			return tlsExplain(f, "The server accepted AUTH TLS but the encrypted session never started: no common TLS version or cipher, a server that stalls or sends something that is not TLS, or a certificate chain too large to accept. The server's log names the reason.", handshakeFactsText(f))
 		},
-		Fixes: func(f finding) []Fix {
-			return append([]Fix{{SideClient, "Retry with --tls-max 1.2 (curl --tls-max 1.2; FileZilla and lftp negotiate on their own); if it works, the server's TLS 1.3 support is broken."}},
-				serverFixes(f.outcome.Server, tlsProtocols)...)
-		},
+		Fixes: handshakeFixes,
 	},
 	probes.TLSCertExpired: {
 		Severity: alwaysCritical,

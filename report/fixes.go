@@ -14,6 +14,13 @@ var softwareNames = map[string]string{
 	probes.SoftwareFileZilla: "FileZilla Server",
 	probes.SoftwareIIS:       "IIS FTP",
 	probes.SoftwareServU:     "Serv-U",
+	probes.SoftwarePyftpdlib: "pyftpdlib",
+	probes.SoftwareInetutils: "GNU inetutils ftpd",
+	probes.SoftwareBSDFtpd:   "BSD ftpd",
+	probes.SoftwareWingFTP:   "Wing FTP Server",
+	probes.SoftwareCrushFTP:  "CrushFTP",
+	probes.SoftwareTitan:     "Titan FTP Server",
+	probes.SoftwareCerberus:  "Cerberus FTP Server",
 }
 
 // softwareOrder is the order in which directives are listed when the
@@ -21,6 +28,8 @@ var softwareNames = map[string]string{
 var softwareOrder = []string{
 	probes.SoftwareVsftpd, probes.SoftwareProFTPD, probes.SoftwarePureFTPd,
 	probes.SoftwareFileZilla, probes.SoftwareIIS, probes.SoftwareServU,
+	probes.SoftwarePyftpdlib, probes.SoftwareInetutils, probes.SoftwareBSDFtpd,
+	probes.SoftwareWingFTP, probes.SoftwareCrushFTP, probes.SoftwareTitan, probes.SoftwareCerberus,
 }
 
 // setting is one server setting: what it does in general words and the
@@ -65,6 +74,7 @@ func pasvAddress(addr string) setting {
 			probes.SoftwareFileZilla: "Server > Configure > Protocols settings > FTP and FTP over TLS (FTPS) > Passive mode: 'Use the following host' = " + addr + ".",
 			probes.SoftwareIIS:       "IIS Manager > the server or site > FTP Firewall Support: 'External IP Address of Firewall' = " + addr + " (firewallSupport externalIp4Address), then restart the FTP service.",
 			probes.SoftwareServU:     "Domain > Domain Details > Listeners > the FTP listener: 'PASV IP address' = " + addr + ".",
+			probes.SoftwarePyftpdlib: "set handler.masquerade_address = '" + addr + "' on the FTPHandler class before the server starts.",
 		},
 	}
 }
@@ -86,6 +96,7 @@ func pasvRange(low, high int) setting {
 			probes.SoftwareFileZilla: "Server > Configure > Protocols settings > FTP and FTP over TLS (FTPS) > Passive mode: 'Use custom port range' " + lo + " to " + hi + ".",
 			probes.SoftwareIIS:       "IIS Manager > the server > FTP Firewall Support: 'Data Channel Port Range' = " + r + " (system.ftpServer/firewallSupport lowDataChannelPort/highDataChannelPort).",
 			probes.SoftwareServU:     "the 'PASV port range' in the server or domain settings (Limits & Settings) = " + r + ".",
+			probes.SoftwarePyftpdlib: "set handler.passive_ports = range(" + lo + ", " + hi + " + 1) on the FTPHandler class.",
 		},
 	}
 }
@@ -112,9 +123,10 @@ var portEnable = setting{
 var portForeign = setting{
 	generic: "Allow PORT/EPRT addresses that differ from the client's control-connection address (this also allows FXP; prefer passive mode instead).",
 	by: map[string]string{
-		probes.SoftwareVsftpd:   "set port_promiscuous=YES in vsftpd.conf (this turns off a security check; prefer passive mode).",
-		probes.SoftwareProFTPD:  "set AllowForeignAddress on in proftpd.conf (prefer passive mode).",
-		probes.SoftwarePureFTPd: "start pure-ftpd with -w (--allowuserfxp) (prefer passive mode).",
+		probes.SoftwareVsftpd:    "set port_promiscuous=YES in vsftpd.conf (this turns off a security check; prefer passive mode).",
+		probes.SoftwareProFTPD:   "set AllowForeignAddress on in proftpd.conf (prefer passive mode).",
+		probes.SoftwarePureFTPd:  "start pure-ftpd with -w (--allowuserfxp) (prefer passive mode).",
+		probes.SoftwarePyftpdlib: "set handler.permit_foreign_addresses = True on the FTPHandler class (prefer passive mode).",
 	},
 }
 
@@ -175,9 +187,10 @@ var plainData = setting{
 var sessionLimits = setting{
 	generic: "Raise the limit on simultaneous sessions (in total and per client address), or find what holds sessions open.",
 	by: map[string]string{
-		probes.SoftwareVsftpd:   "raise max_clients= and max_per_ip= in vsftpd.conf.",
-		probes.SoftwareProFTPD:  "raise MaxClients and MaxClientsPerHost (and MaxClientsPerUser) in proftpd.conf.",
-		probes.SoftwarePureFTPd: "raise -c (--maxclientsnumber) and -C (--maxclientsperip).",
+		probes.SoftwareVsftpd:    "raise max_clients= and max_per_ip= in vsftpd.conf.",
+		probes.SoftwareProFTPD:   "raise MaxClients and MaxClientsPerHost (and MaxClientsPerUser) in proftpd.conf.",
+		probes.SoftwarePureFTPd:  "raise -c (--maxclientsnumber) and -C (--maxclientsperip).",
+		probes.SoftwarePyftpdlib: "raise server.max_cons and server.max_cons_per_ip on the FTPServer.",
 	},
 }
 

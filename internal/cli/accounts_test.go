@@ -65,7 +65,7 @@ func TestUsersFileEachAccountDiagnosed(t *testing.T) {
 			t.Fatalf("a password reached the output: %s", s)
 		}
 	}
-	for _, u := range []string{"alice", "bob", "carol", "dave", "after_login", "login.user_rejected"} {
+	for _, u := range []string{"alice", "bob", "carol", "dave", "after login", "at USER", "login.user_rejected"} {
 		if !strings.Contains(table, u) {
 			t.Errorf("the table lacks %q", u)
 		}
