@@ -1,6 +1,7 @@
 package integration
 
 import (
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -173,7 +174,37 @@ var moreScenarios = []moreScenario{
 			}
 		},
 	}},
+	{scenario: scenario{
+		// A two-port passive range whose ports another process holds
+		// (listeners in the server's namespace): vsftpd cannot bind a
+		// passive port and answers "500 OOPS: vsf_sysutil_bind". Passive
+		// mode is on: the cause is the busy range, not pasv_enable.
+		name: "vsftpd_passive_ports_busy",
+		setup: func(l *lab) checkRun {
+			l.Silent(l.srv, l.SrvAddr, busyLow)
+			l.Silent(l.srv, l.SrvAddr, busyLow+1)
+			l.vsftpd(fmt.Sprintf("pasv_min_port=%d", busyLow), fmt.Sprintf("pasv_max_port=%d", busyLow+1))
+			r := login(l.SrvAddr)
+			r.Extra = []string{"--passive-range", fmt.Sprintf("%d-%d", busyLow, busyLow+1)}
+			return r
+		},
+		want: expectation{Verdict: "warning", Exit: 1, Cause: "server_config", CauseCode: "passive.ports_busy", ClientMode: "active",
+			Software: "vsftpd", Fix: "pasv_min_port-pasv_max_port", NoFix: "pasv_enable=YES",
+			Stages: map[string]string{"passive": "passive.ports_busy", "active": "active.ok"}},
+		extra: func(t *testing.T, l *lab, got checkResult) {
+			c := got.Report.Causes[0]
+			for _, want := range []string{"vsf_sysutil_bind", "declared passive range of 2 ports"} {
+				if !strings.Contains(c.Explanation, want) {
+					t.Errorf("passive.ports_busy does not say %q:\n%s", want, c.Explanation)
+				}
+			}
+		},
+	}},
 }
+
+// busyLow is the first of the two passive ports vsftpd_passive_ports_busy
+// holds busy.
+const busyLow = 30150
 
 // TestScenariosMore runs moreScenarios in parallel, like TestScenarios.
 func TestScenariosMore(t *testing.T) {
