@@ -24,7 +24,8 @@ func listenCommand() *urfave.Command {
 		Usage:     "listen on every free port of a range and answer each connection with a token, then stop by itself",
 		ArgsUsage: "LOW-HIGH",
 		Description: "Run on the FTP server's host while the FTP server is stopped (or on ports it does not use), then run\n" +
-			"'ftpdoctor range HOST LOW-HIGH --token TOKEN' from outside: ports that reach this host answer with the token.\n\n" +
+			"'ftpdoctor range HOST LOW-HIGH --token TOKEN' from outside: ports that reach this host answer with the token.\n" +
+			"It prints that command with this host's addresses. See docs/range-listen.md.\n\n" +
 			"Example:\n   ftpdoctor listen --duration 5m 50000-51000",
 		OnUsageError: onUsageError,
 		Flags: append([]urfave.Flag{
@@ -75,7 +76,7 @@ func listenAction(c *urfave.Context) error {
 		startTo = c.App.ErrWriter
 	}
 	rep, err := scan.Listen(c.Context, scan.ListenConfig{Address: addr, Range: r, Token: token, Duration: d,
-		Ready: func(rep scan.ListenReport) { render.WriteListenStart(startTo, rep, d) }})
+		Ready: func(rep scan.ListenReport) { render.WriteListenStart(startTo, rep, d, listenHosts(addr)) }})
 	if err != nil {
 		return &exitError{code: verdict.ExitUnknown, msg: fmt.Sprintf("listen %d-%d: %s", r.Low, r.High, err)}
 	}
@@ -83,4 +84,26 @@ func listenAction(c *urfave.Context) error {
 		return writeFailed(err)
 	}
 	return nil
+}
+
+// listenHosts are the addresses to give "range" from outside: the one
+// listened on, or every address of this host's interfaces that is neither
+// loopback nor link-local (empty when none is found).
+func listenHosts(addr string) []string {
+	if addr != "" {
+		return []string{addr}
+	}
+	addrs, err := net.InterfaceAddrs()
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, a := range addrs {
+		n, ok := a.(*net.IPNet)
+		if !ok || n.IP.IsLoopback() || n.IP.IsLinkLocalUnicast() || n.IP.IsUnspecified() {
+			continue
+		}
+		out = append(out, n.IP.String())
+	}
+	return out
 }

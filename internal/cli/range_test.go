@@ -163,6 +163,14 @@ func TestListenThenRangeWithToken(t *testing.T) {
 		if res.code != verdict.ExitOK || !strings.Contains(res.out, "listening on") || !strings.Contains(res.out, "stopped after") {
 			t.Errorf("listen: exit %d\n%s\n%s", res.code, res.out, res.er)
 		}
+		for _, want := range []string{"ftpdoctor range 127.0.0.1 " + r + " --token tk-1", "stop the FTP server on these ports first"} {
+			if !strings.Contains(res.out, want) {
+				t.Errorf("listen does not say %q:\n%s", want, res.out)
+			}
+		}
+		if strings.Contains(res.out, "THIS_HOST") {
+			t.Errorf("listen prints THIS_HOST although it knows its address:\n%s", res.out)
+		}
 	case <-time.After(15 * time.Second):
 		t.Fatal("listen did not stop after --duration")
 	}

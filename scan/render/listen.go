@@ -10,8 +10,11 @@ import (
 	"github.com/ftpdoctor/ftpdoctor/scan"
 )
 
-// WriteListenStart says what a listen run bound, before it waits.
-func WriteListenStart(w io.Writer, r scan.ListenReport, d time.Duration) error {
+// WriteListenStart says what a listen run bound, before it waits: that
+// the FTP server must not hold those ports, and the range command to run
+// from outside, once per address of this host in hosts (the addresses
+// listened on; THIS_HOST when none is known).
+func WriteListenStart(w io.Writer, r scan.ListenReport, d time.Duration, hosts []string) error {
 	b := &strings.Builder{}
 	where := r.Address
 	if where == "" {
@@ -21,7 +24,14 @@ func WriteListenStart(w io.Writer, r scan.ListenReport, d time.Duration) error {
 	fmt.Fprintf(b, "listening on %d of %d ports (%d-%d) on %s for %s; token %s\n", r.BoundCount, total,
 		r.Range.Low, r.Range.High, where, output.Millis(float64(d)/float64(time.Millisecond)), r.Token)
 	writeSkipped(b, r)
-	fmt.Fprintf(b, "from outside, run: ftpdoctor range THIS_HOST %d-%d --token %s\n", r.Range.Low, r.Range.High, r.Token)
+	fmt.Fprintf(b, "stop the FTP server on these ports first (or pick ports it does not use): a port it holds is busy here and never answers with the token\n")
+	if len(hosts) == 0 {
+		hosts = []string{"THIS_HOST"}
+	}
+	fmt.Fprintf(b, "from outside, run (with the address clients use for this host; behind NAT, its public address):\n")
+	for _, h := range hosts {
+		fmt.Fprintf(b, "  ftpdoctor range %s %d-%d --token %s\n", h, r.Range.Low, r.Range.High, r.Token)
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }

@@ -161,7 +161,7 @@ func TestListenGolden(t *testing.T) {
 		Busy: []probes.PortRange{{Low: 50021, High: 50021}}, FDSkipped: []probes.PortRange{{Low: 50900, High: 50999}},
 		FDLimit: 1024, Connections: 1200, PortsHit: 899, Peers: []string{"10.231.0.1"}, DurationMS: 600000}
 	var b bytes.Buffer
-	if err := WriteListenStart(&b, rep, 10*time.Minute); err != nil {
+	if err := WriteListenStart(&b, rep, 10*time.Minute, []string{"10.231.0.2", "fd00::2"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := WriteListenEnd(&b, rep, output.Options{}); err != nil {
