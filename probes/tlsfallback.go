@@ -40,14 +40,11 @@ func (s *Session) handshakeFacts(ctx context.Context) []Attempt {
 func (s *Session) handshakeUpTo12(ctx context.Context) (Attempt, bool) {
 	a := Attempt{Command: attemptTLS12}
 	start := s.Now()
-	c, _, err := s.dialControl(ctx, s.Server.Peer.String())
-	if err != nil {
+	c, ok := s.greetedControl(ctx)
+	if !ok {
 		return a, false
 	}
 	defer c.Close()
-	if g, _, err := c.Read(ctx, s.Timeout, ""); err != nil || g.Code != codeReady {
-		return a, false
-	}
 	reply, ex, err := c.Cmd(ctx, s.Timeout, "AUTH TLS")
 	a.Reply = ex
 	if err != nil || reply.Code != codeAuthOK {
@@ -70,14 +67,11 @@ func (s *Session) handshakeUpTo12(ctx context.Context) (Attempt, bool) {
 func (s *Session) plainUser(ctx context.Context) (Attempt, bool) {
 	a := Attempt{Command: attemptPlainUser}
 	start := s.Now()
-	c, _, err := s.dialControl(ctx, s.Server.Peer.String())
-	if err != nil {
+	c, ok := s.greetedControl(ctx)
+	if !ok {
 		return a, false
 	}
 	defer c.Close()
-	if g, _, err := c.Read(ctx, s.Timeout, ""); err != nil || g.Code != codeReady {
-		return a, false
-	}
 	reply, ex, err := c.Cmd(ctx, s.Timeout, "USER %s", s.loginName())
 	a.Reply = ex
 	switch {
@@ -113,4 +107,18 @@ func handshakeFactsSummary(attempts []Attempt) string {
 func firstLineOf(ex Exchange) string {
 	line, _, _ := strings.Cut(ex.Text, "\n")
 	return strconv.Itoa(ex.Code) + " " + line
+}
+
+// greetedControl opens a further control connection to the server and
+// reads its 220 greeting; false when either fails.
+func (s *Session) greetedControl(ctx context.Context) (*Conn, bool) {
+	c, _, err := s.dialControl(ctx, s.Server.Peer.String())
+	if err != nil {
+		return nil, false
+	}
+	if g, _, err := c.Read(ctx, s.Timeout, ""); err != nil || g.Code != codeReady {
+		c.Close()
+		return nil, false
+	}
+	return c, true
 }
