@@ -33,16 +33,6 @@ func explained(t *testing.T, script fixtures.Script, tune func(*probes.Config)) 
 	return o, report.Build(o), srv
 }
 
-// stageCode is the code of one stage, by its ID.
-func stageCode(o probes.Outcome, id probes.StageID) probes.Code {
-	for _, r := range o.Results {
-		if r.Stage == id {
-			return r.Code
-		}
-	}
-	return ""
-}
-
 // causeOf is the report's cause with code.
 func causeOf(t *testing.T, r report.Report, code probes.Code) report.Cause {
 	t.Helper()
