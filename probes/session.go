@@ -109,7 +109,7 @@ func DefaultEnv() Env {
 
 // ServerInfo is what the check learned about the server software.
 type ServerInfo struct {
-	Software string   `json:"software"` // vsftpd, proftpd, pure-ftpd, filezilla, iis, serv-u, or empty
+	Software string   `json:"software"` // vsftpd, proftpd, pure-ftpd, filezilla, iis, serv-u, pyftpdlib, inetutils, bsd-ftpd, wing-ftp, crushftp, titan, cerberus, or empty
 	Version  string   `json:"version"`  // version when the server reveals it
 	Banner   string   `json:"banner"`   // greeting text
 	Syst     string   `json:"syst"`     // reply text to SYST
