@@ -94,6 +94,7 @@ func (s *Server) run(j *job, spec checkSpec) {
 			Target: report.Target{Host: spec.cfg.Target.Host, Port: spec.cfg.Target.Port}}
 		s.opts.Logger.Error("web redaction", "id", j.ID, "error", err.Error())
 	}
+	s.keep(j, red)
 	j.finish(red)
 	s.opts.Logger.Info("web check done", "id", j.ID, "module", spec.module, "target", spec.label,
 		"verdict", string(red.Verdict), "duration_ms", red.DurationMS)
@@ -102,11 +103,10 @@ func (s *Server) run(j *job, spec checkSpec) {
 // job finds the job of the path, or answers 404.
 func (s *Server) job(w http.ResponseWriter, r *http.Request) (*job, bool) {
 	w.Header().Set("Cache-Control", "no-store")
-	j, ok := s.store.get(r.PathValue("id"))
-	if !ok {
-		s.refuse(w, r, http.StatusNotFound, "no such report: reports are kept in memory for a limited time")
+	if j, ok := s.store.get(r.PathValue("id")); ok {
+		return j, true
 	}
-	return j, ok
+	return s.stored(w, r)
 }
 
 // runningData is the running page's data.
@@ -130,6 +130,7 @@ func (s *Server) report(w http.ResponseWriter, r *http.Request) {
 	}
 	v := newReportView(rep, j.ID, "/")
 	v.Download = true
+	v.History = s.historyOf(r.Context(), j.ID, rep)
 	s.render(w, http.StatusOK, "report", pageData{Title: title(rep), Data: v})
 }
 

@@ -53,12 +53,13 @@ type pageData struct {
 // reportView is a report with what the template needs precomputed.
 type reportView struct {
 	Rep      report.Report
-	ID       string      // job id; empty in a download
-	DocBase  string      // prefix of links to the docs pages: "/" when served, an absolute URL or "" in a file
-	Stages   []stageView // the stages with their bars
-	Causes   []causeView // causes with fixes grouped by side
-	TotalMS  float64     // the timeline's scale
-	Download bool        // show the download links
+	ID       string       // job id; empty in a download
+	DocBase  string       // prefix of links to the docs pages: "/" when served, an absolute URL or "" in a file
+	Stages   []stageView  // the stages with their bars
+	Causes   []causeView  // causes with fixes grouped by side
+	TotalMS  float64      // the timeline's scale
+	Download bool         // show the download links
+	History  *historyView // the history's links and notes; nil in a download
 }
 
 // stageView is one row of the timeline.

@@ -17,9 +17,11 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/ftpdoctor/ftpdoctor/exporter"
+	"github.com/ftpdoctor/ftpdoctor/history"
 	"github.com/ftpdoctor/ftpdoctor/probes"
 )
 
@@ -58,6 +60,7 @@ type Options struct {
 	Burst         int                        // bucket size
 	MaxDeadline   time.Duration              // cap on a check's whole deadline
 	Env           probes.Env                 // the network; probes.DefaultEnv() when zero
+	History       *history.Store             // where finished reports are saved past the process (see history.go); nil: memory only
 	Logger        *slog.Logger               // one line per check and per refusal; never a password
 	Now           func() time.Time           // the clock; time.Now when nil
 }
@@ -73,6 +76,7 @@ type Server struct {
 	csrf    csrf
 	slots   chan struct{}
 	ctx     context.Context // checks run under it: cancelled by Close
+	unsaved sync.Map        // job id -> why its report could not be saved in the history
 	cancel  context.CancelFunc
 }
 
@@ -137,6 +141,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /report/{id}/json", s.json)
 	mux.HandleFunc("GET /docs/{path...}", s.doc)
 	mux.HandleFunc("GET /static/{file}", s.static)
+	s.historyRoutes(mux)
 	return s.secure(mux)
 }
 

@@ -10,6 +10,7 @@ import (
 	urfave "github.com/urfave/cli/v2"
 
 	"github.com/ftpdoctor/ftpdoctor/fixtures"
+	"github.com/ftpdoctor/ftpdoctor/history"
 	"github.com/ftpdoctor/ftpdoctor/output"
 	"github.com/ftpdoctor/ftpdoctor/probes"
 	"github.com/ftpdoctor/ftpdoctor/report"
@@ -177,5 +178,5 @@ func demoWeb(c *urfave.Context, scenarios []fixtures.Scenario, timeout time.Dura
 		cfg, env := scenarioConfig(in, timeout)
 		opts.Presets = append(opts.Presets, web.Preset{Name: sc.Name, Description: sc.Description, Config: cfg, Env: env})
 	}
-	return serveWeb(c, c.String("listen"), opts)
+	return serveWeb(c, c.String("listen"), opts, historySpec{keep: history.DefaultMemoryKeep}) // demo reports stay in memory
 }

@@ -24,6 +24,8 @@ const DefaultWebAddress = "127.0.0.1:9122"
 const webExamples = `Examples:
    ftpdoctor web                                       (http://127.0.0.1:9122/)
    ftpdoctor web --config /etc/ftpdoctor/modules.yml --allow ftp.example.net,10.0.0.0/8
+   ftpdoctor web --data /var/lib/ftpdoctor --keep 30d,500   (the history: where, and how much)
+   ftpdoctor web --data ''                             (reports in memory only, as long as the process lives)
    ftpdoctor web --hash-password < pw.txt              (prints a bcrypt hash for --auth-file)
    ftpdoctor web --listen :9122 --host helpdesk.example.net --auth-file /etc/ftpdoctor/web.users
    ftpdoctor demo --web                                (the page with the demo's fake servers)
@@ -37,9 +39,10 @@ func webCommand() *urfave.Command {
 		Usage: "a web page for the helpdesk: a form that runs a check and shows its report",
 		Description: "Serves a form (target, user, password, data mode, TLS, module) and the report of each check, with\n" +
 			"a timeline of the stages and the causes' docs pages. Modules and --allow limit the targets as for serve.\n" +
-			"Listening beyond loopback needs --auth-file (basic auth, bcrypt hashes).\n\n" + webExamples,
+			"Listening beyond loopback needs --auth-file (basic auth, bcrypt hashes). Every finished report is kept,\n" +
+			"redacted, in --data (a SQLite file) under --keep, with a list of recent checks and a before/after comparison.\n\n" + webExamples,
 		OnUsageError: onUsageError,
-		Flags: []urfave.Flag{
+		Flags: append([]urfave.Flag{
 			&urfave.StringFlag{Name: "listen", Value: DefaultWebAddress, Usage: "`ADDR`ess to listen on; beyond loopback --auth-file is required"},
 			&urfave.StringFlag{Name: "config", Usage: "module config `FILE` (YAML or JSON), as for serve"},
 			&urfave.StringSliceFlag{Name: "allow", Usage: "names and CIDR networks checks without stored credentials may target; none: any"},
@@ -49,7 +52,7 @@ func webCommand() *urfave.Command {
 			&urfave.IntFlag{Name: "max-concurrent", Value: web.DefaultMaxConcurrent, Usage: "checks at once; more get 503"},
 			&urfave.IntFlag{Name: "rate", Value: 12, Usage: "checks one client address may start per minute (burst 5); more get 429"},
 			&urfave.DurationFlag{Name: "max-deadline", Value: web.DefaultMaxDeadline, Usage: "longest a check may run"},
-		},
+		}, historyFlags()...),
 		Action: webAction,
 	}
 }
@@ -89,7 +92,11 @@ func webAction(c *urfave.Context) error {
 			return usageError("--auth-file: %s", err)
 		}
 	}
-	return serveWeb(c, c.String("listen"), opts)
+	hist, err := readHistory(c)
+	if err != nil {
+		return err
+	}
+	return serveWeb(c, c.String("listen"), opts, hist)
 }
 
 // hashPassword prints the bcrypt hash of the first line of stdin.
@@ -108,7 +115,7 @@ func hashPassword(c *urfave.Context) error {
 
 // serveWeb listens on addr and serves the page until the context ends.
 // Beyond loopback it refuses to start without users to authenticate.
-func serveWeb(c *urfave.Context, addr string, opts web.Options) error {
+func serveWeb(c *urfave.Context, addr string, opts web.Options, hist historySpec) error {
 	needs, err := web.NeedsAuth(addr)
 	if err != nil {
 		return usageError("--listen: %s", err)
@@ -118,6 +125,10 @@ func serveWeb(c *urfave.Context, addr string, opts web.Options) error {
 	}
 	logger := slog.New(slog.NewTextHandler(c.App.ErrWriter, nil))
 	opts.Logger, opts.Listen = logger, addr
+	if opts.History, err = hist.open(c.Context); err != nil {
+		return err
+	}
+	defer opts.History.Close() // after ws.Close, below
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return &exitError{code: verdict.ExitUnknown, msg: "web: " + err.Error()}
@@ -132,7 +143,8 @@ func serveWeb(c *urfave.Context, addr string, opts web.Options) error {
 		MaxHeaderBytes:    16 << 10,
 	}
 	fmt.Fprintf(c.App.Writer, "ftpdoctor web page: http://%s/\n", ln.Addr())
-	logger.Info("listening", "address", ln.Addr().String(), "modules", len(opts.Modules), "auth", opts.Users != nil)
+	logger.Info("listening", "address", ln.Addr().String(), "modules", len(opts.Modules), "auth", opts.Users != nil,
+		"history", opts.History.Where(), "keep", opts.History.Retention().String())
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
 	select {

@@ -31,6 +31,9 @@ func TestWebBadInput(t *testing.T) {
 		{"argument", []string{"web", "extra"}, "no arguments"},
 		{"demo_beyond_loopback", []string{"demo", "--web", "--listen", "0.0.0.0:0"}, "loopback only"},
 		{"hash_without_input", []string{"web", "--hash-password"}, "standard input"},
+		{"bad_keep", []string{"web", "--keep", "forever"}, "--keep"},
+		{"keep_zero", []string{"web", "--keep", "0"}, "--keep"},
+		{"data_under_a_file", []string{"web", "--listen", "127.0.0.1:0", "--data", filepath.Join(md5, "history")}, "--data"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
