@@ -8,7 +8,7 @@ import (
 	"github.com/ftpdoctor/ftpdoctor/report"
 )
 
-// BenchmarkSave is the cost of keeping one real report (about 10 KB of
+// BenchmarkSave is the cost of keeping one real report (about 13 KB of
 // JSON) on disk: one transaction, fsync'd (synchronous=FULL), with the
 // retention applied.
 func BenchmarkSave(b *testing.B) {

@@ -22,7 +22,7 @@ func TestFullDiskRefusesNewReportsAndKeepsOld(t *testing.T) {
 	}
 	filler := testutil.FillDisk(t, dir)
 	// The WAL may still have room for a report or two: save until the
-	// disk refuses, which it must do long before 200 reports of ~10 KB.
+	// disk refuses, which it must do long before 200 reports of ~13 KB.
 	var refused Entry
 	var err error
 	for i := range 200 {
