@@ -39,8 +39,20 @@ func (s *Server) keep(j *job, rep report.Report) {
 	defer cancel()
 	err := s.opts.History.Save(ctx, history.Entry{ID: j.ID, Created: j.Created, Target: j.Target, Module: j.Module, Report: rep})
 	if err != nil {
+		s.forgetUnsaved()
 		s.unsaved.Store(j.ID, err.Error())
 		s.opts.Logger.Error("web report not saved", "id", j.ID, "target", j.Target, "error", err.Error())
+	}
+}
+
+// forgetUnsaved bounds the notes of unsaved reports while saves keep
+// failing (a disk full for hours): past MaxReports notes, the oldest
+// reports are gone from memory anyway, and all notes are dropped.
+func (s *Server) forgetUnsaved() {
+	n := 0
+	s.unsaved.Range(func(any, any) bool { n++; return n <= s.opts.MaxReports })
+	if n > s.opts.MaxReports {
+		s.unsaved.Clear()
 	}
 }
 
