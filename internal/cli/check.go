@@ -17,7 +17,10 @@ const checkExamples = `Examples:
    ftpdoctor check ftp.example.net
    ftpdoctor check -u alice ftp.example.net:2121      (password from FTP_PASSWORD, --password-stdin or ~/.netrc)
    ftpdoctor check 'ftp://alice@ftp.example.net/pub/'
+   ftpdoctor check 'ftpes://alice@ftp.example.net'   (FTPS required: explicit TLS, as curl --ssl-reqd)
+   ftpdoctor check --users accounts.txt ftp.example.net   (one USER or USER:PASSWORD a line: every account, one row each)
    ftpdoctor check --mode passive --passive-range 50000-51000 ftp.example.net
+   ftpdoctor check --format nagios --warning 5s --critical 10s ftp.example.net
    ftpdoctor check --format json ftp.example.net > report.json; echo "exit $?"`
 
 func commands() []*urfave.Command {

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	urfave "github.com/urfave/cli/v2"
+	"github.com/xrash/smetrics"
 
 	"github.com/ftpdoctor/ftpdoctor/verdict"
 )
@@ -30,9 +31,32 @@ type exitError struct {
 // Error implements error.
 func (e *exitError) Error() string { return e.msg }
 
-// usageError is a bad argument or flag: one line on stderr, exit 3.
+// usageError is a bad argument or flag: one line on stderr, exit 3. A long
+// string among args (input echoed back) is clipped; Run cuts the whole
+// line, which may quote input inside an error, at maxMessage.
 func usageError(format string, args ...any) error {
+	for i, a := range args {
+		if a, ok := a.(string); ok {
+			args[i] = clipEcho(a)
+		}
+	}
 	return &exitError{code: verdict.ExitUnknown, msg: fmt.Sprintf(format, args...)}
+}
+
+// Limits on what an error message echoes back.
+const (
+	maxEcho    = 100  // characters of one echoed input kept
+	maxMessage = 1000 // characters of a whole error message kept
+)
+
+// clipEcho cuts an echoed input longer than maxEcho characters: its start,
+// then how long it was, so that a 10 KB host name is not printed whole.
+func clipEcho(s string) string {
+	r := []rune(s)
+	if len(r) <= maxEcho {
+		return s
+	}
+	return fmt.Sprintf("%s... (%d bytes)", string(r[:maxEcho]), len(s))
 }
 
 // Run is the whole program: main only calls it and exits with its result,
@@ -55,8 +79,14 @@ func Run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	return verdict.ExitUnknown
 }
 
+// oneLine is an error message as the one line printed: white space
+// collapsed, and cut at maxMessage characters.
 func oneLine(s string) string {
-	return strings.Join(strings.Fields(s), " ")
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > maxMessage {
+		s = string(r[:maxMessage]) + "..."
+	}
+	return s
 }
 
 func newApp(stdin io.Reader, stdout, stderr io.Writer) *urfave.App {
@@ -74,7 +104,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *urfave.App {
 		Commands:             commands(),
 		Action: func(c *urfave.Context) error {
 			if c.NArg() > 0 {
-				return usageError("unknown command %q: try 'ftpdoctor check %s' or 'ftpdoctor --help'", c.Args().First(), c.Args().First())
+				return unknownCommand(c.App.Commands, c.Args().First())
 			}
 			return urfave.ShowAppHelp(c)
 		},
@@ -128,3 +158,28 @@ func interspersed(c *urfave.Context) ([]string, error) {
 	}
 	return pos, nil
 }
+
+// unknownCommand is the error for a first argument that names no command:
+// the closest command, as urfave/cli suggests it ("Did you mean "check"?"),
+// when one is close enough to be a typo, else how to check a server.
+func unknownCommand(commands []*urfave.Command, arg string) error {
+	best, score := "", 0.0
+	for _, c := range commands {
+		for _, name := range c.Names() {
+			// urfave/cli's measure and parameters (suggestions.go)
+			if d := smetrics.JaroWinkler(name, arg, 0.7, 4); d > score {
+				best, score = name, d
+			}
+		}
+	}
+	if score >= minSuggestScore {
+		return usageError("unknown command %q. "+urfave.SuggestDidYouMeanTemplate+" (see 'ftpdoctor --help')", arg, best)
+	}
+	return usageError("unknown command %q: to check a server, 'ftpdoctor check %s'; see 'ftpdoctor --help'", arg, arg)
+}
+
+// minSuggestScore is the Jaro-Winkler similarity from which an unknown
+// command is taken for a typo of a known one: "chekc" and "cehck" score
+// 0.94 or more against check, "rnage" 0.94 against range, while a host
+// name such as "ftpserver" scores 0.85 against serve.
+const minSuggestScore = 0.9

@@ -39,7 +39,10 @@ func TestBadInputExitsUnknownWithOneLine(t *testing.T) {
 		{"bad_range", []string{"check", "--passive-range", "5-1", "host"}, "--passive-range"},
 		{"bad_active_address", []string{"check", "--active-address", "nope", "host"}, "--active-address"},
 		{"missing_netrc", []string{"check", "--netrc-file", "/nonexistent/netrc", "host"}, "--netrc-file"},
-		{"unknown_command", []string{"chek", "host"}, "unknown command"},
+		{"unknown_command", []string{"chekc", "127.0.0.1"}, `unknown command "chekc". Did you mean "check"?`},
+		{"unknown_command_host", []string{"ftp.example.net"}, `to check a server, 'ftpdoctor check ftp.example.net'`},
+		{"huge_host_is_clipped", []string{"check", strings.Repeat("h", 10000) + ":99999"}, "... (10006 bytes)"},
+		{"huge_command_is_clipped", []string{strings.Repeat("c", 10000)}, "... (10000 bytes)"},
 		{"unknown_demo", []string{"demo", "no_such_scenario"}, "unknown demo scenario"},
 		{"bad_format", []string{"check", "--format", "xml", "host"}, "--format must be one of html, json, nagios, table"},
 		{"bad_format_demo", []string{"demo", "--format", "nagios"}, "--format must be one of"},
@@ -55,8 +58,8 @@ func TestBadInputExitsUnknownWithOneLine(t *testing.T) {
 			if code != verdict.ExitUnknown {
 				t.Errorf("exit %d, want %d", code, verdict.ExitUnknown)
 			}
-			if strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, tt.want) {
-				t.Errorf("stderr %q, want one line containing %q", stderr, tt.want)
+			if strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, tt.want) || len(stderr) > 1100 {
+				t.Errorf("stderr %.300q (%d bytes), want one short line containing %q", stderr, len(stderr), tt.want)
 			}
 			if stdout != "" {
 				t.Errorf("stdout %q, want nothing", stdout)
@@ -69,7 +72,8 @@ func TestVersionAndHelp(t *testing.T) {
 	if code, out, _ := runCLI(t, "", "--version"); code != 0 || !strings.Contains(out, version) {
 		t.Errorf("--version: exit %d, %q", code, out)
 	}
-	if code, out, _ := runCLI(t, "", "check", "--help"); code != 0 || !strings.Contains(out, "Examples:") || !strings.Contains(out, "--passive-range") {
+	if code, out, _ := runCLI(t, "", "check", "--help"); code != 0 || !strings.Contains(out, "Examples:") || !strings.Contains(out, "--passive-range") ||
+		!strings.Contains(out, "check --users accounts.txt") || !strings.Contains(out, "check 'ftpes://") {
 		t.Errorf("check --help: exit %d, %q", code, out)
 	}
 }
