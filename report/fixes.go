@@ -75,6 +75,7 @@ func pasvAddress(addr string) setting {
 			probes.SoftwareIIS:       "IIS Manager > the server or site > FTP Firewall Support: 'External IP Address of Firewall' = " + addr + " (firewallSupport externalIp4Address), then restart the FTP service.",
 			probes.SoftwareServU:     "Domain > Domain Details > Listeners > the FTP listener: 'PASV IP address' = " + addr + ".",
 			probes.SoftwarePyftpdlib: "set handler.masquerade_address = '" + addr + "' on the FTPHandler class before the server starts.",
+			probes.SoftwareWingFTP:   "the domain's FTP Pasv Mode settings: choose 'Fixed IP' and enter " + addr + ".",
 		},
 	}
 }
@@ -97,6 +98,7 @@ func pasvRange(low, high int) setting {
 			probes.SoftwareIIS:       "IIS Manager > the server > FTP Firewall Support: 'Data Channel Port Range' = " + r + " (system.ftpServer/firewallSupport lowDataChannelPort/highDataChannelPort).",
 			probes.SoftwareServU:     "the 'PASV port range' in the server or domain settings (Limits & Settings) = " + r + ".",
 			probes.SoftwarePyftpdlib: "set handler.passive_ports = range(" + lo + ", " + hi + " + 1) on the FTPHandler class.",
+			probes.SoftwareWingFTP:   "the domain's FTP Pasv Mode settings: 'Passive port range' = " + r + ".",
 		},
 	}
 }
