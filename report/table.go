@@ -103,7 +103,11 @@ func WriteTable(w io.Writer, r Report, opts Options) error {
 	if opts.Verbose {
 		writeDetails(&prose, r)
 	}
-	writeCauses(&prose, r.Causes, p, "Causes, most important first:")
+	if r.Interrupted && len(r.Causes) == 0 {
+		fmt.Fprintln(&prose, "\nNo problems found before the deadline.")
+	} else {
+		writeCauses(&prose, r.Causes, p, "Causes, most important first:")
+	}
 	for i, a := range r.Accounts {
 		if i > 0 && len(a.Causes) > 0 { // the first account's causes are the check's own, above
 			writeCauses(&prose, a.Causes, p, fmt.Sprintf("Account %s: causes, most important first:", clean(a.User)))
