@@ -27,7 +27,7 @@ func check(ctx context.Context, cfg Config, env Env) (Outcome, *certTrust) {
 		Mode:         s.Mode,
 		TLSMode:      s.TLS,
 		PassiveRange: cfg.PassiveRange,
-		Server:       s.Server.Info,
+		Server:       s.Server.Info(),
 		TLS:          s.tls.report(results),
 		Results:      results,
 		Transcript:   s.Transcript(),

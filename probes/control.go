@@ -16,8 +16,9 @@ const StageControl StageID = "control"
 var controlStage = Stage{ID: StageControl, Needs: []Need{needAddresses}, Run: Control,
 	Critical: true, Family: FamilyServerDown, PerAccount: true, Phase: PhaseConnect}
 
-// Control runs the control stage. On success s.Account.Conn holds the
-// connection and s.Server what the greeting and FEAT revealed.
+// Control runs the control stage. On success the session holds the
+// connection (see Session.ControlConn) and s.Server what the greeting
+// revealed.
 func Control(ctx context.Context, s *Session) Result {
 	r := Result{Stage: StageControl}
 	first, others := s.dialAny(ctx)
@@ -62,8 +63,7 @@ func (s *Session) greet(ctx context.Context, r Result, nc net.Conn) Result {
 		c.Close()
 		return s.greetingFailure(r, err)
 	}
-	s.Server.Info.Banner = greeting.Text()
-	s.Server.detect(s.Server.Info.Banner)
+	s.greeted(greeting)
 	switch greeting.Code {
 	case codeReady:
 		s.connected(ctx, c, greeting)
@@ -84,11 +84,18 @@ func (s *Session) greet(ctx context.Context, r Result, nc net.Conn) Result {
 // connected keeps a greeted control connection and opens the extra
 // connections beside it.
 func (s *Session) connected(ctx context.Context, c *Conn, greeting Reply) {
-	s.Server.Info.Banner = greeting.Text()
-	s.Server.detect(s.Server.Info.Banner)
-	s.Account.Conn = c
+	s.greeted(greeting)
 	s.Server.Peer, s.Server.Local = c.RemoteAddr(), c.LocalAddr()
+	s.Account.conn.Store(c)
 	s.startPool(ctx)
+}
+
+// greeted files the greeting's text and what it says of the software.
+func (s *Session) greeted(greeting Reply) {
+	s.Server.learn(func(i *ServerInfo) {
+		i.Banner = greeting.Text()
+		i.Detect(i.Banner)
+	})
 }
 
 // silentAfter is how long a greeting may take before a TLS handshake on a

@@ -28,4 +28,10 @@
 //
 // report's TestEveryStageHasItsCodesEntriesAndPages names whatever is
 // missing.
+//
+// A stage that talks on the login's control connection takes it with
+// Session.ControlConn and gives it back when its last reply is read:
+// stages run side by side, and the connection is theirs one at a time.
+// What a stage learns about the server software goes through the Server's
+// methods, which take its lock.
 package probes

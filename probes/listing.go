@@ -54,15 +54,21 @@ func (s *Session) dataAttempts(ctx context.Context, cmds []string, firstOnPrimar
 		}()
 	}
 	if len(onPrimary) > 0 {
-		release := s.lockPrimary()
+		c, release := s.ControlConn(ctx)
 		for _, i := range onPrimary {
-			attempt(i, s.Account.Conn, nil)
+			if c == nil {
+				out[i] = Attempt{Command: cmds[i], Status: StatusSkip, Code: CodeSkipped, Reply: Exchange{Error: "not sent: the run ended before the control connection was free"}}
+				continue
+			}
+			attempt(i, c, nil)
 		}
 		release()
 	}
 	wg.Wait()
 	for _, rec := range recs {
-		record(ctx, rec.exchanges()...)
+		if rec != nil { // nil: the attempt never got a connection
+			record(ctx, rec.exchanges()...)
+		}
 	}
 	return out
 }

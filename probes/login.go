@@ -48,7 +48,11 @@ func Login(ctx context.Context, s *Session) Result {
 // logIn sends USER and PASS and classifies the outcome, then asks FEAT.
 func (s *Session) logIn(ctx context.Context) Result {
 	r := Result{Stage: StageLogin, Evidence: Evidence{Anonymous: s.Account.Anonymous}}
-	c := s.Account.Conn
+	c, release := s.ControlConn(ctx)
+	if c == nil {
+		return r.with(StatusSkip, CodeSkipped, "no FTP control connection")
+	}
+	defer release()
 	at := "USER"
 	reply, _, err := c.Cmd(ctx, s.Timeout, "USER %s", s.loginName())
 	if err != nil {
@@ -69,7 +73,7 @@ func (s *Session) logIn(ctx context.Context) Result {
 		if s.pool != nil {
 			s.pool.admit(true) // the extras send PASS while FEAT runs here
 		}
-		if !s.serverFacts(ctx, &r) {
+		if !s.serverFacts(ctx, c, &r) {
 			return r
 		}
 		if s.protectData(ctx, c) {
@@ -130,29 +134,34 @@ func (s *Session) loginIOFailure(r Result, at string, wait time.Duration, err er
 // that fails right after login (vsftpd prints "500 OOPS: ..." and closes)
 // fails the login stage, as the user cannot work: serverFacts then sets r
 // and returns false.
-func (s *Session) serverFacts(ctx context.Context, r *Result) bool {
-	if !s.ask(ctx, r, "FEAT") {
+func (s *Session) serverFacts(ctx context.Context, c *Conn, r *Result) bool {
+	if !s.ask(ctx, c, r, "FEAT") {
 		return false
 	}
-	if s.Server.Info.Software == "" {
-		return s.ask(ctx, r, "SYST")
+	if s.Server.Info().Software == "" {
+		return s.ask(ctx, c, r, "SYST")
 	}
 	return true
 }
 
-// ask sends FEAT or SYST and files what the reply says about the server.
-func (s *Session) ask(ctx context.Context, r *Result, cmd string) bool {
-	reply, _, err := s.Account.Conn.Cmd(ctx, s.Timeout, "%s", cmd)
+// ask sends FEAT or SYST on c and files what the reply says about the
+// server.
+func (s *Session) ask(ctx context.Context, c *Conn, r *Result, cmd string) bool {
+	reply, _, err := c.Cmd(ctx, s.Timeout, "%s", cmd)
 	switch {
 	case err == nil && cmd == "FEAT" && reply.Code == 211:
-		for _, l := range reply.Lines[1 : len(reply.Lines)-1] {
-			if f := strings.TrimSpace(l); f != "" {
-				s.Server.Info.Features = append(s.Server.Info.Features, f)
+		s.Server.learn(func(i *ServerInfo) {
+			for _, l := range reply.Lines[1 : len(reply.Lines)-1] {
+				if f := strings.TrimSpace(l); f != "" {
+					i.Features = append(i.Features, f)
+				}
 			}
-		}
+		})
 	case err == nil && cmd == "SYST" && reply.Code == 215:
-		s.Server.Info.Syst = reply.Text()
-		s.Server.detect(s.Server.Info.Syst)
+		s.Server.learn(func(i *ServerInfo) {
+			i.Syst = reply.Text()
+			i.Detect(i.Syst)
+		})
 	case err == nil && strings.HasPrefix(firstLine(reply), "OOPS"):
 		r.Evidence.ServerError = reply.Text()
 		r.Evidence.Reason = serverErrorReason(reply.Text())

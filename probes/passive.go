@@ -37,7 +37,7 @@ func Passive(ctx context.Context, s *Session) Result {
 	r := Result{Stage: StagePassive}
 	r.Evidence.Attempts = s.dataAttempts(ctx, []string{"EPSV", "PASV"}, true, s.passiveAttempt)
 	r = summarize(r, "passive")
-	if s.reuseFailedUnderTLS13(r) {
+	if s.reuseFailedUnderTLS13(ctx, r) {
 		if a, ok := s.reuseUnderTLS12(ctx); ok {
 			r.Evidence.Attempts = append(r.Evidence.Attempts, a)
 			r.Summary += "; under TLS 1.2 the data connection resumed the session and the listing arrived (--tls-max 1.2)"
@@ -163,8 +163,13 @@ func (s *Session) dialData(ctx context.Context, d Dial) (net.Conn, Dial) {
 // refused for not resuming the control connection's session while TLS 1.3
 // was in use: resumption under TLS 1.3 is where servers (vsftpd 3.0.3) and
 // clients (curl #3002, #4654) have broken, so TLS 1.2 is tried as well.
-func (s *Session) reuseFailedUnderTLS13(r Result) bool {
-	st := s.Account.Conn.TLS()
+func (s *Session) reuseFailedUnderTLS13(ctx context.Context, r Result) bool {
+	c, release := s.ControlConn(ctx)
+	if c == nil {
+		return false
+	}
+	st := c.TLS()
+	release()
 	if st == nil || st.Version != tls.VersionTLS13 || s.TLSMax != 0 {
 		return false
 	}

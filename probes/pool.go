@@ -19,8 +19,6 @@ const MaxControlConnections = 4
 // login succeeded, so that wrong credentials are tried once, not four
 // times.
 type pool struct {
-	primary *Conn // the login's own connection
-
 	gate      chan struct{} // closed when the login's outcome is known
 	done      chan struct{} // closed when the pool closes
 	admitted  bool          // the login succeeded: extras may send PASS
@@ -66,7 +64,7 @@ func (s *Session) startPool(ctx context.Context) {
 	if s.TLS == TLSOff {
 		s.tls.decide(false)
 	}
-	p := &pool{primary: s.Account.Conn, gate: make(chan struct{}), done: make(chan struct{}), changed: make(chan struct{})}
+	p := &pool{gate: make(chan struct{}), done: make(chan struct{}), changed: make(chan struct{})}
 	s.pool = p
 	n := min(s.attemptCount(s.Server.Peer.IP), MaxControlConnections) - 1
 	p.pending = n
@@ -211,14 +209,6 @@ func (s *Session) takeExtra(ctx context.Context) *extra {
 		return nil
 	}
 	return s.pool.take(ctx)
-}
-
-// lockPrimary waits until the login's own connection is free for a data
-// attempt (the passive and active stages run side by side) and returns the
-// function that frees it.
-func (s *Session) lockPrimary() func() {
-	s.primaryMu.Lock()
-	return s.primaryMu.Unlock
 }
 
 // take returns a ready extra connection, waiting while some are still

@@ -6,6 +6,7 @@ import (
 	"net"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -135,15 +136,34 @@ type Outcome struct {
 
 // Server holds what a check learns about the server, shared by every login
 // against it: many accounts can be checked without repeating DNS, control
-// and firewall.
+// and firewall. Addrs, Peer and Local are written once, by the dns and
+// control stages, before any stage that needs them starts; what stages
+// learn later (the software, FEAT, SYST, the passive ports) is written
+// through methods that take the lock.
 type Server struct {
 	Addrs []net.IP     // resolved addresses, in the order they are tried
 	Peer  *net.TCPAddr // the address the control connection reached; nil until control succeeds
 	Local *net.TCPAddr // this machine's end of that connection
-	Info  ServerInfo   // software, banner, SYST, FEAT
 
 	mu         sync.Mutex
-	advertised []string // passive address:port pairs the server advertised
+	info       ServerInfo // software, banner, SYST, FEAT
+	advertised []string   // passive address:port pairs the server advertised
+}
+
+// Info returns what the check learned about the server software so far.
+func (sv *Server) Info() ServerInfo {
+	sv.mu.Lock()
+	defer sv.mu.Unlock()
+	info := sv.info
+	info.Features = slices.Clone(info.Features)
+	return info
+}
+
+// learn changes what is known of the server software, under the lock.
+func (sv *Server) learn(change func(*ServerInfo)) {
+	sv.mu.Lock()
+	defer sv.mu.Unlock()
+	change(&sv.info)
 }
 
 // advertise records a passive address:port the server handed out.
@@ -161,11 +181,7 @@ func (sv *Server) Advertised() []string {
 }
 
 // detect adds what a reply text reveals about the software.
-func (sv *Server) detect(text string) {
-	sv.mu.Lock()
-	defer sv.mu.Unlock()
-	sv.Info.Detect(text)
-}
+func (sv *Server) detect(text string) { sv.learn(func(i *ServerInfo) { i.Detect(text) }) }
 
 // Account is one account's state: its credentials, its control connection
 // and whether it is logged in.
@@ -173,8 +189,9 @@ type Account struct {
 	User      string // login name
 	Password  Secret // never printed
 	Anonymous bool   // log in as anonymous with the conventional password
-	Conn      *Conn  // the control connection; nil until control succeeds
 	LoggedIn  bool   // USER/PASS succeeded
+
+	conn atomic.Pointer[Conn] // the login's control connection, set by the control stage; used only through Session.ControlConn
 }
 
 // Session is the state of one check: the configuration, the outside world,
@@ -186,12 +203,12 @@ type Session struct {
 	Server  *Server   // what the server is, learned once
 	Account *Account  // the account being checked
 
-	tls        *tlsState   // whether and how control connections are protected
-	trust      *certTrust  // which certificates the run's TLS connections accept, shared by every connection of the run
-	parallel   bool        // open extra control connections so that data attempts run side by side
-	pool       *pool       // the extra control connections that data attempts run on
-	primaryMu  sync.Mutex  // held by the data attempt that uses the login's own connection
-	transcript *transcript // every exchange on every control connection
+	tls        *tlsState     // whether and how control connections are protected
+	trust      *certTrust    // which certificates the run's TLS connections accept, shared by every connection of the run
+	parallel   bool          // open extra control connections so that data attempts run side by side
+	pool       *pool         // the extra control connections that data attempts run on
+	turn       chan struct{} // holds a token while a stage uses the login's own connection (see ControlConn)
+	transcript *transcript   // every exchange on every control connection
 }
 
 // NewSession prepares a check of cfg in env, with defaults applied.
@@ -215,6 +232,7 @@ func NewSession(cfg Config, env Env) *Session {
 		Server:     &Server{},
 		Account:    &Account{User: cfg.Target.User, Password: cfg.Password, Anonymous: cfg.Anonymous},
 		transcript: &transcript{},
+		turn:       make(chan struct{}, 1),
 		tls:        &tlsState{decided: make(chan struct{}), implicit: cfg.TLS == TLSImplicit},
 		trust:      newCertTrust(cfg, env.Now),
 	}
@@ -224,12 +242,39 @@ func NewSession(cfg Config, env Env) *Session {
 // connection in the order the connections first spoke.
 func (s *Session) Transcript() []Exchange { return s.transcript.grouped() }
 
+// ControlConn waits for its turn on the login's own control connection
+// and returns it with the function that gives it back; release must be
+// called once the stage has read every reply it asked for. Stages that run
+// side by side (passive and active, any further stage after login) so
+// never interleave their commands on one connection, as net/textproto's
+// Pipeline orders them. It returns nil, and a release that does nothing,
+// when there is no control connection or ctx ends first.
+func (s *Session) ControlConn(ctx context.Context) (c *Conn, release func()) {
+	select {
+	case s.turn <- struct{}{}:
+	case <-ctx.Done():
+		return nil, func() {}
+	}
+	var once sync.Once
+	release = func() { once.Do(func() { <-s.turn }) }
+	if c = s.Account.conn.Load(); c == nil {
+		release()
+		return nil, func() {}
+	}
+	return c, release
+}
+
+// hasControl reports whether the control stage left a connection.
+func (s *Session) hasControl() bool { return s.Account.conn.Load() != nil }
+
 // Close ends the session: QUIT on every control connection, unanswered.
+// Every stage has ended by then.
 func (s *Session) Close(ctx context.Context) {
 	if s.pool != nil {
 		s.pool.close(ctx)
 	}
-	if c := s.Account.Conn; c != nil {
+	if c, release := s.ControlConn(context.WithoutCancel(ctx)); c != nil {
 		c.quit(ctx)
+		release()
 	}
 }

@@ -172,7 +172,7 @@ func (s *Session) runStage(ctx context.Context, st Stage, wait func(StageID) *Re
 // The needs the stages share.
 var (
 	needAddresses = Need{After: StageDNS, Met: func(s *Session) bool { return len(s.Server.Addrs) > 0 }, Why: "the name did not resolve"}
-	needControl   = Need{After: StageControl, Met: func(s *Session) bool { return s.Account.Conn != nil }, Why: "no FTP control connection"}
+	needControl   = Need{After: StageControl, Met: (*Session).hasControl, Why: "no FTP control connection"}
 	needLogin     = Need{After: StageLogin, Met: func(s *Session) bool { return s.Account.LoggedIn }, Why: "not logged in"}
 	needTLS       = Need{After: StageTLS, Settled: true, Met: func(s *Session) bool { return !s.tls.isBlocked() }, Why: "TLS failed (see the tls stage)"}
 )

@@ -28,7 +28,11 @@ var tlsStage = Stage{
 // TLS runs the tls stage.
 func TLS(ctx context.Context, s *Session) Result {
 	r := Result{Stage: StageTLS}
-	c := s.Account.Conn
+	c, release := s.ControlConn(ctx)
+	if c == nil {
+		return r.with(StatusSkip, CodeSkipped, "no FTP control connection")
+	}
+	defer release()
 	if s.tls.implicit {
 		return s.judgeTLS(r, *c.TLS(), "implicit")
 	}

@@ -73,7 +73,11 @@ func Discover(ctx context.Context, cfg DiscoverConfig) (*Discovery, error) {
 			return d, fmt.Errorf("control connection: %s (%s)", r.Summary, r.Code)
 		}
 	}
-	c := s.Account.Conn
+	c, release := s.ControlConn(ctx)
+	if c == nil {
+		return d, errors.New("control connection: the run ended before it was free")
+	}
+	defer release()
 	d.Control = c.RemoteAddr().String()
 	usePASV, useEPSV := true, true
 	for i := 0; i < cfg.Samples && (usePASV || useEPSV); i++ {
