@@ -4,6 +4,7 @@ import (
 	"github.com/ftpdoctor/ftpdoctor/internal/contract"
 
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -73,7 +74,7 @@ type checkRun struct {
 	User     string        // --user; empty: anonymous
 	Password string        // FTP_PASSWORD; empty: not set
 	Timeout  time.Duration // --timeout; 0: the default (5 s)
-	Budget   time.Duration // kill the process after this long; 0: 60 s
+	Budget   time.Duration // kill the process after this long; 0: 10 s past its deadline, at least 60 s
 	Extra    []string      // more flags
 	Table    bool          // the human table with --trace and --verbose instead of JSON; no report is parsed
 	InURL    bool          // credentials in the target, ftp://user:password@target/, not in --user and FTP_PASSWORD
@@ -96,7 +97,10 @@ func (l *lab) check(r checkRun) checkResult {
 	l.t.Helper()
 	budget := r.Budget
 	if budget == 0 {
-		budget = 60 * time.Second
+		// Past the tool's own deadline (12 times --timeout), so that a
+		// kill means the tool ignored it, not that the box was slow.
+		step := cmp.Or(r.Timeout, 5*time.Second)
+		budget = max(60*time.Second, 12*step+10*time.Second)
 	}
 	args := []string{"netns", "exec", l.cli, suite.bin, "check", "--no-color"}
 	if r.Table {

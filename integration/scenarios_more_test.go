@@ -218,6 +218,7 @@ func TestScenariosMore(t *testing.T) {
 			t.Parallel()
 			l := newLab(t, sc.topo)
 			run := sc.setup(l)
+			run.Timeout = stepTimeout(run, sc.want)
 			got := l.check(run)
 			assertReport(t, got, sc.want)
 			if sc.extra != nil {

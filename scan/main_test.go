@@ -5,11 +5,14 @@ import (
 	"testing"
 
 	"go.uber.org/goleak"
+
+	"github.com/ftpdoctor/ftpdoctor/internal/netlab"
 )
 
 // TestMain runs the namespace helpers when asked (the integration tests
 // start this binary inside a namespace) and checks for leaked goroutines.
 func TestMain(m *testing.M) {
+	netlab.RunHelper()
 	switch os.Getenv("SCAN_HELPER") {
 	case "scan":
 		os.Exit(helperScan())

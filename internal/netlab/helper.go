@@ -1,7 +1,9 @@
 package netlab
 
 import (
+	"bufio"
 	"context"
+	"crypto/tls"
 	"fmt"
 	"io"
 	"net"
@@ -81,7 +83,8 @@ func (l *Lab) startHelper(ns, name, kind, addr string) *Proc {
 }
 
 // runHelper is the helper's main. "silent": accept connections and never
-// send a byte; "hold": open one connection and keep it open.
+// send a byte; "hold": open one connection and keep it open; "greet" and
+// "greet-tls": wait for a server's first line (see WaitGreeting).
 func runHelper(kind, addr string) int {
 	switch kind {
 	case "silent":
@@ -98,6 +101,8 @@ func runHelper(kind, addr string) int {
 			}
 			held = append(held, c) // keep it open and silent until killed
 		}
+	case "greet", "greet-tls":
+		return greet(addr, kind == "greet-tls")
 	case "hold":
 		c, err := net.DialTimeout("tcp", addr, 5*time.Second)
 		if err != nil {
@@ -110,5 +115,59 @@ func runHelper(kind, addr string) int {
 	default:
 		fmt.Fprintln(os.Stderr, "unknown helper", kind)
 		return 2
+	}
+}
+
+// greetWait bounds the wait for a server's first line: a forking server
+// that loads its TLS keys on a box busy with other test suites can take
+// seconds, which is the box's speed, not what a scenario tests.
+const greetWait = 30 * time.Second
+
+// greet connects to addr (with implicit TLS when tlsFirst), reads the
+// server's first line, sends QUIT and waits for the server to close.
+func greet(addr string, tlsFirst bool) int {
+	c, err := net.DialTimeout("tcp", addr, greetWait)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(greetWait))
+	if tlsFirst {
+		tc := tls.Client(c, &tls.Config{InsecureSkipVerify: true}) // #nosec: only waiting for the server to answer
+		if err := tc.Handshake(); err != nil {
+			fmt.Fprintln(os.Stderr, "TLS handshake:", err)
+			return 1
+		}
+		c = tc
+	}
+	r := bufio.NewReader(c)
+	line, err := r.ReadString('\n')
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "no first line:", err)
+		return 1
+	}
+	fmt.Print(line)
+	fmt.Fprint(c, "QUIT\r\n")
+	io.Copy(io.Discard, r) // until the server closes: its session is over
+	return 0
+}
+
+// WaitGreeting waits until the server on addr in namespace ns has sent its
+// first line to a connection (over TLS from the first byte when
+// implicitTLS), so that a scenario starts against a server that is ready,
+// not one still starting, and fails the test after 30 s.
+func (p *Proc) WaitGreeting(ns, addr string, implicitTLS bool) {
+	t := p.lab.T
+	t.Helper()
+	kind := "greet"
+	if implicitTLS {
+		kind = "greet-tls"
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), greetWait+10*time.Second)
+	defer cancel()
+	out, err := SelfCommand(ctx, t, ns, helperEnv+"="+kind, helperAddr+"="+addr).CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s on %s sent no first line within %s: %v\n%s\n%s", p.Name, addr, greetWait, err, out, p.Output())
 	}
 }

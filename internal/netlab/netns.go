@@ -157,7 +157,9 @@ func removeNetnsEtc(state string) {
 // t on error.
 func run(t testing.TB, stdin string, args ...string) string {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	// A safety net against a hung command, not a speed test: generating an
+	// RSA key took more than 20 s with several suites on two cores.
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, args[0], args[1:]...)
 	if stdin != "" {

@@ -2,6 +2,7 @@ package netlab
 
 import (
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"sort"
@@ -79,6 +80,14 @@ func (l *Lab) Vsftpd(ns string, settings ...string) *Proc {
 		l.T.Fatalf("vsftpd listen_port %q: %v", cfg["listen_port"], err)
 	}
 	p.WaitListening(ns, port)
+	addr := cfg["listen_address"]
+	if cfg["listen_ipv6"] == "YES" {
+		addr = cfg["listen_address6"]
+	}
+	if addr != "" && cfg["max_per_ip"] == "" && cfg["max_clients"] == "" {
+		// A limit on sessions would count the greeting's own.
+		p.WaitGreeting(ns, net.JoinHostPort(addr, strconv.Itoa(port)), cfg["implicit_ssl"] == "YES")
+	}
 	return p
 }
 
@@ -146,6 +155,7 @@ AllowOverwrite on
 		p.Logs = append(p.Logs, filepath.Join(d, "proftpd.tls.log"))
 	}
 	p.WaitListening(ns, c.Port)
+	p.WaitGreeting(ns, net.JoinHostPort(c.Addr, strconv.Itoa(c.Port)), false)
 	return p
 }
 
@@ -159,6 +169,7 @@ func (l *Lab) PureFTPd(ns, addr string, port, low, high int, extra ...string) *P
 		"-p", fmt.Sprintf("%d:%d", low, high), "-H", "-f", "none"}, extra...)
 	p := l.Start(ns, "pure-ftpd", nil, args...)
 	p.WaitListening(ns, port)
+	p.WaitGreeting(ns, net.JoinHostPort(addr, strconv.Itoa(port)), pureImplicit(extra))
 	return p
 }
 
@@ -182,6 +193,7 @@ func (l *Lab) Sshd(ns, addr string, port int) *Proc {
 	}
 	p := l.Start(ns, "sshd", nil, server("sshd"), "-D", "-e", "-f", path)
 	p.WaitListening(ns, port)
+	p.WaitGreeting(ns, net.JoinHostPort(addr, strconv.Itoa(port)), false)
 	return p
 }
 
@@ -222,4 +234,15 @@ func (l *Lab) SelfSigned(cn string) (cert, key string) {
 	l.Host("openssl", "req", "-x509", "-nodes", "-newkey", "rsa:2048", "-days", "2",
 		"-subj", "/CN="+cn, "-keyout", key, "-out", cert)
 	return cert, key
+}
+
+// pureImplicit reports whether Pure-FTPd's options ask for implicit TLS
+// (-Y 3): TLS from the first byte.
+func pureImplicit(opts []string) bool {
+	for i := range len(opts) - 1 {
+		if opts[i] == "-Y" && opts[i+1] == "3" {
+			return true
+		}
+	}
+	return false
 }
