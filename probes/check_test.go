@@ -2,6 +2,8 @@ package probes_test
 
 import (
 	"context"
+	"fmt"
+	"maps"
 	"strings"
 	"testing"
 	"time"
@@ -41,79 +43,153 @@ func codes(o probes.Outcome) string {
 	return strings.Join(out, " ")
 }
 
+// stages is what a test expects: the code each named stage ends with. A
+// stage it does not name is not checked, so a new stage breaks no test.
+type stages map[probes.StageID]probes.Code
+
+// plainOK is what a check of a healthy plain-FTP server ends with.
+var plainOK = stages{probes.StageDNS: probes.DNSLiteral, probes.StageControl: probes.ControlOK, probes.StageTLS: probes.TLSPlain,
+	probes.StageLogin: probes.LoginOK, probes.StagePassive: probes.PassiveOK, probes.StageActive: probes.ActiveOK, probes.StageFirewall: probes.FirewallOpen}
+
+// stoppedAt is a check of a plain-FTP server that stage id ended with
+// code: the stages before it as plainOK, every stage after it skipped.
+func stoppedAt(id probes.StageID, code probes.Code) stages {
+	out, after := stages{}, false
+	for _, st := range probes.Registry {
+		switch {
+		case st.ID == id:
+			out[st.ID], after = code, true
+		case after:
+			out[st.ID] = probes.CodeSkipped
+		case plainOK[st.ID] != "":
+			out[st.ID] = plainOK[st.ID]
+		}
+	}
+	return out
+}
+
+// merged returns a copy of base with more's entries added.
+func merged(base, more stages) stages {
+	out := stages{}
+	maps.Copy(out, base)
+	maps.Copy(out, more)
+	return out
+}
+
+// String writes the expectation in Registry order.
+func (w stages) String() string {
+	var out []string
+	for _, st := range probes.Registry {
+		if code, ok := w[st.ID]; ok {
+			out = append(out, string(st.ID)+"="+string(code))
+		}
+	}
+	return strings.Join(out, " ")
+}
+
+// result returns the result of stage id, or a result with no code when
+// the outcome has none.
+func result(o probes.Outcome, id probes.StageID) probes.Result {
+	for _, r := range o.Results {
+		if r.Stage == id {
+			return r
+		}
+	}
+	return probes.Result{Stage: id, Summary: "no result for this stage"}
+}
+
+// differs reports the stages whose code is not what want says, and every
+// Registry stage the outcome lacks; empty when all match.
+func differs(o probes.Outcome, want stages) string {
+	var bad []string
+	for _, st := range probes.Registry {
+		r := result(o, st.ID)
+		if code, named := want[st.ID]; r.Summary == "no result for this stage" || named && r.Code != code {
+			bad = append(bad, fmt.Sprintf("%s=%s (%s)", st.ID, r.Code, r.Summary))
+		}
+	}
+	return strings.Join(bad, "; ")
+}
+
+// expectStages fails the test when a stage's code differs from want.
+func expectStages(t *testing.T, o probes.Outcome, want stages) {
+	t.Helper()
+	if bad := differs(o, want); bad != "" {
+		t.Errorf("stage codes differ: %s\n got: %s\nwant: %s", bad, codes(o), want)
+	}
+}
+
 func TestCheckAgainstFixtures(t *testing.T) {
 	tests := []struct {
 		name   string
 		script fixtures.Script
 		user   string
-		want   string // the stage codes, in order
+		want   stages
 	}{
 		{"healthy_vsftpd", fixtures.Script{}, "alice",
-			"dns=dns.literal control=control.ok tls=tls.plain login=login.ok passive=passive.ok active=active.ok firewall=firewall.open"},
+			plainOK},
 		{"one_connection_per_client", fixtures.Script{MaxPerClient: 1}, "alice",
-			"dns=dns.literal control=control.ok tls=tls.plain login=login.connection_limit passive=passive.ok active=active.ok firewall=firewall.open"},
+			merged(plainOK, stages{probes.StageLogin: probes.LoginConnectionLimit})},
 		{"two_connections_per_client", fixtures.Script{MaxPerClient: 2}, "alice",
-			"dns=dns.literal control=control.ok tls=tls.plain login=login.connection_limit passive=passive.ok active=active.ok firewall=firewall.open"},
+			merged(plainOK, stages{probes.StageLogin: probes.LoginConnectionLimit})},
 		{"wrong_password", fixtures.Script{Users: map[string]string{"alice": "other"}}, "alice",
-			"dns=dns.literal control=control.ok tls=tls.plain login=login.rejected passive=skipped active=skipped firewall=skipped"},
+			stoppedAt(probes.StageLogin, probes.LoginRejected)},
 		{"user_rejected_at_user", fixtures.Script{RejectUsers: []string{"alice"}}, "alice",
-			"dns=dns.literal control=control.ok tls=tls.plain login=login.user_rejected passive=skipped active=skipped firewall=skipped"},
+			stoppedAt(probes.StageLogin, probes.LoginUserRejected)},
 		{"anonymous_refused", fixtures.Script{}, "anonymous",
-			"dns=dns.literal control=control.ok tls=tls.plain login=login.anonymous_refused passive=skipped active=skipped firewall=skipped"},
+			stoppedAt(probes.StageLogin, probes.LoginAnonRefused)},
 		{"anonymous_allowed", fixtures.Script{Anonymous: fixtures.AnonAllowed}, "anonymous",
-			"dns=dns.literal control=control.ok tls=tls.plain login=login.anonymous_ok passive=passive.ok active=active.ok firewall=firewall.open"},
+			merged(plainOK, stages{probes.StageLogin: probes.LoginAnonymousOK})},
 		{"tls_required_at_user", fixtures.Script{TLSRequired: fixtures.TLSAtUser}, "alice",
-			"dns=dns.literal control=control.ok tls=tls.plain login=login.tls_required passive=skipped active=skipped firewall=skipped"},
+			stoppedAt(probes.StageLogin, probes.LoginTLSRequired)},
 		{"tls_required_at_pass", fixtures.Script{TLSRequired: fixtures.TLSAtPass}, "alice",
-			"dns=dns.literal control=control.ok tls=tls.plain login=login.tls_required passive=skipped active=skipped firewall=skipped"},
+			stoppedAt(probes.StageLogin, probes.LoginTLSRequired)},
 		{"tls_required_with_421_pure_ftpd", fixtures.Script{Replies: map[string]string{"USER": "421 Sorry, cleartext sessions and weak ciphers are not accepted on this server."}}, "alice",
-			"dns=dns.literal control=control.ok tls=tls.plain login=login.tls_required passive=skipped active=skipped firewall=skipped"},
+			stoppedAt(probes.StageLogin, probes.LoginTLSRequired)},
 		{"writable_chroot_oops", fixtures.Script{ChrootOOPS: true}, "alice",
-			"dns=dns.literal control=control.ok tls=tls.plain login=login.server_error passive=skipped active=skipped firewall=skipped"},
+			stoppedAt(probes.StageLogin, probes.LoginServerError)},
 		{"greeting_421", fixtures.Script{Connect: fixtures.ConnectUnavailable}, "alice",
-			"dns=dns.literal control=control.unavailable tls=skipped login=skipped passive=skipped active=skipped firewall=skipped"},
+			stoppedAt(probes.StageControl, probes.ControlUnavailable)},
 		{"never_greets", fixtures.Script{Connect: fixtures.ConnectSilent}, "alice",
-			"dns=dns.literal control=control.no_greeting tls=skipped login=skipped passive=skipped active=skipped firewall=skipped"},
+			stoppedAt(probes.StageControl, probes.ControlNoGreeting)},
 		{"closes_at_once", fixtures.Script{Connect: fixtures.ConnectClose}, "alice",
-			"dns=dns.literal control=control.closed tls=skipped login=skipped passive=skipped active=skipped firewall=skipped"},
+			stoppedAt(probes.StageControl, probes.ControlClosed)},
 		{"ssh_server", fixtures.Script{Connect: fixtures.ConnectSSH}, "alice",
-			"dns=dns.literal control=control.ssh tls=skipped login=skipped passive=skipped active=skipped firewall=skipped"},
+			stoppedAt(probes.StageControl, probes.ControlSSH)},
 		{"http_server", fixtures.Script{Connect: fixtures.ConnectHTTP}, "alice",
-			"dns=dns.literal control=control.http tls=skipped login=skipped passive=skipped active=skipped firewall=skipped"},
+			stoppedAt(probes.StageControl, probes.ControlHTTP)},
 		{"implicit_tls", fixtures.Script{Connect: fixtures.ConnectTLS}, "alice",
-			"dns=dns.literal control=control.implicit_tls tls=skipped login=skipped passive=skipped active=skipped firewall=skipped"},
+			stoppedAt(probes.StageControl, probes.ControlImplicitTLS)},
 		{"delayed_greeting", fixtures.Script{Connect: fixtures.ConnectDelayed, GreetingDelay: 50 * time.Millisecond}, "alice",
-			"dns=dns.literal control=control.delayed_greeting tls=tls.plain login=login.ok passive=passive.ok active=active.ok firewall=firewall.open"},
+			merged(plainOK, stages{probes.StageControl: probes.ControlDelayedGreeting})},
 		{"epsv_refused_alone_is_fine", fixtures.Script{Replies: map[string]string{"EPSV": "500 Unknown command."}}, "alice",
-			"dns=dns.literal control=control.ok tls=tls.plain login=login.ok passive=passive.ok active=active.ok firewall=firewall.open"},
+			plainOK},
 		{"pasv_refused", fixtures.Script{Replies: map[string]string{"PASV": "502 Command not implemented."}}, "alice",
-			"dns=dns.literal control=control.ok tls=tls.plain login=login.ok passive=passive.pasv_refused active=active.ok firewall=firewall.open"},
+			merged(plainOK, stages{probes.StagePassive: probes.PassivePASVRefused})},
 		{"passive_refused", fixtures.Script{Replies: map[string]string{"PASV": "550 Permission denied.", "EPSV": "550 Permission denied."}}, "alice",
-			"dns=dns.literal control=control.ok tls=tls.plain login=login.ok passive=passive.refused active=active.ok firewall=skipped"},
+			merged(plainOK, stages{probes.StagePassive: probes.PassiveRefused, probes.StageFirewall: probes.CodeSkipped})},
 		{"passive_dead_port", fixtures.Script{PassiveDeadPort: true}, "alice",
-			"dns=dns.literal control=control.ok tls=tls.plain login=login.ok passive=passive.data_refused active=active.ok firewall=firewall.open"},
+			merged(plainOK, stages{probes.StagePassive: probes.PassiveDataRefused})},
 		{"port_illegal", fixtures.Script{Active: fixtures.ActiveIllegal}, "alice",
-			"dns=dns.literal control=control.ok tls=tls.plain login=login.ok passive=passive.ok active=active.command_refused firewall=firewall.open"},
+			merged(plainOK, stages{probes.StageActive: probes.ActiveCommandRefused})},
 		{"port_disabled", fixtures.Script{Active: fixtures.ActiveDisabled}, "alice",
-			"dns=dns.literal control=control.ok tls=tls.plain login=login.ok passive=passive.ok active=active.disabled firewall=firewall.open"},
+			merged(plainOK, stages{probes.StageActive: probes.ActiveDisabled})},
 		{"never_connects_back", fixtures.Script{Active: fixtures.ActiveNeverConnect, NoConnectDelay: 2 * time.Second}, "alice",
-			"dns=dns.literal control=control.ok tls=tls.plain login=login.ok passive=passive.ok active=active.no_connect firewall=firewall.open"},
+			merged(plainOK, stages{probes.StageActive: probes.ActiveNoConnect})},
 		{"connect_back_fails_425", fixtures.Script{Active: fixtures.ActiveNeverConnect, NoConnectDelay: 10 * time.Millisecond}, "alice",
-			"dns=dns.literal control=control.ok tls=tls.plain login=login.ok passive=passive.ok active=active.no_connect firewall=firewall.open"},
+			merged(plainOK, stages{probes.StageActive: probes.ActiveNoConnect})},
 		{"list_denied", fixtures.Script{List: fixtures.ListDenied}, "alice",
-			"dns=dns.literal control=control.ok tls=tls.plain login=login.ok passive=passive.list_denied active=active.list_denied firewall=firewall.open"},
+			merged(plainOK, stages{probes.StagePassive: probes.PassiveListDenied, probes.StageActive: probes.ActiveListDenied})},
 		{"data_tls_required", fixtures.Script{List: fixtures.ListDataTLSRequired}, "alice",
-			"dns=dns.literal control=control.ok tls=tls.plain login=login.ok passive=passive.tls_required active=active.tls_required firewall=firewall.open"},
+			merged(plainOK, stages{probes.StagePassive: probes.PassiveTLSRequired, probes.StageActive: probes.ActiveTLSRequired})},
 		{"transfer_aborted", fixtures.Script{List: fixtures.ListAborted}, "alice",
-			"dns=dns.literal control=control.ok tls=tls.plain login=login.ok passive=passive.transfer_failed active=active.transfer_failed firewall=firewall.open"},
+			merged(plainOK, stages{probes.StagePassive: probes.PassiveTransferFailed, probes.StageActive: probes.ActiveTransferFailed})},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			o, _ := check(t, tt.script, tt.user)
-			if got := codes(o); got != tt.want {
-				t.Errorf("stage codes\n got: %s\nwant: %s", got, tt.want)
-			}
+			expectStages(t, o, tt.want)
 		})
 	}
 }
@@ -123,9 +199,7 @@ func TestCheckHoldsAtMostFourControlConnections(t *testing.T) {
 	// that opened more than probes.MaxControlConnections would report a
 	// connection limit.
 	o, _ := check(t, fixtures.Script{MaxPerClient: probes.MaxControlConnections}, "alice")
-	if got := codes(o); got != "dns=dns.literal control=control.ok tls=tls.plain login=login.ok passive=passive.ok active=active.ok firewall=firewall.open" {
-		t.Fatalf("codes %s", got)
-	}
+	expectStages(t, o, plainOK)
 	conns := map[string]bool{}
 	for _, ex := range o.Transcript {
 		conns[ex.Conn] = true
@@ -135,7 +209,8 @@ func TestCheckHoldsAtMostFourControlConnections(t *testing.T) {
 	}
 	// The extra connections' set-up belongs to the attempts that use them,
 	// never to the control, tls or login stage that ran meanwhile.
-	for _, r := range o.Results[:4] {
+	for _, id := range []probes.StageID{probes.StageControl, probes.StageTLS, probes.StageLogin} {
+		r := result(o, id)
 		for _, ex := range r.Evidence.Replies {
 			if ex.Conn != r.Evidence.Replies[0].Conn {
 				t.Fatalf("the %s stage holds another connection's exchange: %+v", r.Stage, ex)
@@ -172,18 +247,18 @@ func TestCheckServiceStopped(t *testing.T) {
 	}
 	cfg := probes.Config{Target: probes.Target{Host: "127.0.0.1", Port: port, User: "alice"}, Timeout: time.Second}
 	o := probes.Check(context.Background(), cfg, probes.DefaultEnv())
-	if got := o.Results[1].Code; got != probes.ControlRefused {
-		t.Fatalf("control code %s: %s", got, o.Results[1].Summary)
+	if got := result(o, probes.StageControl).Code; got != probes.ControlRefused {
+		t.Fatalf("control code %s: %s", got, result(o, probes.StageControl).Summary)
 	}
 }
 
 func TestOOPSRightAfterLogin(t *testing.T) {
 	o, _ := check(t, fixtures.Script{Replies: map[string]string{"FEAT": "500 OOPS: priv_sock_get_cmd"}}, "alice")
-	if r := o.Results[3]; r.Code != probes.LoginServerError || r.Status != probes.StatusFail {
+	if r := result(o, probes.StageLogin); r.Code != probes.LoginServerError || r.Status != probes.StatusFail {
 		t.Fatalf("login: %s %s", r.Code, r.Summary)
 	}
-	if o.Results[4].Status != probes.StatusSkip {
-		t.Fatalf("passive ran after a failed login: %s", o.Results[4].Code)
+	if result(o, probes.StagePassive).Status != probes.StatusSkip {
+		t.Fatalf("passive ran after a failed login: %s", result(o, probes.StagePassive).Code)
 	}
 }
 
@@ -193,12 +268,15 @@ func TestRunDeadlineIsReported(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
 	o := probes.Check(ctx, cfg, probes.DefaultEnv())
-	if !o.Interrupted || o.Results[1].Status != probes.StatusInterrupted {
-		t.Fatalf("interrupted %v, control %s %s", o.Interrupted, o.Results[1].Status, o.Results[1].Code)
+	if !o.Interrupted || result(o, probes.StageControl).Status != probes.StatusInterrupted {
+		t.Fatalf("interrupted %v, control %s %s", o.Interrupted, result(o, probes.StageControl).Status, result(o, probes.StageControl).Code)
 	}
 	// The stages after it did not begin: interrupted too, not skipped as
 	// after a real failure.
-	for _, r := range o.Results[2:] {
+	for _, r := range o.Results {
+		if r.Stage == probes.StageDNS || r.Stage == probes.StageControl {
+			continue
+		}
 		if r.Status != probes.StatusInterrupted || r.Code != probes.CodeSkipped {
 			t.Errorf("%s: %s %s, want interrupted and skipped", r.Stage, r.Status, r.Code)
 		}
@@ -212,8 +290,8 @@ func TestRealFailureBeforeTheDeadlineStaysAFailure(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	o := probes.Check(ctx, cfg, probes.DefaultEnv())
-	if o.Interrupted || o.Results[1].Status != probes.StatusFail || o.Results[3].Status != probes.StatusSkip {
-		t.Fatalf("interrupted %v, control %s, login %s", o.Interrupted, o.Results[1].Status, o.Results[3].Status)
+	if o.Interrupted || result(o, probes.StageControl).Status != probes.StatusFail || result(o, probes.StageLogin).Status != probes.StatusSkip {
+		t.Fatalf("interrupted %v, control %s, login %s", o.Interrupted, result(o, probes.StageControl).Status, result(o, probes.StageLogin).Status)
 	}
 }
 
@@ -223,7 +301,7 @@ func TestBrokenControlConnectionSendsNothingMore(t *testing.T) {
 	// go out on that connection. With one connection per client, PASV
 	// would have had to follow EPSV on it, so it is not sent at all.
 	o, srv := check(t, fixtures.Script{MaxPerClient: 1, Replies: map[string]string{"LIST": "150 Here comes the directory listing."}}, "alice")
-	p := o.Results[4]
+	p := result(o, probes.StagePassive)
 	if p.Status != probes.StatusFail || len(p.Evidence.Attempts) != 2 || p.Evidence.Attempts[1].Status != probes.StatusSkip {
 		t.Fatalf("passive: %s %s, attempts %+v", p.Code, p.Summary, p.Evidence.Attempts)
 	}

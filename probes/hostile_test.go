@@ -18,17 +18,17 @@ func TestHostileServers(t *testing.T) {
 	tests := []struct {
 		name   string
 		script fixtures.Script
-		stage  int         // index of the stage whose code is checked
-		code   probes.Code // expected code
+		stage  probes.StageID // the stage whose code is checked
+		code   probes.Code    // expected code
 	}{
-		{"greeting_dripped", fixtures.Script{Hostile: fixtures.HostileDripGreeting, DripInterval: 100 * time.Millisecond}, 1, probes.ControlNoGreeting},
-		{"huge_line", fixtures.Script{Hostile: fixtures.HostileHugeLine}, 1, probes.ControlNoGreeting},
-		{"endless_multi_line", fixtures.Script{Hostile: fixtures.HostileEndlessMultiline}, 1, probes.ControlUnexpected},
-		{"wrong_code_class", fixtures.Script{Hostile: fixtures.HostileWrongClass}, 1, probes.ControlUnexpected},
-		{"bad_bytes_in_greeting", fixtures.Script{Hostile: fixtures.HostileBadBytes}, 1, probes.ControlOK},
-		{"close_mid_reply", fixtures.Script{Hostile: fixtures.HostileCloseMidReply}, 1, probes.ControlClosed},
-		{"passive_port_silent", fixtures.Script{Hostile: fixtures.HostilePassiveSilent}, 4, probes.PassiveTransferFailed},
-		{"data_flood", fixtures.Script{Hostile: fixtures.HostileDataFlood}, 4, probes.PassiveTransferFailed},
+		{"greeting_dripped", fixtures.Script{Hostile: fixtures.HostileDripGreeting, DripInterval: 100 * time.Millisecond}, probes.StageControl, probes.ControlNoGreeting},
+		{"huge_line", fixtures.Script{Hostile: fixtures.HostileHugeLine}, probes.StageControl, probes.ControlNoGreeting},
+		{"endless_multi_line", fixtures.Script{Hostile: fixtures.HostileEndlessMultiline}, probes.StageControl, probes.ControlUnexpected},
+		{"wrong_code_class", fixtures.Script{Hostile: fixtures.HostileWrongClass}, probes.StageControl, probes.ControlUnexpected},
+		{"bad_bytes_in_greeting", fixtures.Script{Hostile: fixtures.HostileBadBytes}, probes.StageControl, probes.ControlOK},
+		{"close_mid_reply", fixtures.Script{Hostile: fixtures.HostileCloseMidReply}, probes.StageControl, probes.ControlClosed},
+		{"passive_port_silent", fixtures.Script{Hostile: fixtures.HostilePassiveSilent}, probes.StagePassive, probes.PassiveTransferFailed},
+		{"data_flood", fixtures.Script{Hostile: fixtures.HostileDataFlood}, probes.StagePassive, probes.PassiveTransferFailed},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -42,7 +42,7 @@ func TestHostileServers(t *testing.T) {
 			if ctx.Err() != nil {
 				t.Fatalf("the run's deadline had to end the check: %s", codes(o))
 			}
-			if got := o.Results[tt.stage]; got.Code != tt.code {
+			if got := result(o, tt.stage); got.Code != tt.code {
 				t.Fatalf("%s code %s (%s), want %s; all: %s", got.Stage, got.Code, got.Summary, tt.code, codes(o))
 			}
 			for _, ex := range o.Transcript {

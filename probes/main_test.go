@@ -48,8 +48,8 @@ func TestCheckLeavesNoDescriptors(t *testing.T) {
 			cfg := probes.Config{Target: probes.Target{Host: srv.Host(), Port: srv.Port(), User: "alice"}, Password: "x", Timeout: 300 * time.Millisecond}
 			o := probes.Check(context.Background(), cfg, probes.DefaultEnv())
 			srv.Close()
-			if name != "never_greets" && !(o.Results[3].Status == probes.StatusPass) {
-				t.Fatalf("login did not pass: %s", o.Results[3].Summary)
+			if name != "never_greets" && !(result(o, probes.StageLogin).Status == probes.StatusPass) {
+				t.Fatalf("login did not pass: %s", result(o, probes.StageLogin).Summary)
 			}
 			if after := openFDs(t); after > before {
 				t.Fatalf("%d file descriptors open after the check, %d before", after, before)

@@ -21,33 +21,33 @@ func TestCheckThroughFirewalls(t *testing.T) {
 		script fixtures.Script
 		dialer func(control int) *fixtures.Dialer
 		mode   probes.Mode
-		want   string
+		want   stages
 	}{
 		{"server_behind_nat_advertises_private_address", fixtures.Script{PassiveAddress: "10.0.0.5"},
 			func(int) *fixtures.Dialer { return &fixtures.Dialer{} }, probes.ModeBoth,
-			"dns=dns.literal control=control.ok tls=tls.plain login=login.ok passive=passive.private_address active=active.ok firewall=firewall.open"},
+			merged(plainOK, stages{probes.StagePassive: probes.PassivePrivateAddress})},
 		{"server_advertises_unspecified_address", fixtures.Script{PassiveAddress: "0.0.0.0"},
 			func(int) *fixtures.Dialer { return &fixtures.Dialer{BlackHole: []string{"0.0.0.0"}} }, probes.ModeBoth,
-			"dns=dns.literal control=control.ok tls=tls.plain login=login.ok passive=passive.unroutable_address active=active.ok firewall=firewall.open"},
+			merged(plainOK, stages{probes.StagePassive: probes.PassiveUnroutable})},
 		{"passive_ports_dropped", fixtures.Script{},
 			func(control int) *fixtures.Dialer { return &fixtures.Dialer{Rule: allBut(control, fixtures.BlackHole)} }, probes.ModeBoth,
-			"dns=dns.literal control=control.ok tls=tls.plain login=login.ok passive=passive.data_timeout active=active.ok firewall=firewall.filtered"},
+			merged(plainOK, stages{probes.StagePassive: probes.PassiveDataTimeout, probes.StageFirewall: probes.FirewallFiltered})},
 		{"passive_ports_dropped_passive_only", fixtures.Script{},
 			func(control int) *fixtures.Dialer { return &fixtures.Dialer{Rule: allBut(control, fixtures.BlackHole)} }, probes.ModePassive,
-			"dns=dns.literal control=control.ok tls=tls.plain login=login.ok passive=passive.data_timeout active=skipped firewall=firewall.filtered"},
+			merged(plainOK, stages{probes.StagePassive: probes.PassiveDataTimeout, probes.StageActive: probes.CodeSkipped, probes.StageFirewall: probes.FirewallFiltered})},
 		{"passive_ports_rejected", fixtures.Script{},
 			func(control int) *fixtures.Dialer { return &fixtures.Dialer{Rule: allBut(control, fixtures.Refuse)} }, probes.ModeBoth,
-			"dns=dns.literal control=control.ok tls=tls.plain login=login.ok passive=passive.data_refused active=active.ok firewall=firewall.open"},
+			merged(plainOK, stages{probes.StagePassive: probes.PassiveDataRefused})},
 		{"control_port_filtered_host_up", fixtures.Script{},
 			func(control int) *fixtures.Dialer {
 				return &fixtures.Dialer{BlackHole: []string{strconv.Itoa(control)}, Rule: allBut(control, fixtures.Refuse)}
 			}, probes.ModeBoth,
-			"dns=dns.literal control=control.filtered tls=skipped login=skipped passive=skipped active=skipped firewall=skipped"},
+			stoppedAt(probes.StageControl, probes.ControlFiltered)},
 		{"host_down", fixtures.Script{},
 			func(int) *fixtures.Dialer {
 				return &fixtures.Dialer{Rule: func(string) fixtures.Action { return fixtures.BlackHole }}
 			}, probes.ModeBoth,
-			"dns=dns.literal control=control.timeout tls=skipped login=skipped passive=skipped active=skipped firewall=skipped"},
+			stoppedAt(probes.StageControl, probes.ControlTimeout)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -59,9 +59,7 @@ func TestCheckThroughFirewalls(t *testing.T) {
 			cfg := probes.Config{Target: probes.Target{Host: srv.Host(), Port: srv.Port(), User: "alice"}, Password: testPassword,
 				Timeout: 300 * time.Millisecond, Mode: tt.mode}
 			o := probes.Check(context.Background(), cfg, env)
-			if got := codes(o); got != tt.want {
-				t.Errorf("stage codes\n got: %s\nwant: %s", got, tt.want)
-			}
+			expectStages(t, o, tt.want)
 		})
 	}
 }
@@ -81,7 +79,7 @@ func TestPassiveRangeDeclared(t *testing.T) {
 	cfg := probes.Config{Target: probes.Target{Host: srv.Host(), Port: srv.Port(), User: "alice"}, Password: testPassword,
 		Timeout: time.Second, PassiveRange: &probes.PortRange{Low: 1, High: 2}}
 	o := probes.Check(context.Background(), cfg, probes.DefaultEnv())
-	if r := o.Results[4]; r.Code != probes.PassivePortOutOfRange || r.Status != probes.StatusWarn {
+	if r := result(o, probes.StagePassive); r.Code != probes.PassivePortOutOfRange || r.Status != probes.StatusWarn {
 		t.Fatalf("passive: %s %s", r.Code, r.Summary)
 	}
 }
@@ -114,7 +112,7 @@ func TestControlRejectedVersusUnreachable(t *testing.T) {
 			env := probes.DefaultEnv()
 			env.Dialer = unreachableDialer{control: "2121", hostDown: tt.hostDown}
 			cfg := probes.Config{Target: probes.Target{Host: "127.0.0.1", Port: 2121, User: "alice"}, Timeout: time.Second}
-			if r := probes.Check(context.Background(), cfg, env).Results[1]; r.Code != tt.want {
+			if r := result(probes.Check(context.Background(), cfg, env), probes.StageControl); r.Code != tt.want {
 				t.Fatalf("control: %s (%s), want %s", r.Code, r.Summary, tt.want)
 			}
 		})
@@ -160,11 +158,11 @@ func TestNameWithADeadAddress(t *testing.T) {
 			env.Resolver, env.Dialer = twoAddresses{tt.second}, tt.dialer()
 			cfg := probes.Config{Target: probes.Target{Host: "ftp.test", Port: srv.Port(), User: "alice"}, Password: testPassword, Timeout: 300 * time.Millisecond}
 			o := probes.Check(context.Background(), cfg, env)
-			r := o.Results[1]
+			r := result(o, probes.StageControl)
 			if r.Code != tt.want || len(r.Evidence.Tried) != 1 {
 				t.Fatalf("control %s (%s), tried %+v; want %s", r.Code, r.Summary, r.Evidence.Tried, tt.want)
 			}
-			if o.Results[4].Code != probes.PassiveOK {
+			if result(o, probes.StagePassive).Code != probes.PassiveOK {
 				t.Fatalf("the check did not go on over the working address: %s", codes(o))
 			}
 		})

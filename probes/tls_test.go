@@ -44,74 +44,73 @@ func good() []tls.Certificate {
 
 func TestFTPS(t *testing.T) {
 	now := time.Now()
-	okData := "passive=passive.ok active=active.ok firewall=firewall.open"
+	okData := stages{probes.StagePassive: probes.PassiveOK, probes.StageActive: probes.ActiveOK, probes.StageFirewall: probes.FirewallOpen}
 	tests := []struct {
 		name   string
 		tls    *fixtures.TLSConfig
 		tune   func(*probes.Config)
-		want   string // the stage codes from control on
+		want   stages // the stage codes from control on
 		resume bool   // every data connection resumed the control session
 	}{
 		{"explicit_tls_13", &fixtures.TLSConfig{Certificates: good()}, nil,
-			"control=control.ok tls=tls.ok login=login.ok " + okData, true},
+			merged(okData, stages{probes.StageControl: probes.ControlOK, probes.StageTLS: probes.TLSOK, probes.StageLogin: probes.LoginOK}), true},
 		{"explicit_tls_12_capped_by_client", &fixtures.TLSConfig{Certificates: good()}, func(c *probes.Config) { c.TLSMax = tls.VersionTLS12 },
-			"control=control.ok tls=tls.ok login=login.ok " + okData, true},
+			merged(okData, stages{probes.StageControl: probes.ControlOK, probes.StageTLS: probes.TLSOK, probes.StageLogin: probes.LoginOK}), true},
 		{"reuse_required_tls_13", &fixtures.TLSConfig{Certificates: good(), RequireReuse: true}, nil,
-			"control=control.ok tls=tls.ok login=login.ok " + okData, true},
+			merged(okData, stages{probes.StageControl: probes.ControlOK, probes.StageTLS: probes.TLSOK, probes.StageLogin: probes.LoginOK}), true},
 		{"reuse_required_tls_12", &fixtures.TLSConfig{Certificates: good(), RequireReuse: true, MaxVersion: tls.VersionTLS12}, nil,
-			"control=control.ok tls=tls.ok login=login.ok " + okData, true},
+			merged(okData, stages{probes.StageControl: probes.ControlOK, probes.StageTLS: probes.TLSOK, probes.StageLogin: probes.LoginOK}), true},
 		{"required_login_and_data", &fixtures.TLSConfig{Certificates: good(), RequireLogin: true, RequireData: true}, func(c *probes.Config) { c.TLS = probes.TLSRequire },
-			"control=control.ok tls=tls.ok login=login.ok " + okData, true},
+			merged(okData, stages{probes.StageControl: probes.ControlOK, probes.StageTLS: probes.TLSOK, probes.StageLogin: probes.LoginOK}), true},
 		{"implicit", &fixtures.TLSConfig{Certificates: good(), Implicit: true}, func(c *probes.Config) { c.TLS = probes.TLSImplicit },
-			"control=control.ok tls=tls.ok login=login.ok " + okData, true},
+			merged(okData, stages{probes.StageControl: probes.ControlOK, probes.StageTLS: probes.TLSOK, probes.StageLogin: probes.LoginOK}), true},
 		{"implicit_port_found_by_auto", &fixtures.TLSConfig{Certificates: good(), Implicit: true}, nil,
-			"control=control.implicit_tls tls=tls.ok login=login.ok " + okData, true},
+			merged(okData, stages{probes.StageControl: probes.ControlImplicitTLS, probes.StageTLS: probes.TLSOK, probes.StageLogin: probes.LoginOK}), true},
 		{"no_tls_offered_auto_goes_plain", nil, nil,
-			"control=control.ok tls=tls.plain login=login.ok " + okData, false},
+			merged(okData, stages{probes.StageControl: probes.ControlOK, probes.StageTLS: probes.TLSPlain, probes.StageLogin: probes.LoginOK}), false},
 		{"no_tls_offered_require_fails", nil, func(c *probes.Config) { c.TLS = probes.TLSRequire },
-			"control=control.ok tls=tls.not_offered login=skipped passive=skipped active=skipped firewall=skipped", false},
+			stages{probes.StageControl: probes.ControlOK, probes.StageTLS: probes.TLSNotOffered, probes.StageLogin: probes.CodeSkipped, probes.StagePassive: probes.CodeSkipped, probes.StageActive: probes.CodeSkipped, probes.StageFirewall: probes.CodeSkipped}, false},
 		{"tls_off_login_required", &fixtures.TLSConfig{Certificates: good(), RequireLogin: true}, func(c *probes.Config) { c.TLS = probes.TLSOff },
-			"control=control.ok tls=skipped login=login.tls_required passive=skipped active=skipped firewall=skipped", false},
+			stages{probes.StageControl: probes.ControlOK, probes.StageTLS: probes.CodeSkipped, probes.StageLogin: probes.LoginTLSRequired, probes.StagePassive: probes.CodeSkipped, probes.StageActive: probes.CodeSkipped, probes.StageFirewall: probes.CodeSkipped}, false},
 		{"tls_off_data_required", &fixtures.TLSConfig{Certificates: good(), RequireData: true}, func(c *probes.Config) { c.TLS = probes.TLSOff },
-			"control=control.ok tls=skipped login=login.ok passive=passive.tls_required active=active.tls_required firewall=firewall.open", false},
+			stages{probes.StageControl: probes.ControlOK, probes.StageTLS: probes.CodeSkipped, probes.StageLogin: probes.LoginOK, probes.StagePassive: probes.PassiveTLSRequired, probes.StageActive: probes.ActiveTLSRequired, probes.StageFirewall: probes.FirewallOpen}, false},
 		{"self_signed_stops", &fixtures.TLSConfig{Certificates: []tls.Certificate{fixtures.SelfSigned([]string{"127.0.0.1"}, now.Add(-time.Hour), now.Add(time.Hour*24*90))}}, nil,
-			"control=control.ok tls=tls.cert_self_signed login=skipped passive=skipped active=skipped firewall=skipped", false},
+			stages{probes.StageControl: probes.ControlOK, probes.StageTLS: probes.TLSCertSelfSigned, probes.StageLogin: probes.CodeSkipped, probes.StagePassive: probes.CodeSkipped, probes.StageActive: probes.CodeSkipped, probes.StageFirewall: probes.CodeSkipped}, false},
 		{"self_signed_insecure_goes_on", &fixtures.TLSConfig{Certificates: []tls.Certificate{fixtures.SelfSigned([]string{"127.0.0.1"}, now.Add(-time.Hour), now.Add(time.Hour*24*90))}}, func(c *probes.Config) { c.Insecure = true },
-			"control=control.ok tls=tls.cert_self_signed login=login.ok " + okData, true},
+			merged(okData, stages{probes.StageControl: probes.ControlOK, probes.StageTLS: probes.TLSCertSelfSigned, probes.StageLogin: probes.LoginOK}), true},
 		{"expired", &fixtures.TLSConfig{Certificates: []tls.Certificate{testCA.Leaf([]string{"127.0.0.1"}, now.Add(-48*time.Hour), now.Add(-24*time.Hour))}}, nil,
-			"control=control.ok tls=tls.cert_expired login=skipped passive=skipped active=skipped firewall=skipped", false},
+			stages{probes.StageControl: probes.ControlOK, probes.StageTLS: probes.TLSCertExpired, probes.StageLogin: probes.CodeSkipped, probes.StagePassive: probes.CodeSkipped, probes.StageActive: probes.CodeSkipped, probes.StageFirewall: probes.CodeSkipped}, false},
 		{"expiring_warns", &fixtures.TLSConfig{Certificates: []tls.Certificate{testCA.Leaf([]string{"127.0.0.1"}, now.Add(-time.Hour), now.Add(10*24*time.Hour))}}, nil,
-			"control=control.ok tls=tls.cert_expiring login=login.ok " + okData, true},
+			merged(okData, stages{probes.StageControl: probes.ControlOK, probes.StageTLS: probes.TLSCertExpiring, probes.StageLogin: probes.LoginOK}), true},
 		{"wrong_name", &fixtures.TLSConfig{Certificates: []tls.Certificate{testCA.Leaf([]string{"ftp.example.net"}, now.Add(-time.Hour), now.Add(time.Hour*24*90))}}, nil,
-			"control=control.ok tls=tls.cert_name_mismatch login=skipped passive=skipped active=skipped firewall=skipped", false},
+			stages{probes.StageControl: probes.ControlOK, probes.StageTLS: probes.TLSCertNameMismatch, probes.StageLogin: probes.CodeSkipped, probes.StagePassive: probes.CodeSkipped, probes.StageActive: probes.CodeSkipped, probes.StageFirewall: probes.CodeSkipped}, false},
 		{"incomplete_chain", &fixtures.TLSConfig{Certificates: []tls.Certificate{testCA.Issue([]string{"127.0.0.1"}, now.Add(-time.Hour), now.Add(time.Hour*24*90), fixtures.ChainIncomplete)}}, nil,
-			"control=control.ok tls=tls.cert_untrusted login=skipped passive=skipped active=skipped firewall=skipped", false},
+			stages{probes.StageControl: probes.ControlOK, probes.StageTLS: probes.TLSCertUntrusted, probes.StageLogin: probes.CodeSkipped, probes.StagePassive: probes.CodeSkipped, probes.StageActive: probes.CodeSkipped, probes.StageFirewall: probes.CodeSkipped}, false},
 		{"intermediate_sent", &fixtures.TLSConfig{Certificates: []tls.Certificate{testCA.Issue([]string{"127.0.0.1"}, now.Add(-time.Hour), now.Add(time.Hour*24*90), fixtures.ChainIntermediate)}}, nil,
-			"control=control.ok tls=tls.ok login=login.ok " + okData, true},
+			merged(okData, stages{probes.StageControl: probes.ControlOK, probes.StageTLS: probes.TLSOK, probes.StageLogin: probes.LoginOK}), true},
 		{"nat_helper_blind_to_tls_compare_plain", &fixtures.TLSConfig{Certificates: good(), HelperBlind: true}, func(c *probes.Config) { c.ComparePlain = true },
-			"control=control.ok tls=tls.ok login=login.ok passive=passive.nat_helper active=active.ok firewall=firewall.open", true},
+			stages{probes.StageControl: probes.ControlOK, probes.StageTLS: probes.TLSOK, probes.StageLogin: probes.LoginOK, probes.StagePassive: probes.PassiveNATHelper, probes.StageActive: probes.ActiveOK, probes.StageFirewall: probes.FirewallOpen}, true},
 		{"nat_helper_not_asked_without_compare_plain", &fixtures.TLSConfig{Certificates: good(), HelperBlind: true}, nil,
-			"control=control.ok tls=tls.ok login=login.ok passive=passive.data_refused active=active.ok firewall=firewall.open", true},
+			stages{probes.StageControl: probes.ControlOK, probes.StageTLS: probes.TLSOK, probes.StageLogin: probes.LoginOK, probes.StagePassive: probes.PassiveDataRefused, probes.StageActive: probes.ActiveOK, probes.StageFirewall: probes.FirewallOpen}, true},
 		{"nat_helper_not_asked_with_tls_require", &fixtures.TLSConfig{Certificates: good(), HelperBlind: true}, func(c *probes.Config) { c.TLS = probes.TLSRequire },
-			"control=control.ok tls=tls.ok login=login.ok passive=passive.data_refused active=active.ok firewall=firewall.open", true},
+			stages{probes.StageControl: probes.ControlOK, probes.StageTLS: probes.TLSOK, probes.StageLogin: probes.LoginOK, probes.StagePassive: probes.PassiveDataRefused, probes.StageActive: probes.ActiveOK, probes.StageFirewall: probes.FirewallOpen}, true},
 		{"reuse_broken_under_tls_13", &fixtures.TLSConfig{Certificates: good(), RequireReuse: true, ReuseBrokenTLS13: true}, nil,
-			"control=control.ok tls=tls.ok login=login.ok passive=passive.tls_reuse_required active=active.tls_reuse_required firewall=firewall.open", true},
+			stages{probes.StageControl: probes.ControlOK, probes.StageTLS: probes.TLSOK, probes.StageLogin: probes.LoginOK, probes.StagePassive: probes.PassiveTLSReuse, probes.StageActive: probes.ActiveTLSReuse, probes.StageFirewall: probes.FirewallOpen}, true},
 		{"stall_after_234", &fixtures.TLSConfig{Certificates: good(), Hostile: fixtures.TLSStallAfter234}, nil,
-			"control=control.ok tls=tls.handshake_failed login=skipped passive=skipped active=skipped firewall=skipped", false},
+			stages{probes.StageControl: probes.ControlOK, probes.StageTLS: probes.TLSHandshakeFailed, probes.StageLogin: probes.CodeSkipped, probes.StagePassive: probes.CodeSkipped, probes.StageActive: probes.CodeSkipped, probes.StageFirewall: probes.CodeSkipped}, false},
 		{"garbage_after_234", &fixtures.TLSConfig{Certificates: good(), Hostile: fixtures.TLSGarbageAfter234}, nil,
-			"control=control.ok tls=tls.handshake_failed login=skipped passive=skipped active=skipped firewall=skipped", false},
+			stages{probes.StageControl: probes.ControlOK, probes.StageTLS: probes.TLSHandshakeFailed, probes.StageLogin: probes.CodeSkipped, probes.StagePassive: probes.CodeSkipped, probes.StageActive: probes.CodeSkipped, probes.StageFirewall: probes.CodeSkipped}, false},
 		{"huge_chain", &fixtures.TLSConfig{Certificates: good(), Hostile: fixtures.TLSHugeChain}, nil,
-			"control=control.ok tls=tls.chain_too_large login=login.ok " + okData, true},
+			merged(okData, stages{probes.StageControl: probes.ControlOK, probes.StageTLS: probes.TLSChainTooLarge, probes.StageLogin: probes.LoginOK}), true},
 		{"implicit_handshake_stalls", &fixtures.TLSConfig{Certificates: good(), Implicit: true, Hostile: fixtures.TLSStallAfter234}, func(c *probes.Config) { c.TLS = probes.TLSImplicit },
-			"control=control.tls_failed tls=skipped login=skipped passive=skipped active=skipped firewall=skipped", false},
+			stages{probes.StageControl: probes.ControlTLSFailed, probes.StageTLS: probes.CodeSkipped, probes.StageLogin: probes.CodeSkipped, probes.StagePassive: probes.CodeSkipped, probes.StageActive: probes.CodeSkipped, probes.StageFirewall: probes.CodeSkipped}, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			o := checkTLS(t, fixtures.Script{TLS: tt.tls}, tt.tune)
-			got := codes(o)
-			if i := strings.Index(got, "control="); i < 0 || got[i:] != tt.want {
-				t.Fatalf("stage codes\n got: %s\nwant: ... %s", got, tt.want)
+			if bad := differs(o, tt.want); bad != "" {
+				t.Fatalf("stage codes differ: %s\n got: %s\nwant: %s", bad, codes(o), tt.want)
 			}
 			reused := o.TLS.SessionReuse != nil && *o.TLS.SessionReuse
 			if reused != tt.resume {
@@ -163,7 +162,7 @@ func TestFTPSVersionAndCertificateFacts(t *testing.T) {
 
 func TestReuseBrokenUnderTLS13IsTriedUnderTLS12(t *testing.T) {
 	o := checkTLS(t, fixtures.Script{TLS: &fixtures.TLSConfig{Certificates: good(), RequireReuse: true, ReuseBrokenTLS13: true}}, nil)
-	p := o.Results[4]
+	p := result(o, probes.StagePassive)
 	last := p.Evidence.Attempts[len(p.Evidence.Attempts)-1]
 	if last.Command != "EPSV (TLS 1.2)" || last.Status != probes.StatusPass || last.Resumed == nil || !*last.Resumed {
 		t.Fatalf("no resumed TLS 1.2 comparison: %+v", p.Evidence.Attempts)
