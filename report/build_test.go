@@ -11,31 +11,31 @@ import (
 func TestBuildVerdictAndRecommendation(t *testing.T) {
 	activeOnly := healthy()
 	activeOnly.Mode = probes.ModeActive
-	activeOnly.Results[3] = skipped(probes.StagePassive, "--mode active")
-	activeOnly.Results[5] = skipped(probes.StageFirewall, "no passive port was advertised")
+	*at(&activeOnly, probes.StagePassive) = skipped(probes.StagePassive, "--mode active")
+	*at(&activeOnly, probes.StageFirewall) = skipped(probes.StageFirewall, "no passive port was advertised")
 
 	passiveOnly := healthy()
 	passiveOnly.Mode = probes.ModePassive
-	passiveOnly.Results[4] = skipped(probes.StageActive, "--mode passive")
+	*at(&passiveOnly, probes.StageActive) = skipped(probes.StageActive, "--mode passive")
 
 	passiveOnlyDropped := dataDropped()
 	passiveOnlyDropped.Mode = probes.ModePassive
-	passiveOnlyDropped.Results[4] = skipped(probes.StageActive, "--mode passive")
+	*at(&passiveOnlyDropped, probes.StageActive) = skipped(probes.StageActive, "--mode passive")
 
 	activeFails := healthy()
-	activeFails.Results[4] = with(activeFails.Results[4], probes.StatusFail, probes.ActiveCommandRefused, "no active listing arrived: EPRT: active.command_refused")
-	activeFails.Results[4].Evidence.Attempts[0].Status = probes.StatusFail
-	activeFails.Results[4].Evidence.Attempts[0].Code = probes.ActiveCommandRefused
-	activeFails.Results[4].Evidence.Attempts[0].Reply = ex("EPRT |1|10.231.0.1|41001|", 500, "Illegal PORT command.", 300*1000)
+	*at(&activeFails, probes.StageActive) = with(*at(&activeFails, probes.StageActive), probes.StatusFail, probes.ActiveCommandRefused, "no active listing arrived: EPRT: active.command_refused")
+	at(&activeFails, probes.StageActive).Evidence.Attempts[0].Status = probes.StatusFail
+	at(&activeFails, probes.StageActive).Evidence.Attempts[0].Code = probes.ActiveCommandRefused
+	at(&activeFails, probes.StageActive).Evidence.Attempts[0].Reply = ex("EPRT |1|10.231.0.1|41001|", 500, "Illegal PORT command.", 300*1000)
 
 	delayed := healthy()
-	delayed.Results[1] = with(delayed.Results[1], probes.StatusWarn, probes.ControlDelayedGreeting, "10.231.0.2:21 answered 120 (not ready) before 220")
+	*at(&delayed, probes.StageControl) = with(*at(&delayed, probes.StageControl), probes.StatusWarn, probes.ControlDelayedGreeting, "10.231.0.2:21 answered 120 (not ready) before 220")
 
 	noMode := healthy()
 	noMode.Mode = ""
 
 	badStatus := healthy()
-	badStatus.Results[2].Status = "exploded"
+	at(&badStatus, probes.StageLogin).Status = "exploded"
 
 	cases := []struct {
 		name     string
@@ -111,7 +111,7 @@ func equalSeverities(a, b []Severity) bool {
 
 func TestBuildOrdersCriticalBeforeWarning(t *testing.T) {
 	o := nothingWorks()
-	o.Results[1] = with(o.Results[1], probes.StatusWarn, probes.ControlDelayedGreeting, "120 before 220")
+	*at(&o, probes.StageControl) = with(*at(&o, probes.StageControl), probes.StatusWarn, probes.ControlDelayedGreeting, "120 before 220")
 	r := Build(o)
 	if len(r.Causes) != 4 || r.Causes[3].Code != probes.ControlDelayedGreeting {
 		t.Fatalf("causes %+v: want the control warning last, after the critical data causes", r.Causes)
@@ -123,9 +123,9 @@ func TestBuildOrdersCriticalBeforeWarning(t *testing.T) {
 
 func TestBuildDoesNotModifyOutcome(t *testing.T) {
 	o := passiveNAT()
-	o.Results[2].Evidence.Replies[1].Command = "PASS hunter2"
+	at(&o, probes.StageLogin).Evidence.Replies[1].Command = "PASS hunter2"
 	Build(o)
-	if o.Results[2].Evidence.Replies[1].Command != "PASS hunter2" {
+	if at(&o, probes.StageLogin).Evidence.Replies[1].Command != "PASS hunter2" {
 		t.Error("Build changed its input")
 	}
 }
@@ -136,8 +136,16 @@ func TestBuildStagesMapOneToOne(t *testing.T) {
 	if len(r.Stages) != len(o.Results) {
 		t.Fatalf("%d stages for %d results", len(r.Stages), len(o.Results))
 	}
-	p := r.Stages[3]
-	if p.ID != probes.StagePassive || p.Code != probes.PassivePrivateAddress || p.DurationMS != 5004.8 || p.StartedMS != 12.5 {
+	var p Stage
+	for i, s := range r.Stages {
+		if s.ID != o.Results[i].Stage {
+			t.Errorf("stage %d is %s, result %d is %s", i, s.ID, i, o.Results[i].Stage)
+		}
+		if s.ID == probes.StagePassive {
+			p = s
+		}
+	}
+	if p.Code != probes.PassivePrivateAddress || p.DurationMS != 5004.8 || p.StartedMS != 12.5 {
 		t.Errorf("passive stage %+v", p)
 	}
 	if r.DurationMS != 5012 || r.Target.Host != "ftp.test.zone" || r.Target.Mode != "both" {
@@ -147,10 +155,10 @@ func TestBuildStagesMapOneToOne(t *testing.T) {
 
 func TestUnknownCodeStillReported(t *testing.T) {
 	o := healthy()
-	o.Results[3] = with(o.Results[3], probes.StatusFail, "passive.brand_new_failure", "something new went wrong")
-	o.Results[3].Evidence.Attempts[1].Status = probes.StatusFail
-	o.Results[3].Evidence.Attempts[1].Code = "passive.brand_new_failure"
-	o.Results[3].Evidence.Attempts[1].List = &probes.Exchange{Command: "LIST", Code: 451, Text: "Strange local error"}
+	*at(&o, probes.StagePassive) = with(*at(&o, probes.StagePassive), probes.StatusFail, "passive.brand_new_failure", "something new went wrong")
+	at(&o, probes.StagePassive).Evidence.Attempts[1].Status = probes.StatusFail
+	at(&o, probes.StagePassive).Evidence.Attempts[1].Code = "passive.brand_new_failure"
+	at(&o, probes.StagePassive).Evidence.Attempts[1].List = &probes.Exchange{Command: "LIST", Code: 451, Text: "Strange local error"}
 	r := Build(o)
 	if len(r.Causes) != 1 {
 		t.Fatalf("causes %+v", r.Causes)

@@ -55,14 +55,14 @@ func outcomeFor(code probes.Code) probes.Outcome {
 				{Command: factPlainUser, Status: probes.StatusPass, Code: probes.TLSPlain, Reply: ex("USER alice", 331, "Please specify the password.", 1000)},
 			}
 		}
-		rest := o.Results[2:]
-		if status == probes.StatusFail {
-			rest = nil
-			for _, id := range []probes.StageID{probes.StageLogin, probes.StagePassive, probes.StageActive, probes.StageFirewall} {
-				rest = append(rest, skipped(id, "TLS failed (see the tls stage)"))
+		*at(&o, stage) = r
+		after := false
+		for i := range o.Results {
+			if after && status == probes.StatusFail {
+				o.Results[i] = skipped(o.Results[i].Stage, "TLS failed (see the tls stage)")
 			}
+			after = after || o.Results[i].Stage == stage
 		}
-		o.Results = append([]probes.Result{o.Results[0], o.Results[1], r}, rest...)
 	case probes.StageDNS, probes.StageControl, probes.StageLogin:
 		status := probes.StatusFail
 		if code == probes.ControlDelayedGreeting {
@@ -306,7 +306,7 @@ func TestNoStrayCausePages(t *testing.T) {
 
 func TestUnknownCodeLinksFamilyPage(t *testing.T) {
 	o := healthy()
-	o.Results[4] = with(o.Results[4], probes.StatusFail, "active.brand_new_failure", "something new went wrong")
+	*at(&o, probes.StageActive) = with(*at(&o, probes.StageActive), probes.StatusFail, "active.brand_new_failure", "something new went wrong")
 	r := Build(o)
 	if len(r.Causes) != 1 {
 		t.Fatalf("causes %+v", r.Causes)

@@ -62,13 +62,17 @@ func TestInterruptedCheckIsUnknownInEveryFormat(t *testing.T) {
 	if err := json.Unmarshal(js.Bytes(), &doc); err != nil {
 		t.Fatal(err)
 	}
-	if !doc.Interrupted || doc.Stages[4].Status != "interrupted" || doc.Stages[5].Status != "interrupted" {
+	status := map[string]string{}
+	for _, s := range doc.Stages {
+		status[s.ID] = s.Status
+	}
+	if !doc.Interrupted || status["active"] != "interrupted" || status["firewall"] != "interrupted" {
 		t.Errorf("json: %s", js.String())
 	}
 
 	// A login refused before the deadline: critical, as without it.
 	failed := cutShort(healthy(), probes.StagePassive, probes.StageActive, probes.StageFirewall)
-	failed.Results[2] = with(failed.Results[2], probes.StatusFail, probes.LoginRejected, "530 Login incorrect.")
+	*at(&failed, probes.StageLogin) = with(*at(&failed, probes.StageLogin), probes.StatusFail, probes.LoginRejected, "530 Login incorrect.")
 	if r := Build(failed); r.Verdict != VerdictCritical || !r.Interrupted {
 		t.Errorf("login refused, then interrupted: verdict %s interrupted %v", r.Verdict, r.Interrupted)
 	}

@@ -42,8 +42,15 @@ func controlOK() probes.Result {
 		}})
 }
 
+// tlsPlain: vsftpd without ssl_enable refuses AUTH TLS; --tls auto goes on
+// in plain FTP.
+func tlsPlain() probes.Result {
+	return pass(probes.StageTLS, probes.TLSPlain, "the server refused AUTH TLS (530 Please login with USER and PASS.): plain FTP, as FileZilla does when TLS is not offered", 3500*time.Microsecond, 300*time.Microsecond,
+		probes.Evidence{Replies: []probes.Exchange{ex("AUTH TLS", 530, "Please login with USER and PASS.", 300*time.Microsecond)}})
+}
+
 func loginOK() probes.Result {
-	return pass(probes.StageLogin, probes.LoginOK, "logged in as alice: 230 Login successful.", 3500*time.Microsecond, 9*ms,
+	return pass(probes.StageLogin, probes.LoginOK, "logged in as alice: 230 Login successful.", 3800*time.Microsecond, 9*ms,
 		probes.Evidence{Replies: []probes.Exchange{
 			ex("USER alice", 331, "Please specify the password.", 300*time.Microsecond),
 			ex("PASS ****", 230, "Login successful.", 8*ms),
@@ -122,11 +129,36 @@ func firewallOK() probes.Result {
 
 func target() probes.Target { return probes.Target{Host: "ftp.test.zone", Port: 21, User: "alice"} }
 
-// healthy: every stage passes.
+// healthyResults are the results of a healthy check, by stage.
+var healthyResults = map[probes.StageID]func() probes.Result{
+	probes.StageDNS: dnsOK, probes.StageControl: controlOK, probes.StageTLS: tlsPlain, probes.StageLogin: loginOK,
+	probes.StagePassive: passiveOK, probes.StageActive: activeOK, probes.StageFirewall: firewallOK,
+}
+
+// healthy: every stage of Registry passes; a stage healthyResults does not
+// know passes with its ok code.
 func healthy() probes.Outcome {
-	return probes.Outcome{Target: target(), Mode: probes.ModeBoth, Server: vsftpdInfo,
-		Results:  []probes.Result{dnsOK(), controlOK(), loginOK(), passiveOK(), activeOK(), firewallOK()},
-		Duration: 20 * ms}
+	o := probes.Outcome{Target: target(), Mode: probes.ModeBoth, Server: vsftpdInfo, Duration: 20 * ms}
+	for _, st := range probes.Registry {
+		result, ok := healthyResults[st.ID]
+		if !ok {
+			result = func() probes.Result {
+				return pass(st.ID, probes.Code(string(st.ID)+".ok"), string(st.ID)+" passed", 19*ms, ms, probes.Evidence{})
+			}
+		}
+		o.Results = append(o.Results, result())
+	}
+	return o
+}
+
+// at returns the result of stage id in o, for a test to read or change.
+func at(o *probes.Outcome, id probes.StageID) *probes.Result {
+	for i := range o.Results {
+		if o.Results[i].Stage == id {
+			return &o.Results[i]
+		}
+	}
+	panic("the outcome has no result for stage " + string(id))
 }
 
 // passiveNAT: the server behind NAT advertises its inner address in 227;
@@ -148,9 +180,9 @@ func passiveNAT() probes.Outcome {
 	r.Evidence.Attempts = []probes.Attempt{e, p}
 	r.Evidence.Replies = join(replies(e), replies(p))
 	r.Duration = 5004800 * time.Microsecond
-	o.Results[3] = with(r, probes.StatusWarn, probes.PassivePrivateAddress, "passive listing arrived over EPSV (186 bytes, 2.3 ms), PASV (186 bytes, 5002.0 ms); PASV: passive.private_address")
-	o.Results[4].Started += 4992 * ms
-	o.Results[5].Started += 4992 * ms
+	*at(&o, probes.StagePassive) = with(r, probes.StatusWarn, probes.PassivePrivateAddress, "passive listing arrived over EPSV (186 bytes, 2.3 ms), PASV (186 bytes, 5002.0 ms); PASV: passive.private_address")
+	at(&o, probes.StageActive).Started += 4992 * ms
+	at(&o, probes.StageFirewall).Started += 4992 * ms
 	o.Duration = 5012 * ms
 	return o
 }
@@ -170,15 +202,15 @@ func dataDropped() probes.Outcome {
 	r.Evidence.Replies = []probes.Exchange{atts[0].Reply, atts[1].Reply}
 	r.Evidence.Error = "EPSV: passive.data_timeout; PASV: passive.data_timeout"
 	r.Duration = 10002 * ms
-	o.Results[3] = with(r, probes.StatusFail, probes.PassiveDataTimeout, "no passive listing arrived: EPSV: passive.data_timeout; PASV: passive.data_timeout")
-	o.Results[4].Started += 9997 * ms
+	*at(&o, probes.StagePassive) = with(r, probes.StatusFail, probes.PassiveDataTimeout, "no passive listing arrived: EPSV: passive.data_timeout; PASV: passive.data_timeout")
+	at(&o, probes.StageActive).Started += 9997 * ms
 	fw := firewallOK()
-	fw.Started = o.Results[4].Started
+	fw.Started = at(&o, probes.StageActive).Started
 	fw.Duration = 5 * time.Second
 	for i := range fw.Evidence.Ports {
 		fw.Evidence.Ports[i].State, fw.Evidence.Ports[i].Error, fw.Evidence.Ports[i].ElapsedMS = "filtered", "timed out", 5000
 	}
-	o.Results[5] = with(fw, probes.StatusFail, probes.FirewallFiltered, "10.231.0.2:30004, 10.231.0.2:30005 dropped: no answer within 5s")
+	*at(&o, probes.StageFirewall) = with(fw, probes.StatusFail, probes.FirewallFiltered, "10.231.0.2:30004, 10.231.0.2:30005 dropped: no answer within 5s")
 	o.PassiveRange = &probes.PortRange{Low: 30000, High: 30009}
 	o.Duration = 15020 * ms
 	return o
@@ -196,8 +228,8 @@ func nothingWorks() probes.Outcome {
 	r.Evidence.Attempts = []probes.Attempt{a}
 	r.Evidence.Replies = replies(a)
 	r.Duration = 5001 * ms
-	r.Started = o.Results[4].Started
-	o.Results[4] = with(r, probes.StatusFail, probes.ActiveNoConnect, "no active listing arrived: EPRT: active.no_connect")
+	r.Started = at(&o, probes.StageActive).Started
+	*at(&o, probes.StageActive) = with(r, probes.StatusFail, probes.ActiveNoConnect, "no active listing arrived: EPRT: active.no_connect")
 	return o
 }
 
@@ -205,17 +237,15 @@ func nothingWorks() probes.Outcome {
 func stopAt(stage probes.StageID, code probes.Code, summary string, e probes.Evidence) probes.Outcome {
 	o := healthy()
 	o.Server = probes.ServerInfo{}
-	order := []probes.StageID{probes.StageDNS, probes.StageControl, probes.StageLogin, probes.StagePassive, probes.StageActive, probes.StageFirewall}
 	var out []probes.Result
-	for i, id := range order {
+	for _, r := range o.Results {
 		switch {
-		case id == stage:
-			r := probes.Result{Stage: id, Status: probes.StatusFail, Code: code, Summary: summary, Started: o.Results[i].Started, Duration: 5 * time.Second, Evidence: e}
-			out = append(out, r)
+		case r.Stage == stage:
+			out = append(out, probes.Result{Stage: r.Stage, Status: probes.StatusFail, Code: code, Summary: summary, Started: r.Started, Duration: 5 * time.Second, Evidence: e})
 		case len(out) > 0 && out[len(out)-1].Status != probes.StatusPass:
-			out = append(out, skipped(id, "an earlier stage failed"))
+			out = append(out, skipped(r.Stage, "an earlier stage failed"))
 		default:
-			out = append(out, o.Results[i])
+			out = append(out, r)
 		}
 	}
 	o.Results = out

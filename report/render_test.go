@@ -171,7 +171,7 @@ func leakyOutcome() probes.Outcome {
 			ex("PASS "+sentinel, 500, "'PASS "+sentinel+"': command not understood", 1*ms),
 			ex("pass "+sentinel, 500, "Echo: "+sentinel, 1*ms),
 		}})
-	o.Transcript = o.Results[2].Evidence.Replies
+	o.Transcript = at(&o, probes.StageLogin).Evidence.Replies
 	return o
 }
 
@@ -224,9 +224,9 @@ func TestServerTextIsEscaped(t *testing.T) {
 	o := healthy()
 	evil := "(vsFTPd 3.0.3)\x1b[2J\x1b]0;owned\x07 \u009b31m \u202etxt.exe\xff"
 	o.Server.Banner = evil
-	o.Results[1].Summary = "connected and got 220 " + evil
-	o.Results[1].Evidence.Replies[0].Text = evil + "\nsecond line"
-	o.Transcript = o.Results[1].Evidence.Replies
+	at(&o, probes.StageControl).Summary = "connected and got 220 " + evil
+	at(&o, probes.StageControl).Evidence.Replies[0].Text = evil + "\nsecond line"
+	o.Transcript = at(&o, probes.StageControl).Evidence.Replies
 	r := Build(o)
 	var tb, trb, jb bytes.Buffer
 	WriteTable(&tb, r, Options{Verbose: true})
