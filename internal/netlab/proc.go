@@ -85,11 +85,12 @@ func (p *Proc) Stop() {
 }
 
 // WaitListening waits until something in ns listens on TCP port, or fails
-// the test when the process exits first or 10 s pass.
+// the test when the process exits first or 30 s pass (a server starting
+// while other suites load the machine, not a hung one).
 func (p *Proc) WaitListening(ns string, port int) {
 	t := p.lab.T
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		out, _ := exec.CommandContext(ctx, "ip", "netns", "exec", ns, "ss", "-Hltn", fmt.Sprintf("sport = :%d", port)).Output()
@@ -107,5 +108,5 @@ func (p *Proc) WaitListening(ns string, port int) {
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
-	t.Fatalf("%s not listening on port %d after 10 s", p.Name, port)
+	t.Fatalf("%s not listening on port %d after 30 s", p.Name, port)
 }
