@@ -16,18 +16,19 @@ import (
 
 // formFields are the fields the form posts; anything else is refused.
 var formFields = map[string]bool{"csrf": true, "scenario": true, "target": true, "user": true,
-	"password": true, "mode": true, "tls": true, "module": true}
+	"password": true, "accounts": true, "mode": true, "tls": true, "module": true}
 
 // maxFormBytes bounds the posted form.
 const maxFormBytes = 16 << 10
 
 // checkSpec is a validated form: what to check and how.
 type checkSpec struct {
-	cfg      probes.Config // the check; its password never leaves the job's goroutine
-	env      probes.Env    // the network (a preset's dialer, or the server's)
-	label    string        // host:port as shown
-	module   string        // the module, or "demo:" and the scenario
-	deadline time.Duration // the whole check's deadline
+	cfg      probes.Config       // the check; its password never leaves the job's goroutine
+	env      probes.Env          // the network (a preset's dialer, or the server's)
+	label    string              // host:port as shown
+	module   string              // the module, or "demo:" and the scenario
+	deadline time.Duration       // the whole check's deadline
+	accounts []probes.Credential // with several accounts: each, the first as in cfg; their passwords never leave the job
 }
 
 // formData is what the form template shows.
@@ -160,13 +161,17 @@ func (s *Server) parseForm(f url.Values) (checkSpec, int, string) {
 	case user == "":
 		user = t.User
 	}
+	more, msg := parseAccounts(f.Get("accounts"), pass)
+	if msg != "" {
+		return spec, http.StatusBadRequest, msg
+	}
 	if err := exporter.Permit(m, s.opts.Allow, t); err != nil {
 		return spec, http.StatusForbidden, err.Error()
 	}
 	cfg := probes.Config{Target: t, Timeout: m.Timeout, Mode: m.Mode, TLS: m.TLS, PassiveRange: m.PassiveRange}
 	if m.HasCredentials() {
-		if user != "" || pass != "" {
-			return spec, http.StatusBadRequest, fmt.Sprintf("module %q logs in with its own stored credentials: leave user and password empty", name)
+		if user != "" || pass != "" || len(more) > 0 {
+			return spec, http.StatusBadRequest, fmt.Sprintf("module %q logs in with its own stored credentials: leave user, password and accounts empty", name)
 		}
 		user, pass = m.User, m.Password
 	}
@@ -177,6 +182,13 @@ func (s *Server) parseForm(f url.Values) (checkSpec, int, string) {
 		}
 	}
 	cfg.Target.User, cfg.Password = user, pass
+	switch {
+	case len(more) > 0 && f.Get("user") == "" && t.User == "": // the list alone names the accounts
+		cfg.Target.User, cfg.Password, cfg.Anonymous = more[0].User, more[0].Password, more[0].Anonymous
+		spec.accounts = more
+	case len(more) > 0:
+		spec.accounts = append([]probes.Credential{{User: user, Password: pass, Anonymous: cfg.Anonymous}}, more...)
+	}
 	if mode != "" {
 		cfg.Mode = mode
 	}
@@ -191,7 +203,11 @@ func (s *Server) parseForm(f url.Values) (checkSpec, int, string) {
 	}
 	spec.cfg, spec.env, spec.module = cfg, s.opts.Env, name
 	spec.label = t.Host + ":" + strconv.Itoa(t.Port)
-	spec.deadline = min(12*m.Timeout, s.opts.MaxDeadline)
+	spec.deadline = 12 * m.Timeout
+	if n := len(spec.accounts); n > 1 { // as check: the first account's check, then the others formParallel at a time
+		spec.deadline += spec.deadline * time.Duration(n-1) / formParallel
+	}
+	spec.deadline = min(spec.deadline, s.opts.MaxDeadline)
 	return spec, 0, ""
 }
 
@@ -217,6 +233,9 @@ func (s *Server) presetSpec(name string, mode probes.Mode) (checkSpec, int, stri
 func (s *Server) refuseForm(w http.ResponseWriter, r *http.Request, status int, msg string) {
 	s.opts.Logger.Info("web refused", "status", status, "reason", msg, "remote", r.RemoteAddr, "path", r.URL.Path)
 	w.Header().Set("Cache-Control", "no-store")
+	if strings.TrimSpace(r.PostForm.Get("accounts")) != "" {
+		msg += " (the accounts are never sent back: paste them again)"
+	}
 	data := formData{CSRF: s.csrf.token(w, r, s.signedIn(r)), Modules: s.modules(), Presets: s.opts.Presets,
 		Error: msg, Values: typedValues(r.PostForm)}
 	s.render(w, status, "form", pageData{Title: "Check an FTP server", Data: data})

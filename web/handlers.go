@@ -5,13 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io/fs"
 	"net/http"
-	"path"
 	"strings"
 	"time"
 
-	"github.com/ftpdoctor/ftpdoctor/docs"
 	"github.com/ftpdoctor/ftpdoctor/probes"
 	"github.com/ftpdoctor/ftpdoctor/report"
 )
@@ -86,9 +83,9 @@ func (s *Server) run(j *job, spec checkSpec) {
 	ctx, cancel := context.WithTimeout(s.ctx, spec.deadline)
 	defer cancel()
 	env := spec.env
-	env.Progress = func(r probes.Result) { j.progress(stageEvent(r, spec.cfg.Password)) }
-	rep := report.Build(probes.Check(ctx, spec.cfg, env))
-	red, err := Redacted(rep, []probes.Secret{spec.cfg.Password})
+	env.Progress = func(r probes.Result) { j.progress(spec.event(r)) }
+	rep := report.Build(spec.outcome(ctx, env))
+	red, err := Redacted(rep, spec.secrets())
 	if err != nil { // cannot happen for a report Build made; never store it unredacted
 		red = report.Report{SchemaVersion: report.SchemaVersion, Verdict: report.VerdictUnknown, ExitCode: report.ExitUnknown,
 			Target: report.Target{Host: spec.cfg.Target.Host, Port: spec.cfg.Target.Port}}
@@ -198,7 +195,7 @@ func (s *Server) download(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var buf bytes.Buffer
-	if err := writeFile(&buf, rep, baseURL(r)); err != nil {
+	if err := writeFile(&buf, rep, PublicDocs); err != nil {
 		http.Error(w, "internal error rendering the report", http.StatusInternalServerError)
 		return
 	}
@@ -218,16 +215,6 @@ func (s *Server) json(w http.ResponseWriter, r *http.Request) {
 	_ = report.WriteJSON(w, rep)
 }
 
-// baseURL is the server's own address, for links to docs pages in a
-// downloaded file.
-func baseURL(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host + "/"
-}
-
 // fileSafe keeps letters, digits, dots and dashes of a host name.
 func fileSafe(s string) string {
 	return strings.Map(func(r rune) rune {
@@ -236,22 +223,6 @@ func fileSafe(s string) string {
 		}
 		return '_'
 	}, s)
-}
-
-// doc serves a docs page from the binary (docs/causes/CODE.md and the
-// family pages), as preformatted text in a page.
-func (s *Server) doc(w http.ResponseWriter, r *http.Request) {
-	p := path.Clean(r.PathValue("path"))
-	if !fs.ValidPath(p) || !strings.HasSuffix(p, ".md") {
-		s.refuse(w, r, http.StatusNotFound, "no such docs page")
-		return
-	}
-	b, err := docs.FS.ReadFile(p)
-	if err != nil {
-		s.refuse(w, r, http.StatusNotFound, "no such docs page")
-		return
-	}
-	s.render(w, http.StatusOK, "doc", pageData{Title: "docs/" + p, Data: string(b)})
 }
 
 // static serves the stylesheet and the script.

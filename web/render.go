@@ -34,11 +34,13 @@ func mustRead(fs embed.FS, name string) string {
 // templates are every page; html/template escapes every value it prints,
 // so a banner or a reply from the server is text, never markup.
 var templates = template.Must(template.New("").Funcs(template.FuncMap{
-	"visible": visible,
-	"inc":     func(i int) int { return i + 1 },
-	"millis":  output.Millis,
-	"pct":     func(f float64) string { return fmt.Sprintf("%.2f", f) },
-	"options": func(o ...string) []string { return o },
+	"visible":   visible,
+	"inc":       func(i int) int { return i + 1 },
+	"millis":    output.Millis,
+	"pct":       func(f float64) string { return fmt.Sprintf("%.2f", f) },
+	"options":   func(o ...string) []string { return o },
+	"phase":     phaseText,
+	"causeArgs": func(v reportView, c causeView, n int) causeArgs { return causeArgs{View: v, Cause: c, N: n} },
 }).ParseFS(templateFS, "templates/*.html"))
 
 // pageData is what every template gets.
@@ -53,13 +55,29 @@ type pageData struct {
 // reportView is a report with what the template needs precomputed.
 type reportView struct {
 	Rep      report.Report
-	ID       string       // job id; empty in a download
-	DocBase  string       // prefix of links to the docs pages: "/" when served, an absolute URL or "" in a file
-	Stages   []stageView  // the stages with their bars
-	Causes   []causeView  // causes with fixes grouped by side
-	TotalMS  float64      // the timeline's scale
-	Download bool         // show the download links
-	History  *historyView // the history's links and notes; nil in a download
+	ID       string        // job id; empty in a download
+	DocBase  string        // prefix of links to the docs pages: "/" when served, PublicDocs in a file
+	Stages   []stageView   // the stages with their bars
+	Causes   []causeView   // causes with fixes grouped by side
+	Accounts []accountView // with many accounts: each with its causes
+	DataRan  bool          // a data stage ran: the recommendation has something to say
+	TotalMS  float64       // the timeline's scale
+	Download bool          // show the download links
+	History  *historyView  // the history's links and notes; nil in a download
+}
+
+// accountView is one account of a check of many, its causes laid out.
+type accountView struct {
+	report.Account
+	Index  int         // 1-based, for the element's id
+	Causes []causeView // its own causes, fixes grouped by side
+}
+
+// causeArgs is what the "cause" template draws: a card numbered N.
+type causeArgs struct {
+	View  reportView // for DocBase
+	Cause causeView  // the cause
+	N     int        // its number in its list
 }
 
 // stageView is one row of the timeline.
@@ -95,7 +113,18 @@ func newReportView(rep report.Report, id, docBase string) reportView {
 		}
 		v.Stages = append(v.Stages, sv)
 	}
-	for _, c := range rep.Causes {
+	v.Causes = causeViews(rep.Causes)
+	for i, a := range rep.Accounts {
+		v.Accounts = append(v.Accounts, accountView{Account: a, Index: i + 1, Causes: causeViews(a.Causes)})
+	}
+	v.DataRan = rep.Recommendation.ClientMode != report.ModeUnknown
+	return v
+}
+
+// causeViews groups each cause's fixes by side, in the sides' order.
+func causeViews(causes []report.Cause) []causeView {
+	var out []causeView
+	for _, c := range causes {
 		cv := causeView{Cause: c}
 		for _, side := range []report.Side{report.SideClient, report.SideServer, report.SideNetwork} {
 			var fixes []string
@@ -108,9 +137,9 @@ func newReportView(rep report.Report, id, docBase string) reportView {
 				cv.Sides = append(cv.Sides, sideFixes{Side: side, Fixes: fixes})
 			}
 		}
-		v.Causes = append(v.Causes, cv)
+		out = append(out, cv)
 	}
-	return v
+	return out
 }
 
 // Redacted returns a copy of rep with every secret masked wherever it
@@ -137,7 +166,38 @@ func WriteHTML(w io.Writer, rep report.Report, opts output.Options) error {
 	if err != nil {
 		return err
 	}
-	return writeFile(w, rep, "")
+	return writeFile(w, rep, PublicDocs)
+}
+
+// modulePath is the Go module's path: the project's home on GitHub.
+const modulePath = "github.com/ftpdoctor/ftpdoctor"
+
+// PublicDocs is where a report read away from the page finds its docs
+// pages (a downloaded file, `check --format html`): the project's docs on
+// its public repository, followed by a page's path such as
+// docs/causes/login.rejected.md.
+const PublicDocs = "https://" + modulePath + "/blob/main/"
+
+// phaseText says where an account's session ended, in words that cannot
+// be read as a status ("pass" beside CRITICAL would read as "passed").
+func phaseText(p probes.Phase) string {
+	switch p {
+	case probes.PhaseConnect:
+		return "while connecting"
+	case probes.PhaseTLS:
+		return "at TLS"
+	case probes.PhaseUser:
+		return "at USER"
+	case probes.PhasePass:
+		return "at PASS"
+	case probes.PhaseAfterLogin:
+		return "after login"
+	case probes.PhaseData:
+		return "at the listing"
+	case probes.PhaseOK:
+		return "listed"
+	}
+	return string(p)
 }
 
 // writeFile renders an already redacted report as a download.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -31,6 +32,8 @@ func TestHostileBannerEscaped(t *testing.T) {
 		}
 	}
 }
+
+var hrefs = regexp.MustCompile(`href="([^"]*)"`)
 
 func TestWriteHTMLDemoSizes(t *testing.T) {
 	for _, sc := range fixtures.DemoScenarios() {
@@ -60,9 +63,14 @@ func TestWriteHTMLDemoSizes(t *testing.T) {
 			if strings.Contains(out, fixtures.DemoPassword) {
 				t.Error("the password is in the file")
 			}
-			for _, bad := range []string{"<script", "src=", "href=\"http", "<link"} {
+			for _, bad := range []string{"<script", "src=", "<link", "url("} {
 				if strings.Contains(out, bad) {
 					t.Errorf("the file has %q: not self-contained", bad)
+				}
+			}
+			for _, m := range hrefs.FindAllStringSubmatch(out, -1) {
+				if !strings.HasPrefix(m[1], PublicDocs+"docs/") {
+					t.Errorf("link %q: a file read away from the page links the public docs only", m[1])
 				}
 			}
 			t.Logf("%s: %s bytes", sc.Name, strconv.Itoa(buf.Len()))
