@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -237,6 +238,38 @@ func TestCheckRecordsWhatWasSent(t *testing.T) {
 	}
 	if o.Server.Software != "vsftpd" || o.Server.Version != "3.0.3" {
 		t.Errorf("server = %+v", o.Server)
+	}
+}
+
+// TestSystIsAskedBesideFEAT: SYST follows FEAT right after login, its
+// reply is server.syst, and it names software the greeting hid.
+func TestSystIsAskedBesideFEAT(t *testing.T) {
+	tests := []struct {
+		name     string
+		script   fixtures.Script
+		syst     string
+		software string
+	}{
+		{"vsftpd_named_by_its_greeting", fixtures.Script{}, "UNIX Type: L8", "vsftpd"},
+		{"iis_named_by_syst", fixtures.Script{Software: fixtures.IIS, Greeting: "220 Welcome"}, "Windows_NT", "iis"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o, srv := check(t, tt.script, "alice")
+			if o.Server.Syst != tt.syst || o.Server.Software != tt.software {
+				t.Errorf("server = %+v, want syst %q and software %q", o.Server, tt.syst, tt.software)
+			}
+			if !slices.Contains(srv.Commands(), "SYST") {
+				t.Errorf("SYST not sent; the server got %q", srv.Commands())
+			}
+			var login []string
+			for _, ex := range o.Results[3].Evidence.Replies {
+				login = append(login, fmt.Sprintf("%s %d", ex.Command, ex.Code))
+			}
+			if got := strings.Join(login, ", "); !strings.HasSuffix(got, "FEAT 211, SYST 215") {
+				t.Errorf("login exchanges %s, want FEAT then SYST", got)
+			}
+		})
 	}
 }
 

@@ -128,26 +128,32 @@ func (s *Session) loginIOFailure(r Result, at string, wait time.Duration, err er
 	return r.with(StatusFail, LoginUnexpected, "%s failed: %s", at, r.Evidence.Error)
 }
 
-// serverFacts asks FEAT (RFC 2389) right after login, where it costs no
-// time: the extra connections send PASS meanwhile. SYST (RFC 959) follows
-// only when neither the greeting nor FEAT named the software. A server
-// that fails right after login (vsftpd prints "500 OOPS: ..." and closes)
-// fails the login stage, as the user cannot work: serverFacts then sets r
-// and returns false.
+// serverFacts asks FEAT (RFC 2389) and SYST (RFC 959) right after login,
+// where they cost no time: the extra connections send PASS meanwhile. SYST
+// goes out right behind FEAT, before FEAT's reply (a server reads its
+// commands in order and answers each in turn), so the two cost one round
+// trip, not two: server.syst is always asked, and names the software when
+// neither the greeting nor FEAT did. A server that fails right after login
+// (vsftpd prints "500 OOPS: ..." and closes) fails the login stage, as the
+// user cannot work: serverFacts then sets r and returns false.
 func (s *Session) serverFacts(ctx context.Context, c *Conn, r *Result) bool {
-	if !s.ask(ctx, c, r, "FEAT") {
+	systSent := false
+	if c.Send(ctx, s.Timeout, "FEAT") == nil {
+		systSent = c.Send(ctx, s.Timeout, "SYST") == nil
+	}
+	reply, _, err := c.Read(ctx, s.Timeout, "FEAT")
+	if !s.file(r, "FEAT", reply, err) {
 		return false
 	}
-	if s.Server.Info().Software == "" {
-		return s.ask(ctx, c, r, "SYST")
+	if !systSent || err != nil { // no reply to FEAT in time: SYST's would not come either
+		return true
 	}
-	return true
+	reply, _, err = c.Read(ctx, s.Timeout, "SYST")
+	return s.file(r, "SYST", reply, err)
 }
 
-// ask sends FEAT or SYST on c and files what the reply says about the
-// server.
-func (s *Session) ask(ctx context.Context, c *Conn, r *Result, cmd string) bool {
-	reply, _, err := c.Cmd(ctx, s.Timeout, "%s", cmd)
+// file files what the reply to FEAT or SYST says about the server.
+func (s *Session) file(r *Result, cmd string, reply Reply, err error) bool {
 	switch {
 	case err == nil && cmd == "FEAT" && reply.Code == 211:
 		s.Server.learn(func(i *ServerInfo) {
