@@ -34,6 +34,7 @@ type reportJSON struct {
 		Software string `json:"software"` // vsftpd, proftpd, pure-ftpd, ...
 		Version  string `json:"version"`  // when revealed
 		Banner   string `json:"banner"`   // greeting text
+		Syst     string `json:"syst"`     // reply text to SYST, sent with FEAT after login
 	} `json:"server"` // the detected server
 	TLS            tlsJSON       `json:"tls"`      // what the check learned about TLS
 	Stages         []stageJSON   `json:"stages"`   // one per stage
@@ -247,6 +248,9 @@ func assertReport(t *testing.T, got checkResult, want expectation) {
 	}
 	if want.Software != "" && rep.Server.Software != want.Software {
 		fail("server.software = %q, want %q", rep.Server.Software, want.Software)
+	}
+	if login, ok := stage(rep, "login"); ok && login.Code == "login.ok" && rep.Server.Syst == "" {
+		fail("server.syst is empty after a login: SYST goes with FEAT")
 	}
 	for id, code := range want.Stages {
 		if s, ok := stage(rep, id); !ok {
