@@ -140,7 +140,7 @@ func checkCertificate(state tls.ConnectionState, host string, roots *x509.CertPo
 	c := &Certificate{
 		Subject:  leaf.Subject.String(),
 		Issuer:   leaf.Issuer.String(),
-		DNSNames: append([]string(nil), leaf.DNSNames...),
+		DNSNames: append([]string{}, leaf.DNSNames...), // [] (never null) for a certificate with no name
 		NotAfter: leaf.NotAfter,
 		Chain:    len(state.PeerCertificates),
 	}
