@@ -59,6 +59,12 @@ func TestHTMLAnswerFirstWithAccounts(t *testing.T) {
 			t.Errorf("a password is in the file")
 		}
 	}
+	// bob and carol share the client-side fix of login.rejected: given once, then referenced.
+	fix := "Check the user name and password"
+	if n := strings.Count(out, fix); n != 1 {
+		t.Errorf("the shared fix %q is given %d times, want once", fix, n)
+	}
+	inOrder(t, "carol's reference", out, `data-user="carol"`, `id="account-3-cause-1"`, `The same fix as for <a href="#account-2-cause-1">bob&#39;s cause 1</a>`)
 }
 
 func TestRecommendationOnlyWhenDataRan(t *testing.T) {

@@ -90,12 +90,23 @@ type stageView struct {
 // causeView is one cause with its fixes by side, in the sides' order.
 type causeView struct {
 	report.Cause
-	Sides []sideFixes
+	Anchor string      // the card's element id, for references to it
+	Label  string      // how a reference names it: "cause 1", "bob's cause 1"
+	Sides  []sideFixes // its fixes by side
 }
 
+// sideFixes are one side's fixes of a cause.
 type sideFixes struct {
 	Side  report.Side
-	Fixes []string
+	Fixes []fixView
+}
+
+// fixView is a fix, or a reference to the card that gave the same fix
+// first: a fix shared by several accounts is given once.
+type fixView struct {
+	Text     string // the fix, when first given
+	Ref      string // the anchor of the card that gave it first, else empty
+	RefLabel string // that card's name
 }
 
 // newReportView lays a report out for the templates.
@@ -113,25 +124,36 @@ func newReportView(rep report.Report, id, docBase string) reportView {
 		}
 		v.Stages = append(v.Stages, sv)
 	}
-	v.Causes = causeViews(rep.Causes)
+	given := map[string]causeView{}
+	v.Causes = causeViews(rep.Causes, "cause-", "cause ", given)
 	for i, a := range rep.Accounts {
-		v.Accounts = append(v.Accounts, accountView{Account: a, Index: i + 1, Causes: causeViews(a.Causes)})
+		v.Accounts = append(v.Accounts, accountView{Account: a, Index: i + 1,
+			Causes: causeViews(a.Causes, fmt.Sprintf("account-%d-cause-", i+1), report.Clean(a.User)+"'s cause ", given)})
 	}
 	v.DataRan = rep.Recommendation.ClientMode != report.ModeUnknown
 	return v
 }
 
-// causeViews groups each cause's fixes by side, in the sides' order.
-func causeViews(causes []report.Cause) []causeView {
+// causeViews groups each cause's fixes by side, in the sides' order. A
+// fix already in given (by its side and text) becomes a reference to the
+// card that gave it; given learns the new ones.
+func causeViews(causes []report.Cause, anchor, label string, given map[string]causeView) []causeView {
 	var out []causeView
-	for _, c := range causes {
-		cv := causeView{Cause: c}
+	for i, c := range causes {
+		cv := causeView{Cause: c, Anchor: fmt.Sprintf("%s%d", anchor, i+1), Label: fmt.Sprintf("%s%d", label, i+1)}
 		for _, side := range []report.Side{report.SideClient, report.SideServer, report.SideNetwork} {
-			var fixes []string
+			var fixes []fixView
 			for _, f := range c.Fixes {
-				if f.Side == side {
-					fixes = append(fixes, f.Text)
+				if f.Side != side {
+					continue
 				}
+				key := string(side) + "\x00" + f.Text
+				if first, ok := given[key]; ok {
+					fixes = append(fixes, fixView{Ref: first.Anchor, RefLabel: first.Label})
+					continue
+				}
+				given[key] = cv
+				fixes = append(fixes, fixView{Text: f.Text})
 			}
 			if len(fixes) > 0 {
 				cv.Sides = append(cv.Sides, sideFixes{Side: side, Fixes: fixes})

@@ -60,8 +60,14 @@ func TestUsersFileEachAccountDiagnosed(t *testing.T) {
 		t.Errorf("no comparison of the accounts among %+v", rep.Causes)
 	}
 	_, table, _ := runCLI(t, "", "check", "--timeout", "1s", "--users", path, "--no-color", target)
+	_, page, _ := runCLI(t, "", "check", "--timeout", "1s", "--users", path, "--format", "html", target)
+	for _, u := range []string{"alice", "bob", "carol", "dave"} { // every account, with its causes
+		if !strings.Contains(page, `data-user="`+u+`"`) || u != "alice" && !strings.Contains(page, "Account <code>"+u+"</code>") {
+			t.Errorf("the HTML report lacks account %s or its causes", u)
+		}
+	}
 	for _, s := range append(accountSentinels, "Bob-Sentinel-2") {
-		if strings.Contains(out+stderr+table, s) {
+		if strings.Contains(out+stderr+table+page, s) {
 			t.Fatalf("a password reached the output: %s", s)
 		}
 	}
