@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -77,6 +78,22 @@ func generateSchema(t *testing.T, k contract.Kind) *jsonschema.Schema {
 	return s
 }
 
+// closedWords maps the string types whose every value the code lists to
+// an enum of those values, so that a new word fails validation until the
+// schema is refreshed: verdicts, severities, fix sides and client modes.
+func closedWords(ty reflect.Type) *jsonschema.Schema {
+	words := map[reflect.Type][]any{
+		reflect.TypeFor[verdict.Verdict]():   {verdict.OK, verdict.Warning, verdict.Critical, verdict.Unknown},
+		reflect.TypeFor[report.Severity]():   {report.SeverityCritical, report.SeverityWarning},
+		reflect.TypeFor[report.Side]():       {report.SideClient, report.SideServer, report.SideNetwork},
+		reflect.TypeFor[report.ClientMode](): {report.ModePassive, report.ModeActive, report.ModeEither, report.ModeNone, report.ModeUnknown},
+	}
+	if w, ok := words[ty]; ok {
+		return &jsonschema.Schema{Type: "string", Enum: w}
+	}
+	return nil
+}
+
 // reflectSchema reflects one Go type: every property not omitted when
 // empty is required, no other property is allowed, and the fields'
 // trailing comments are the descriptions. Two types of one name in one
@@ -92,6 +109,7 @@ func reflectSchema(t *testing.T, v any) *jsonschema.Schema {
 		seen[ty.Name()] = full
 		return ty.Name()
 	}}
+	r.Mapper = closedWords
 	for _, dir := range schemaSources {
 		if err := r.AddGoComments("github.com/ftpdoctor/ftpdoctor/internal/cli", dir); err != nil {
 			t.Fatal(err)
@@ -178,6 +196,7 @@ func TestSchemaRefusesAnUndescribedField(t *testing.T) {
 		"in_target":  {`"host": "127.0.0.1",`, `"host": "127.0.0.1", "surprise": 1,`},
 		"float_tail": {`"duration_ms": 0,`, `"duration_ms": 0.30000000000000004,`},
 		"wrong_type": {`"exit_code": 3,`, `"exit_code": "3",`},
+		"new_word":   {`"verdict": "unknown",`, `"verdict": "fine",`},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -189,5 +208,17 @@ func TestSchemaRefusesAnUndescribedField(t *testing.T) {
 				t.Errorf("validates with %s", c[1])
 			}
 		})
+	}
+}
+
+// TestListenJSONFollowsTheSchema: listen --json writes one report when it
+// stops, in the schema of docs/schema/listen.schema.json (runRange
+// validates it).
+func TestListenJSONFollowsTheSchema(t *testing.T) {
+	low := testutil.FreePortRun(t, 2)
+	code, out, stderr := runRange(t, "listen", "--json", "--address", "127.0.0.1", "--duration", "200ms", strconv.Itoa(low)+"-"+strconv.Itoa(low+1))
+	var rep render.ListenJSON
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != verdict.ExitOK || rep.BoundCount != 2 {
+		t.Fatalf("exit %d, %v: %s (stderr %q)", code, err, out, stderr)
 	}
 }
