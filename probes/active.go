@@ -37,7 +37,9 @@ var activeStage = Stage{
 func Active(ctx context.Context, s *Session) Result {
 	r := Result{Stage: StageActive}
 	r.Evidence.Attempts = s.dataAttempts(ctx, []string{"EPRT", "PORT"}, s.Mode == ModeActive, s.activeAttempt)
-	return summarize(r, "active")
+	r = summarize(r, "active")
+	s.proven.note("active", r)
+	return r
 }
 
 // activeAttempt runs one EPRT or PORT listing on c. When the control

@@ -19,7 +19,7 @@ func Check(ctx context.Context, cfg Config, env Env) Outcome {
 func check(ctx context.Context, cfg Config, env Env) (Outcome, *certTrust) {
 	s := NewSession(cfg, env)
 	s.parallel = true
-	results := s.Run(ctx, Registry)
+	results := s.Run(ctx, wanted(cfg))
 	s.Close(ctx)
 	s.judgeLaterCertificates(results)
 	return Outcome{
@@ -34,6 +34,12 @@ func check(ctx context.Context, cfg Config, env Env) (Outcome, *certTrust) {
 		Duration:     s.Now().Sub(s.Start),
 		Interrupted:  anyInterrupted(results),
 	}, s.trust
+}
+
+// wanted is the registry without the opt-in transfer stage unless the
+// configuration asks for it.
+func wanted(cfg Config) []Stage {
+	return Select(func(st Stage) bool { return st.ID != StageTransfer || cfg.Transfer != nil })
 }
 
 // LogIn runs the login stage and the stages it needs (dns, control, tls)

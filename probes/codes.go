@@ -178,6 +178,21 @@ const (
 	FirewallError    Code = "firewall.error"    // a port check failed for another reason (unreachable)
 )
 
+// The codes of the transfer stage (--transfer) and its transfers.
+const (
+	TransferOK             Code = "transfer.ok"              // the file arrived (and with --write went up, came back equal and was deleted)
+	TransferDownloadFailed Code = "transfer.download_failed" // RETR was refused or the download broke off with an error reply
+	TransferWriteDenied    Code = "transfer.write_denied"    // STOR refused with "permission denied": this user may not write here
+	TransferWriteRefused   Code = "transfer.write_refused"   // STOR refused otherwise (553 Could not create file, uploads disabled)
+	TransferQuotaExceeded  Code = "transfer.quota_exceeded"  // 552: the user's quota or the file size limit is exceeded
+	TransferDiskFull       Code = "transfer.disk_full"       // 452: the server has no space left
+	TransferNotStored      Code = "transfer.not_stored"      // STOR was accepted but the file cannot be read back
+	TransferMismatch       Code = "transfer.mismatch"        // the file read back differs in size or SHA-256 from what was sent
+	TransferStalled        Code = "transfer.stalled"         // small transfers work, a large one stops arriving: path-MTU black hole
+	TransferControlLost    Code = "transfer.control_lost"    // the data arrived but the control connection died meanwhile (idle timeout of a NAT or firewall)
+	TransferLeftBehind     Code = "transfer.left_behind"     // the uploaded test file could not be deleted
+)
+
 // ok and problem build the table's rows.
 func ok(stage StageID) CodeInfo { return CodeInfo{Stage: stage} }
 func problem(stage StageID, f Family) CodeInfo {
@@ -281,6 +296,18 @@ var codeTable = map[Code]CodeInfo{
 	FirewallOpen:     ok(StageFirewall),
 	FirewallFiltered: problem(StageFirewall, FamilyPortOrFirewall),
 	FirewallError:    problem(StageFirewall, FamilyPortOrFirewall),
+
+	TransferOK:             ok(StageTransfer),
+	TransferDownloadFailed: problem(StageTransfer, FamilyServerConfig),
+	TransferWriteDenied:    problem(StageTransfer, FamilyCredentials),
+	TransferWriteRefused:   problem(StageTransfer, FamilyServerConfig),
+	TransferQuotaExceeded:  problem(StageTransfer, FamilyServerConfig),
+	TransferDiskFull:       problem(StageTransfer, FamilyServerConfig),
+	TransferNotStored:      problem(StageTransfer, FamilyServerConfig),
+	TransferMismatch:       problem(StageTransfer, FamilyTransferMode),
+	TransferStalled:        problem(StageTransfer, FamilyPortOrFirewall),
+	TransferControlLost:    problem(StageTransfer, FamilyPortOrFirewall),
+	TransferLeftBehind:     problem(StageTransfer, FamilyServerConfig),
 }
 
 // hypotheses maps a code that suspects a cause to the code that confirms

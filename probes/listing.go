@@ -1,6 +1,7 @@
 package probes
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -82,13 +83,18 @@ func (s *Session) listCommand() string {
 }
 
 // readListing reads the data connection to its end within the deadline and
-// returns the number of bytes received.
-func readListing(ctx context.Context, dc net.Conn, timeout time.Duration, now func() time.Time) (int64, error) {
+// returns the number of bytes received; keep, when not nil, gets a copy of
+// the listing's text (the transfer stage picks its file from it).
+func readListing(ctx context.Context, dc net.Conn, timeout time.Duration, now func() time.Time, keep *bytes.Buffer) (int64, error) {
 	defer dc.Close()
 	stop := context.AfterFunc(ctx, func() { dc.SetReadDeadline(time.Unix(1, 0)) })
 	defer stop()
 	dc.SetReadDeadline(deadline(ctx, now(), timeout))
-	n, err := io.Copy(io.Discard, io.LimitReader(dc, MaxListingBytes))
+	var sink io.Writer = io.Discard
+	if keep != nil {
+		sink = keep
+	}
+	n, err := io.Copy(sink, io.LimitReader(dc, MaxListingBytes))
 	if err == nil && n == MaxListingBytes {
 		return n, errListingTooLong
 	}
@@ -166,7 +172,14 @@ func (s *Session) finishListing(ctx context.Context, c *Conn, a *Attempt, dc net
 			resumed := tc.ConnectionState().DidResume
 			a.Protected, a.Resumed = true, &resumed
 		}
-		n, derr = readListing(ctx, dc, s.Timeout, s.Now)
+		var keep *bytes.Buffer
+		if s.proven.wantsListing() {
+			keep = &bytes.Buffer{}
+		}
+		n, derr = readListing(ctx, dc, s.Timeout, s.Now, keep)
+		if keep != nil && derr == nil {
+			s.proven.keep(keep.Bytes())
+		}
 	}
 	a.Bytes = n
 	opening := *a.List

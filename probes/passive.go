@@ -50,6 +50,7 @@ func Passive(ctx context.Context, s *Session) Result {
 		r.Code = PassiveRefused
 		r.Summary = "the server refused both EPSV and PASV: " + r.Evidence.Error
 	}
+	s.proven.note("passive", r)
 	return r
 }
 

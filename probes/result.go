@@ -50,6 +50,8 @@ type Evidence struct {
 	Anonymous   bool        `json:"anonymous,omitempty"`    // login used anonymous credentials
 	ServerError string      `json:"server_error,omitempty"` // server-side configuration error text (e.g. 500 OOPS)
 	Reason      string      `json:"reason,omitempty"`       // what the server's error text means, when ftpdoctor knows it: see Reason constants
+
+	Transfer *TransferEvidence `json:"transfer,omitempty"` // what the transfer stage moved and measured
 }
 
 // Exchange is one command sent on the control connection and the reply to

@@ -73,6 +73,7 @@ type Config struct {
 	Insecure      bool           // go on past a bad certificate, still reporting it
 	TLSMax        uint16         // highest TLS version to offer (tls.VersionTLS12 for --tls-max 1.2); 0: Go's default
 	ComparePlain  bool           // --compare-plain (check only): when passive fails under TLS, log in once more in plain text, the password in clear, to confirm a NAT helper
+	Transfer      *TransferConfig // --transfer: move real files after the data stages; nil: no transfer stage
 }
 
 // Dialer opens TCP connections. *net.Dialer satisfies it.
@@ -209,6 +210,7 @@ type Session struct {
 	pool       *pool         // the extra control connections that data attempts run on
 	turn       chan struct{} // holds a token while a stage uses the login's own connection (see ControlConn)
 	transcript *transcript   // every exchange on every control connection
+	proven     provenPaths   // the data paths the data stages proved, for the transfer stage
 }
 
 // NewSession prepares a check of cfg in env, with defaults applied.
@@ -225,7 +227,7 @@ func NewSession(cfg Config, env Env) *Session {
 	if env.Now == nil {
 		env.Now = time.Now
 	}
-	return &Session{
+	s := &Session{
 		Config:     cfg,
 		Env:        env,
 		Start:      env.Now(),
@@ -236,6 +238,8 @@ func NewSession(cfg Config, env Env) *Session {
 		tls:        &tlsState{decided: make(chan struct{}), implicit: cfg.TLS == TLSImplicit},
 		trust:      newCertTrust(cfg, env.Now),
 	}
+	s.proven.keepNext = cfg.Transfer != nil && cfg.Transfer.File == ""
+	return s
 }
 
 // Transcript returns every control-connection exchange so far, grouped by

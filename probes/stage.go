@@ -40,6 +40,7 @@ var Registry = []Stage{
 	passiveStage,
 	activeStage,
 	firewallStage,
+	transferStage,
 }
 
 // Facts returns the Registry entry of a stage; ok is false for a stage

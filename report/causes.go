@@ -28,7 +28,7 @@ type entry struct {
 // causeTable is the one table keyed by code: every code in probes/codes.go
 // that means a problem. It is assembled from the per-family parts in the
 // causes_*.go files.
-var causeTable = merge(dnsCauses, controlCauses, tlsCauses, loginCauses, passiveCauses, activeCauses, firewallCauses, edgeCauses)
+var causeTable = merge(dnsCauses, controlCauses, tlsCauses, loginCauses, passiveCauses, activeCauses, firewallCauses, edgeCauses, transferCauses)
 
 func merge(parts ...map[probes.Code]entry) map[probes.Code]entry {
 	out := map[probes.Code]entry{}

@@ -63,6 +63,8 @@ func outcomeFor(code probes.Code) probes.Outcome {
 			}
 			after = after || o.Results[i].Stage == stage
 		}
+	case probes.StageTransfer:
+		*at(&o, stage) = transferFailure(code)
 	case probes.StageDNS, probes.StageControl, probes.StageLogin:
 		status := probes.StatusFail
 		if code == probes.ControlDelayedGreeting {

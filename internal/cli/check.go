@@ -45,11 +45,11 @@ func checkCommand() *urfave.Command {
 		OnUsageError: onUsageError,
 		Flags: append([]urfave.Flag{
 			&urfave.DurationFlag{Name: "timeout", Value: 5 * time.Second, Usage: "deadline for each network step"},
-			&urfave.DurationFlag{Name: "deadline", Usage: "deadline for the whole run", DefaultText: "12 times --timeout"},
+			&urfave.DurationFlag{Name: "deadline", Usage: "deadline for the whole run", DefaultText: "12 times --timeout, 24 times with --transfer"},
 			&urfave.StringFlag{Name: "mode", Value: "both", Usage: "data modes to try: both, passive or active"},
 			&urfave.StringFlag{Name: "passive-range", Usage: "the passive range the server should use, `LOW-HIGH`: flag ports outside it"},
 			&urfave.StringFlag{Name: "active-address", Usage: "`IP` to send in PORT/EPRT (this client's public address behind NAT)"},
-		}, append(append(append(append(tlsFlags(), credentialFlags("")...), accountFlags()...), thresholdFlags("with the cause check.slow")...), outputFlags(forCheck)...)...),
+		}, append(append(append(append(append(tlsFlags(), transferFlags()...), credentialFlags("")...), accountFlags()...), thresholdFlags("with the cause check.slow")...), outputFlags(forCheck)...)...),
 		Action: checkAction,
 	}
 }
@@ -73,6 +73,9 @@ func checkAction(c *urfave.Context) error {
 	deadline := c.Duration("deadline")
 	if deadline <= 0 {
 		deadline = 12 * cfg.Timeout
+		if cfg.Transfer != nil {
+			deadline *= 2 // the transfer stage moves files after the whole check
+		}
 	}
 	accounts, err := accountList(c, cfg)
 	if err != nil {
@@ -125,6 +128,9 @@ func checkConfig(c *urfave.Context, arg string) (probes.Config, error) {
 		return cfg, err
 	}
 	cfg.Target = target
+	if err := transferConfig(c, &cfg); err != nil {
+		return cfg, err
+	}
 	if err := tlsConfig(c, &cfg); err != nil {
 		return cfg, err
 	}
