@@ -22,6 +22,7 @@ type transferJSON struct {
 		LargestOKBytes int64    `json:"largest_ok_bytes"`  // largest whole transfer
 		StalledBytes   *int64   `json:"stalled_bytes"`     // bytes before a stall
 		MSS            int      `json:"mss_bytes"`         // the stalled data connection's MSS
+		MTU            int      `json:"mtu_bytes"`         // its path MTU
 		ClampedMSS     int      `json:"clamped_mss_bytes"` // the retry's MSS
 		ControlIdleMS  float64  `json:"control_idle_ms"`   // idle time of a lost control connection
 		LineEndings    string   `json:"line_endings"`      // TYPE A test

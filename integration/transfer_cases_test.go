@@ -9,6 +9,7 @@ import (
 type transferScenario struct {
 	name  string                              // snake_case case name
 	topo  topology                            // how the router translates
+	build func(t *testing.T) *lab             // builds a lab of another shape; nil: newLab with topo
 	setup func(l *lab) (checkRun, string)     // servers and network; the run and the scenario's directory
 	want  expectation                         // what the report must say
 	check func(t *testing.T, ev transferJSON) // the evidence numbers
@@ -71,6 +72,56 @@ var transferScenarios = []transferScenario{
 			}
 		},
 	},
+	{
+		// A 1280-byte link in the middle and ICMP frag-needed dropped:
+		// logins and listings pass, the download's first full-size
+		// segment never arrives; with the MSS clamped to 1240 it does.
+		name:  "transfer_path_mtu_black_hole",
+		build: newMTULab,
+		setup: func(l *lab) (checkRun, string) {
+			dir := l.transferDir(256<<10, 0o755)
+			l.vsftpd("write_enable=YES")
+			return transferRun(l, dir, "--write", "--transfer-size", "128KiB"), dir
+		},
+		want: expectation{Verdict: "warning", Exit: 1, Cause: "port_or_firewall", CauseCode: "transfer.stalled", Fix: "ICMP type 3 code 4",
+			Stages: map[string]string{"passive": "passive.ok", "transfer": "transfer.stalled"}},
+		check: func(t *testing.T, ev transferJSON) {
+			x := ev.Transfer
+			if x.StalledBytes == nil || *x.StalledBytes >= 128<<10 || x.MSS <= 1240 || x.MTU != 1500 || x.ClampedMSS != 1240 {
+				t.Errorf("stalled_bytes %v, mss_bytes %d, mtu_bytes %d, clamped_mss_bytes %d; want a stall below 128 KiB with full-size segments in 1500-byte packets, then MSS 1240",
+					x.StalledBytes, x.MSS, x.MTU, x.ClampedMSS)
+			}
+			if x.LargestOKBytes <= 0 || x.LargestOKBytes > 1240 {
+				t.Errorf("largest_ok_bytes %d, want the listing's size, which fits one small packet", x.LargestOKBytes)
+			}
+			if n := len(x.Transfers); n != 2 || x.Transfers[1].Bytes != 128<<10 || x.Transfers[1].Status != "pass" {
+				t.Errorf("transfers = %+v, want the stalled download and the clamped one with all 128 KiB", x.Transfers)
+			}
+		},
+	},
+	{
+		// The router forgets an idle TCP connection after 3 s while
+		// vsftpd sends 1 MiB at 200 kB/s: the data arrives, the 226 does
+		// not.
+		name: "transfer_control_connection_idle_timeout",
+		setup: func(l *lab) (checkRun, string) {
+			dir := l.transferDir(1<<20, 0o755)
+			idleTimeoutRouter(l, 3)
+			l.vsftpd("write_enable=YES", "local_max_rate=200000")
+			return transferRun(l, dir, "--write"), dir
+		},
+		want: expectation{Verdict: "warning", Exit: 1, Cause: "port_or_firewall", CauseCode: "transfer.control_lost", Fix: "nf_conntrack_tcp_timeout_established",
+			Stages: map[string]string{"passive": "passive.ok", "transfer": "transfer.control_lost"}},
+		check: func(t *testing.T, ev transferJSON) {
+			x := ev.Transfer
+			if len(x.Transfers) != 1 || x.Transfers[0].Bytes != 1<<20 || x.Transfers[0].Code != "transfer.control_lost" {
+				t.Errorf("transfers = %+v, want one download of all 1 MiB that lost its control connection", x.Transfers)
+			}
+			if x.ControlIdleMS < 3000 {
+				t.Errorf("control_idle_ms %.0f, want more than the router's 3 s timeout", x.ControlIdleMS)
+			}
+		},
+	},
 }
 
 // TestTransferScenarios runs the transfer stage against real servers.
@@ -80,7 +131,12 @@ func TestTransferScenarios(t *testing.T) {
 	for _, sc := range transferScenarios {
 		t.Run(sc.name, func(t *testing.T) {
 			t.Parallel()
-			l := newLab(t, sc.topo)
+			var l *lab
+			if sc.build != nil {
+				l = sc.build(t)
+			} else {
+				l = newLab(t, sc.topo)
+			}
 			run, dir := sc.setup(l)
 			got := l.check(run)
 			assertReport(t, got, sc.want)

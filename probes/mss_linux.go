@@ -3,24 +3,28 @@ package probes
 import (
 	"net"
 	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
-// tcpMSS returns a TCP connection's maximum segment size in bytes, or 0
-// when it cannot be read.
-func tcpMSS(c net.Conn) int {
+// tcpPath returns the MSS a TCP connection announced to its peer (the
+// largest segment the peer sends it) and the path MTU the kernel holds for
+// it, in bytes; zeros when they cannot be read.
+func tcpPath(c net.Conn) (mss, mtu int) {
 	tc, ok := c.(*net.TCPConn)
 	if !ok {
-		return 0
+		return 0, 0
 	}
 	rc, err := tc.SyscallConn()
 	if err != nil {
-		return 0
+		return 0, 0
 	}
-	mss := 0
 	rc.Control(func(fd uintptr) {
-		mss, _ = syscall.GetsockoptInt(int(fd), syscall.IPPROTO_TCP, syscall.TCP_MAXSEG)
+		if info, err := unix.GetsockoptTCPInfo(int(fd), unix.IPPROTO_TCP, unix.TCP_INFO); err == nil {
+			mss, mtu = int(info.Advmss), int(info.Pmtu)
+		}
 	})
-	return mss
+	return mss, mtu
 }
 
 // clampMSS returns a dialer Control function that sets TCP_MAXSEG before

@@ -8,8 +8,8 @@ import (
 	"syscall"
 )
 
-// tcpMSS returns 0: the MSS is read on Linux only.
-func tcpMSS(net.Conn) int { return 0 }
+// tcpPath returns zeros: the MSS and path MTU are read on Linux only.
+func tcpPath(net.Conn) (mss, mtu int) { return 0, 0 }
 
 // clampMSS fails: the MSS is clamped on Linux only.
 func clampMSS(int) func(network, address string, c syscall.RawConn) error {

@@ -56,7 +56,8 @@ type xferResult struct {
 	DataErr   error         // why the data connection ended badly; nil for a clean end
 	ReplyErr  error         // why no decisive reply came
 	Took      time.Duration // from sending the command to the last byte
-	MSS       int           // the data connection's TCP MSS, when known
+	MSS       int           // the MSS the data connection announced, in bytes, when known
+	MTU       int           // the data connection's path MTU, in bytes, when known
 	DataError error         // why no data connection could be set up
 }
 
@@ -93,7 +94,7 @@ func (s *Session) xfer(ctx context.Context, c *Conn, p dataPath, mss int, comman
 		x.DataErr = err
 	} else {
 		pd.conn = nil
-		x.MSS = tcpMSS(dc)
+		x.MSS, x.MTU = tcpPath(dc)
 		if dc, err = c.openData(ctx, dc); err != nil {
 			x.DataErr = err
 		} else {

@@ -24,11 +24,11 @@ func (t *transferRun) stalled(ctx context.Context, tr *FileTransfer, x xferResul
 	s := t.s
 	t.markFailed(tr, TransferStalled)
 	stalledAt := x.Bytes
-	t.ev.StalledBytes, t.ev.MSS = &stalledAt, x.MSS
+	t.ev.StalledBytes, t.ev.MSS, t.ev.MTU = &stalledAt, x.MSS, x.MTU
 	what := fmt.Sprintf("download of %s stalled: %d bytes arrived, then nothing for %s; the largest transfer that arrived whole was %d bytes",
 		tr.Path, x.Bytes, human(s.Timeout), t.ev.LargestOKBytes)
 	if x.MSS > 0 {
-		what += fmt.Sprintf("; the data connection's MSS was %d bytes (packets of %d bytes)", x.MSS, x.MSS+headerBytes(t.c))
+		what += fmt.Sprintf("; the data connection carried segments of up to %d bytes of data in packets of up to %d bytes (the path MTU this end knew)", x.MSS, x.MTU)
 	}
 	clamp := clampedMSS4
 	if t.c.RemoteAddr().IP.To4() == nil {
@@ -45,14 +45,6 @@ func (t *transferRun) stalled(ctx context.Context, tr *FileTransfer, x xferResul
 		t.ev.ClampedMSS = clamp
 		t.fail(TransferStalled, "%s; again with the MSS clamped to %d bytes it failed too (%s)", what, clamp, retry.Error)
 	}
-}
-
-// headerBytes is the size of the IP and TCP headers on c's path.
-func headerBytes(c *Conn) int {
-	if c.RemoteAddr().IP.To4() == nil {
-		return 60
-	}
-	return 40
 }
 
 // clampedRetry reads path again on a new control connection, in passive

@@ -35,7 +35,8 @@ type TransferEvidence struct {
 	Transfers      []FileTransfer `json:"transfers"`                   // every file transfer, in order
 	LargestOKBytes int64          `json:"largest_ok_bytes"`            // the largest data transfer of the check that arrived whole, listings included
 	StalledBytes   *int64         `json:"stalled_bytes,omitempty"`     // bytes that arrived before a transfer stalled; absent when none stalled
-	MSS            int            `json:"mss_bytes,omitempty"`         // the TCP maximum segment size of the stalled data connection, in bytes (MTU = MSS + 40 over IPv4, + 60 over IPv6)
+	MSS            int            `json:"mss_bytes,omitempty"`         // the TCP MSS the stalled data connection announced (the largest segment the server sends), in bytes
+	MTU            int            `json:"mtu_bytes,omitempty"`         // the path MTU this end held for the stalled data connection, in bytes: no ICMP told it of a smaller one
 	ClampedMSS     int            `json:"clamped_mss_bytes,omitempty"` // the smaller MSS the download was tried again with after a stall, in bytes
 	ControlIdleMS  float64        `json:"control_idle_ms,omitempty"`   // how long the control connection carried nothing while the data moved, when it was lost
 	LineEndings    string         `json:"line_endings,omitempty"`      // TYPE A test: "kept" (stored as sent), "crlf_to_lf", "lf_to_crlf" or "changed"
@@ -53,7 +54,7 @@ type FileTransfer struct {
 	Bytes               int64         `json:"bytes"`                  // bytes moved over the data connection
 	ExpectedBytes       int64         `json:"expected_bytes"`         // bytes it should have moved: the size asked for, or SIZE's answer; -1 when unknown
 	Stopped             bool          `json:"stopped,omitempty"`      // the client stopped reading at --transfer-size, on purpose
-	MSS                 int           `json:"mss_bytes,omitempty"`    // the data connection's TCP maximum segment size, in bytes, when known
+	MSS                 int           `json:"mss_bytes,omitempty"`    // the TCP MSS the data connection announced (the largest segment the server sends), in bytes, when known
 	Duration            time.Duration `json:"-"`                      // from sending the command to the last byte
 	DurationMS          float64       `json:"duration_ms"`            // Duration in milliseconds
 	ThroughputBytesPerS float64       `json:"throughput_bytes_per_s"` // Bytes over Duration, in bytes per second

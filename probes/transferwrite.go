@@ -42,8 +42,12 @@ func uniqueName(ext string) string {
 func (t *transferRun) roundTrip(ctx context.Context) {
 	s := t.s
 	if t.lost != nil {
-		t.ev.Skipped = strings.TrimPrefix(t.ev.Skipped+"; upload not tried: the control connection failed during the download", "; ")
-		t.parts = append(t.parts, "upload not tried: the control connection failed during the download")
+		why := "upload not tried: the control connection failed during the download"
+		if t.lost == errStalled {
+			why = "upload not tried: it would stall too and leave a partial file"
+		}
+		t.ev.Skipped = strings.TrimPrefix(t.ev.Skipped+"; "+why, "; ")
+		t.parts = append(t.parts, why)
 		return
 	}
 	name := inDir(s.Target.Path, uniqueName("bin"))

@@ -36,7 +36,7 @@ func transferExplain(f finding, what string) string {
 	if tr == nil || f.code == probes.TransferStalled || f.code == probes.TransferControlLost || f.code == probes.TransferLeftBehind {
 		parts = append(parts, strings.TrimSuffix(f.result.Summary, ".")+".")
 	}
-	if tr != nil && tr.Reply.Command != "" && tr.Reply.Code != 0 {
+	if tr != nil && tr.Reply.Command != "" && tr.Reply.Code >= 200 {
 		parts = append(parts, quoteExchange(tr.Reply)+".")
 	}
 	return sentence(append(parts, what)...)
@@ -152,8 +152,11 @@ var transferCauses = map[probes.Code]entry{
 		Explain: func(f finding) string {
 			ev := transferEvidence(f)
 			what := "Logins and listings fit in small packets and work; a full-size data packet never arrives. A link on the way carries smaller packets than the ends use (a tunnel, VPN or PPPoE link), and a firewall drops the ICMP message that would tell the sender to send smaller ones, so the sender retries the same packet until it gives up."
-			if ev.ClampedMSS > 0 && ev.MSS > 0 {
-				what += fmt.Sprintf(" Measured: at an MSS of %d bytes the transfer stalled; the largest transfer that arrived whole was %d bytes.", ev.MSS, ev.LargestOKBytes)
+			if ev.MSS > 0 && ev.MTU > 0 {
+				what += fmt.Sprintf(" Measured: segments of %d bytes of data in packets of %d bytes stalled; the largest transfer that arrived whole was %d bytes.", ev.MSS, ev.MTU, ev.LargestOKBytes)
+			}
+			if ev.ClampedMSS > 0 {
+				what += fmt.Sprintf(" With the MSS clamped to %d bytes (packets of at most 1280 bytes) the download was tried again: see the summary above.", ev.ClampedMSS)
 			}
 			return transferExplain(f, what)
 		},

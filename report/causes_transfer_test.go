@@ -14,7 +14,7 @@ func transferFailure(code probes.Code) probes.Result {
 		status = probes.StatusWarn
 	}
 	match := false
-	ev := &probes.TransferEvidence{Mode: "passive", Command: "EPSV", File: "/pub/big.bin", LargestOKBytes: 68, MSS: 1460, ClampedMSS: 1240,
+	ev := &probes.TransferEvidence{Mode: "passive", Command: "EPSV", File: "/pub/big.bin", LargestOKBytes: 68, MSS: 1448, MTU: 1500, ClampedMSS: 1240,
 		Transfers: []probes.FileTransfer{
 			{Direction: probes.DirectionDownload, Type: "I", Path: "/pub/big.bin", Status: probes.StatusPass, Bytes: 4096, ExpectedBytes: 4096, DurationMS: 2, ThroughputBytesPerS: 2048000},
 			{Direction: probes.DirectionUpload, Type: "I", Path: "/pub/ftpdoctor-0123456789ab.bin", Status: status, Code: code, Bytes: 0, ExpectedBytes: 4096,
@@ -31,7 +31,7 @@ func TestTransferCausesQuoteTheEvidence(t *testing.T) {
 		want []string // in the explanation or a fix
 	}{
 		{"write_denied_vsftpd", probes.TransferWriteDenied, []string{`550 Permission denied.`, "write_enable=YES"}},
-		{"stalled_names_icmp_and_mss", probes.TransferStalled, []string{"MSS of 1460 bytes", "largest transfer that arrived whole was 68 bytes", "ICMP type 3 code 4", "packet too big", "clamp-mss-to-pmtu"}},
+		{"stalled_names_icmp_and_mss", probes.TransferStalled, []string{"segments of 1448 bytes of data in packets of 1500 bytes", "largest transfer that arrived whole was 68 bytes", "ICMP type 3 code 4", "packet too big", "clamp-mss-to-pmtu"}},
 		{"control_lost_names_keepalives", probes.TransferControlLost, []string{"FileZilla", "WinSCP", "lftp", "curl", "nf_conntrack_tcp_timeout_established"}},
 	}
 	for _, tc := range tests {
