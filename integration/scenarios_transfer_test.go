@@ -123,3 +123,14 @@ func (ev transferJSON) failed() (code string, reply int, ok bool) {
 	}
 	return "", 0, false
 }
+
+// keepQuotaFile removes, when the test ends, the .ftpquota file Pure-FTPd
+// writes in the test user's home when it enforces a quota (-n), unless the
+// file was there before.
+func (l *lab) keepQuotaFile() {
+	path := filepath.Join(suite.home, ".ftpquota")
+	if _, err := os.Stat(path); err == nil {
+		return
+	}
+	l.t.Cleanup(func() { os.Remove(path) })
+}

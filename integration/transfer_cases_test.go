@@ -122,6 +122,39 @@ var transferScenarios = []transferScenario{
 			}
 		},
 	},
+	{
+		name: "transfer_proftpd_limit_stor_denied",
+		setup: func(l *lab) (checkRun, string) {
+			dir := l.transferDir(64<<10, 0o755)
+			l.proftpd("", "<Limit STOR>", "DenyAll", "</Limit>")
+			return transferRun(l, dir, "--write"), dir
+		},
+		want: expectation{Verdict: "warning", Exit: 1, Cause: "credentials", CauseCode: "transfer.write_denied", Software: "proftpd", Fix: "<Limit STOR>",
+			Stages: map[string]string{"transfer": "transfer.write_denied"}},
+		check: func(t *testing.T, ev transferJSON) {
+			if code, reply, _ := ev.failed(); code != "transfer.write_denied" || reply != 550 {
+				t.Errorf("failed transfer %s after %d, want transfer.write_denied after 550", code, reply)
+			}
+		},
+	},
+	{
+		// Pure-FTPd with a quota of 1 MB: a 2 MiB upload is refused with
+		// 552 and not kept.
+		name: "transfer_pureftpd_quota",
+		setup: func(l *lab) (checkRun, string) {
+			dir := l.transferDir(64<<10, 0o755)
+			l.keepQuotaFile()
+			l.pureftpdWith("-n", "1000:1")
+			return transferRun(l, dir, "--write", "--transfer-size", "2MiB"), dir
+		},
+		want: expectation{Verdict: "warning", Exit: 1, Cause: "server_config", CauseCode: "transfer.quota_exceeded", Software: "pure-ftpd", Fix: "-n FILES:MEGABYTES",
+			Stages: map[string]string{"transfer": "transfer.quota_exceeded"}},
+		check: func(t *testing.T, ev transferJSON) {
+			if code, reply, _ := ev.failed(); code != "transfer.quota_exceeded" || reply != 552 {
+				t.Errorf("failed transfer %s after %d, want transfer.quota_exceeded after 552", code, reply)
+			}
+		},
+	},
 }
 
 // TestTransferScenarios runs the transfer stage against real servers.

@@ -10,15 +10,18 @@ import (
 	"github.com/ftpdoctor/ftpdoctor/probes"
 )
 
-// bigFile is the downloadable file of the transfer tests: 300 KiB, the
+// bigFile is the downloadable file of the transfer tests: 200 KiB, the
 // largest file of the listing.
-var bigFile = []byte(strings.Repeat("ftpdoctor transfer test data\n", 300<<10/29))
+var bigFile = []byte(strings.Repeat("ftpdoctor transfer test data\n", 200<<10/29))
 
 // transferCheck runs a check with --transfer (and --write when write)
 // against a fixture holding /pub/small.txt and /pub/big.bin.
 func transferCheck(t *testing.T, script fixtures.Script, tc probes.TransferConfig) (probes.Result, *fixtures.Server) {
 	t.Helper()
 	script.Users = map[string]string{"alice": testPassword}
+	if tc.Size == 0 {
+		tc.Size = 256 << 10 // small enough for the fixture under -race on a busy machine
+	}
 	script.Files = map[string][]byte{"/pub/small.txt": []byte("small\n"), "/pub/big.bin": bigFile}
 	srv := fixtures.StartT(t, script)
 	cfg := probes.Config{Target: probes.Target{Host: srv.Host(), Port: srv.Port(), User: "alice", Path: "/pub"},

@@ -11,9 +11,9 @@ import (
 )
 
 // permissionText matches refusals that name this user's permission
-// (vsftpd "550 Permission denied.", ProFTPD "550 f: Permission denied",
+// (vsftpd "550 Permission denied.", ProFTPD "550 f: Operation not permitted",
 // IIS "550 Access is denied.").
-var permissionText = regexp.MustCompile(`(?i)permission denied|access is denied|not allowed|no permission|access denied`)
+var permissionText = regexp.MustCompile(`(?i)permission denied|access is denied|not allowed|no permission|access denied|operation not permitted`)
 
 // writeCode maps a negative reply to STOR to a code.
 func writeCode(code int, text string) Code {
