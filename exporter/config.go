@@ -41,19 +41,23 @@ type fileModule struct {
 	User         string   `yaml:"user"`          // login name; none: anonymous
 	PasswordFile string   `yaml:"password_file"` // file whose first line is the password, relative to the config file
 	Hosts        []string `yaml:"hosts"`         // names and CIDR networks the module may probe; required with credentials
+	Transfer     bool     `yaml:"transfer"`      // also run the transfer stage: a download (never an upload), as check --transfer
+	TransferFile string   `yaml:"transfer_file"` // with transfer: the file to download, as --file
+	TransferSize string   `yaml:"transfer_size"` // with transfer: the most bytes read, as --transfer-size; default 4MiB
 }
 
 // Module is one way to probe, ready to use: what a probe request names
 // with module=NAME.
 type Module struct {
-	Name         string            // the module's name
-	Mode         probes.Mode       // data modes to try
-	TLS          probes.TLSMode    // auto (default), require, implicit or off
-	Timeout      time.Duration     // each network step
-	PassiveRange *probes.PortRange // the declared passive range, if any
-	User         string            // login name; empty: anonymous
-	Password     probes.Secret     // from password_file; never printed
-	Hosts        HostList          // the targets the module may probe; empty: any (subject to --allow)
+	Name         string                 // the module's name
+	Mode         probes.Mode            // data modes to try
+	TLS          probes.TLSMode         // auto (default), require, implicit or off
+	Timeout      time.Duration          // each network step
+	PassiveRange *probes.PortRange      // the declared passive range, if any
+	User         string                 // login name; empty: anonymous
+	Password     probes.Secret          // from password_file; never printed
+	Hosts        HostList               // the targets the module may probe; empty: any (subject to --allow)
+	Transfer     *probes.TransferConfig // the transfer stage's download, when the module asks for it; never a write
 }
 
 // HasCredentials reports whether the module logs in with a password of its
@@ -130,6 +134,9 @@ func (fm fileModule) module(name, dir string) (Module, error) {
 		}
 		m.PassiveRange = &r
 	}
+	if err := fm.transfer(&m); err != nil {
+		return m, err
+	}
 	hosts, err := ParseHostList(fm.Hosts)
 	if err != nil {
 		return m, fmt.Errorf("hosts: %s", err)
@@ -175,4 +182,28 @@ func readSecretFile(path string) ([]byte, error) {
 		return nil, fmt.Errorf("%s is open to group or others (mode %04o): it holds a password, run chmod 600 %s", path, mode, path)
 	}
 	return io.ReadAll(io.LimitReader(f, maxConfigBytes))
+}
+
+// transfer reads the module's transfer settings: a download only, since a
+// scrape must not change the server.
+func (fm fileModule) transfer(m *Module) error {
+	if !fm.Transfer {
+		if fm.TransferFile != "" || fm.TransferSize != "" {
+			return errors.New("transfer_file and transfer_size need transfer: true")
+		}
+		return nil
+	}
+	tc := &probes.TransferConfig{File: fm.TransferFile, Size: probes.DefaultTransferSize}
+	if strings.ContainsAny(tc.File, "\r\n") {
+		return errors.New("transfer_file must not contain a line break")
+	}
+	if fm.TransferSize != "" {
+		size, err := target.Size(fm.TransferSize)
+		if err != nil {
+			return fmt.Errorf("transfer_size must be between 1 byte and 1GiB, like 4MiB, got %q", fm.TransferSize)
+		}
+		tc.Size = size
+	}
+	m.Transfer = tc
+	return nil
 }

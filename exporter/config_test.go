@@ -19,6 +19,9 @@ func TestLoadConfigRefuses(t *testing.T) {
 		{"bad_range", "modules:\n  m:\n    passive_range: 9-1\n", "passive_range"},
 		{"bad_cidr", "modules:\n  m:\n    hosts: [10.0.0.0/99]\n", "not a CIDR"},
 		{"password_file_missing", "modules:\n  m:\n    user: alice\n    password_file: nope\n    hosts: [h]\n", "password_file"},
+		{"transfer_size_without_transfer", "modules:\n  m:\n    transfer_size: 1MiB\n", "need transfer: true"},
+		{"bad_transfer_size", "modules:\n  m:\n    transfer: true\n    transfer_size: 2GiB\n", "transfer_size must be"},
+		{"no_write_in_modules", "modules:\n  m:\n    transfer: true\n    write: true\n", "field write not found"},
 		{"anonymous_with_password", "modules:\n  m:\n    password_file: pass\n    hosts: [h]\n", "needs a user"},
 	}
 	for _, tt := range tests {

@@ -153,7 +153,7 @@ func (e *Exporter) run(ctx context.Context, req probeRequest) report.Report {
 	defer cancel()
 	m := req.module
 	cfg := probes.Config{Target: req.target, Password: m.Password, Timeout: min(m.Timeout, req.deadline),
-		Mode: m.Mode, PassiveRange: m.PassiveRange, TLS: m.TLS}
+		Mode: m.Mode, PassiveRange: m.PassiveRange, TLS: m.TLS, Transfer: m.Transfer}
 	if scheme, ok := target.SchemeTLS[req.target.Scheme]; ok {
 		cfg.TLS = scheme
 	}

@@ -75,9 +75,28 @@ func Registry(rep report.Report) *prometheus.Registry {
 			verified.Set(1)
 		}
 	}
+	transferMetrics(rep, vec("ftpdoctor_transfer_bytes_per_second", "Throughput of the transfer stage's first whole file transfer in each direction (modules with transfer: true).", "direction"))
 	causes := vec("ftpdoctor_cause", "1 for each cause the check found, most important first in the report.", "family", "code", "severity")
 	for _, c := range rep.Causes {
 		causes.WithLabelValues(string(c.ID), string(c.Code), string(c.Severity)).Set(1)
 	}
 	return reg
+}
+
+// transferMetrics sets the throughput of the transfer stage's first
+// binary transfer in each direction that arrived; nothing when the stage
+// did not run or no transfer arrived.
+func transferMetrics(rep report.Report, throughput *prometheus.GaugeVec) {
+	for _, s := range rep.Stages {
+		if s.ID != probes.StageTransfer || s.Evidence.Transfer == nil {
+			continue
+		}
+		seen := map[string]bool{}
+		for _, tr := range s.Evidence.Transfer.Transfers {
+			if tr.Status == probes.StatusPass && tr.Type == "I" && !seen[tr.Direction] {
+				seen[tr.Direction] = true
+				throughput.WithLabelValues(tr.Direction).Set(tr.ThroughputBytesPerS)
+			}
+		}
+	}
 }

@@ -1,11 +1,11 @@
 package cli
 
 import (
-	"strconv"
 	"strings"
 
 	urfave "github.com/urfave/cli/v2"
 
+	"github.com/ftpdoctor/ftpdoctor/internal/target"
 	"github.com/ftpdoctor/ftpdoctor/probes"
 )
 
@@ -19,9 +19,6 @@ func transferFlags() []urfave.Flag {
 	}
 }
 
-// maxTransferSize bounds --transfer-size: a diagnostic, not a load test.
-const maxTransferSize = 1 << 30
-
 // transferConfig reads the transfer flags into cfg.
 func transferConfig(c *urfave.Context, cfg *probes.Config) error {
 	if !c.Bool("transfer") {
@@ -32,8 +29,8 @@ func transferConfig(c *urfave.Context, cfg *probes.Config) error {
 		}
 		return nil
 	}
-	size, err := parseSize(c.String("transfer-size"))
-	if err != nil || size < 1 || size > maxTransferSize {
+	size, err := target.Size(c.String("transfer-size"))
+	if err != nil {
 		return usageError("--transfer-size must be between 1 byte and 1GiB, like 4MiB or 65536, got %q", c.String("transfer-size"))
 	}
 	if strings.ContainsAny(c.String("file"), "\r\n") {
@@ -41,27 +38,4 @@ func transferConfig(c *urfave.Context, cfg *probes.Config) error {
 	}
 	cfg.Transfer = &probes.TransferConfig{File: c.String("file"), Size: size, Write: c.Bool("write")}
 	return nil
-}
-
-// sizeUnits are the suffixes --transfer-size takes, longest first.
-var sizeUnits = []struct {
-	suffix string
-	bytes  int64
-}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"KB", 1000}, {"MB", 1000 * 1000}, {"GB", 1000 * 1000 * 1000}, {"B", 1}}
-
-// parseSize reads a byte count such as "4MiB", "512KB" or "65536".
-func parseSize(s string) (int64, error) {
-	s = strings.TrimSpace(s)
-	mult := int64(1)
-	for _, u := range sizeUnits {
-		if strings.HasSuffix(s, u.suffix) {
-			s, mult = strings.TrimSpace(strings.TrimSuffix(s, u.suffix)), u.bytes
-			break
-		}
-	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n < 0 || n > maxTransferSize/mult+1 {
-		return 0, strconv.ErrRange
-	}
-	return n * mult, nil
 }
