@@ -61,18 +61,18 @@ type Target struct {
 
 // Config is everything a check needs to know from the user.
 type Config struct {
-	Target        Target         // where to connect
-	Password      Secret         // the password, never printed
-	Anonymous     bool           // no user was given: log in as anonymous
-	Timeout       time.Duration  // deadline for each network step
-	Mode          Mode           // which data modes to try
-	PassiveRange  *PortRange     // the admin's declared passive range, if any
-	ActiveAddress net.IP         // address to send in PORT/EPRT instead of the control connection's local address
-	TLS           TLSMode        // auto (the default), require, implicit or off
-	Roots         *x509.CertPool // roots the certificate must lead to; nil: the system's (SSL_CERT_FILE is honoured)
-	Insecure      bool           // go on past a bad certificate, still reporting it
-	TLSMax        uint16         // highest TLS version to offer (tls.VersionTLS12 for --tls-max 1.2); 0: Go's default
-	ComparePlain  bool           // --compare-plain (check only): when passive fails under TLS, log in once more in plain text, the password in clear, to confirm a NAT helper
+	Target        Target          // where to connect
+	Password      Secret          // the password, never printed
+	Anonymous     bool            // no user was given: log in as anonymous
+	Timeout       time.Duration   // deadline for each network step
+	Mode          Mode            // which data modes to try
+	PassiveRange  *PortRange      // the admin's declared passive range, if any
+	ActiveAddress net.IP          // address to send in PORT/EPRT instead of the control connection's local address
+	TLS           TLSMode         // auto (the default), require, implicit or off
+	Roots         *x509.CertPool  // roots the certificate must lead to; nil: the system's (SSL_CERT_FILE is honoured)
+	Insecure      bool            // go on past a bad certificate, still reporting it
+	TLSMax        uint16          // highest TLS version to offer (tls.VersionTLS12 for --tls-max 1.2); 0: Go's default
+	ComparePlain  bool            // --compare-plain (check only): when passive fails under TLS, log in once more in plain text, the password in clear, to confirm a NAT helper
 	Transfer      *TransferConfig // --transfer: move real files after the data stages; nil: no transfer stage
 }
 

@@ -10,7 +10,12 @@ import (
 	"time"
 )
 
+// StageTransfer is the opt-in stage that moves real files (--transfer).
+const StageTransfer StageID = "transfer"
+
 // transferStage moves real files once a data mode has carried a listing.
+// It runs once per server (for the first account), only when asked: Check
+// leaves it out without --transfer.
 var transferStage = Stage{
 	ID: StageTransfer,
 	Needs: []Need{
@@ -21,6 +26,8 @@ var transferStage = Stage{
 		{Met: func(s *Session) bool { _, ok := s.proven.best(); return ok }, Why: "no data mode carried a listing"},
 	},
 	Run: Transfer,
+
+	Family: FamilyServerConfig,
 }
 
 // transferRun is the state of one transfer stage.

@@ -2,9 +2,6 @@ package probes
 
 import "time"
 
-// StageTransfer is the opt-in stage that moves real files (--transfer).
-const StageTransfer StageID = "transfer"
-
 // DefaultTransferSize is the default of --transfer-size: the most bytes
 // read from a downloaded file, and the size of the uploaded one.
 const DefaultTransferSize = 4 << 20
