@@ -81,7 +81,9 @@ var transferScenarios = []transferScenario{
 		setup: func(l *lab) (checkRun, string) {
 			dir := l.transferDir(256<<10, 0o755)
 			l.vsftpd("write_enable=YES")
-			return transferRun(l, dir, "--write", "--transfer-size", "128KiB"), dir
+			r := transferRun(l, dir, "--write", "--transfer-size", "128KiB")
+			r.Timeout = quick // the stall is told by a whole timeout without data
+			return r, dir
 		},
 		want: expectation{Verdict: "warning", Exit: 1, Cause: "port_or_firewall", CauseCode: "transfer.stalled", Fix: "ICMP type 3 code 4",
 			Stages: map[string]string{"passive": "passive.ok", "transfer": "transfer.stalled"}},
