@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/ftpdoctor/ftpdoctor/internal/netlab"
 )
@@ -93,7 +92,7 @@ func (l *lab) transferDir(bigBytes int, mode os.FileMode) string {
 func transferRun(l *lab, dir string, flags ...string) checkRun {
 	r := login(fmt.Sprintf("ftp://%s/%s/", l.Target(), dir))
 	r.Extra = append([]string{"--transfer"}, flags...)
-	r.Timeout = 5 * time.Second // nothing here waits for a drop but the stall, which sets quick again
+	r.Timeout = patient // nothing here waits for a drop but the stall, which sets quick again
 	return r
 }
 

@@ -19,7 +19,7 @@ func Check(ctx context.Context, cfg Config, env Env) Outcome {
 func check(ctx context.Context, cfg Config, env Env) (Outcome, *certTrust) {
 	s := NewSession(cfg, env)
 	s.parallel = true
-	results := s.Run(ctx, wanted(cfg))
+	results := s.Run(ctx, Wanted(cfg))
 	s.Close(ctx)
 	s.judgeLaterCertificates(results)
 	return Outcome{
@@ -36,10 +36,10 @@ func check(ctx context.Context, cfg Config, env Env) (Outcome, *certTrust) {
 	}, s.trust
 }
 
-// wanted is the registry without the opt-in transfer stage unless the
-// configuration asks for it.
-func wanted(cfg Config) []Stage {
-	return Select(func(st Stage) bool { return st.ID != StageTransfer || cfg.Transfer != nil })
+// Wanted returns the stages of Registry a check of cfg runs: every stage
+// but the opt-in ones cfg does not ask for.
+func Wanted(cfg Config) []Stage {
+	return Select(func(st Stage) bool { return st.Asked == nil || st.Asked(cfg) })
 }
 
 // LogIn runs the login stage and the stages it needs (dns, control, tls)

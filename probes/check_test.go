@@ -56,7 +56,7 @@ var plainOK = stages{probes.StageDNS: probes.DNSLiteral, probes.StageControl: pr
 // code: the stages before it as plainOK, every stage after it skipped.
 func stoppedAt(id probes.StageID, code probes.Code) stages {
 	out, after := stages{}, false
-	for _, st := range probes.Registry {
+	for _, st := range probes.Wanted(probes.Config{}) {
 		switch {
 		case st.ID == id:
 			out[st.ID], after = code, true
@@ -100,10 +100,11 @@ func result(o probes.Outcome, id probes.StageID) probes.Result {
 }
 
 // differs reports the stages whose code is not what want says, and every
-// Registry stage the outcome lacks; empty when all match.
+// stage a check runs (opt-in stages left out) that the outcome lacks;
+// empty when all match.
 func differs(o probes.Outcome, want stages) string {
 	var bad []string
-	for _, st := range probes.Registry {
+	for _, st := range probes.Wanted(probes.Config{}) {
 		r := result(o, st.ID)
 		if code, named := want[st.ID]; r.Summary == "no result for this stage" || named && r.Code != code {
 			bad = append(bad, fmt.Sprintf("%s=%s (%s)", st.ID, r.Code, r.Summary))

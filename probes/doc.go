@@ -1,5 +1,6 @@
 // Package probes runs the diagnostic stages of an FTP check, the values of
-// Registry: dns, control, tls, login, passive, active and firewall. Each
+// Registry: dns, control, tls, login, passive, active, firewall and the
+// opt-in transfer (--transfer). Each
 // stage takes a context and a *Session and returns a Result. Stages never
 // print, never exit and never block past their deadline; every error is
 // classified once, where it is born, into a stable Code that the report
@@ -11,7 +12,8 @@
 // ftpdoctor needs: whether its failure is critical, the data mode it
 // transfers in, the cause family of its unknown codes, whether it runs for
 // every account or once per server, and where an account's session ended
-// when it failed. The runner, the many-accounts check, the report and the
+// when it failed, and (Asked) whether only a configuration that asks for
+// it runs it. The runner, the many-accounts check, the report and the
 // exporter read these facts; none keeps a list of stages. Adding one takes:
 //
 //  1. its file, probes/NAME.go, with its StageID constant, its Stage value

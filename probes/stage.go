@@ -19,6 +19,8 @@ type Stage struct {
 	Family     Family // the cause family of a problem code of this stage that the code table does not know
 	PerAccount bool   // it runs again for every further account of a many-accounts check; false: once per server
 	Phase      Phase  // where an account's session ended when this stage failed (PhaseUser: refined by the refused command); empty: its failure ends no session
+
+	Asked func(Config) bool // nil: every check runs it; else only a check whose configuration it accepts (an opt-in stage such as transfer)
 }
 
 // Need is one precondition of a stage. The runner waits for After to

@@ -14,8 +14,8 @@ import (
 const StageTransfer StageID = "transfer"
 
 // transferStage moves real files once a data mode has carried a listing.
-// It runs once per server (for the first account), only when asked: Check
-// leaves it out without --transfer.
+// It runs once per server (for the first account), only when asked (Asked):
+// Check leaves it out without --transfer.
 var transferStage = Stage{
 	ID: StageTransfer,
 	Needs: []Need{
@@ -28,6 +28,7 @@ var transferStage = Stage{
 	Run: Transfer,
 
 	Family: FamilyServerConfig,
+	Asked:  func(cfg Config) bool { return cfg.Transfer != nil },
 }
 
 // transferRun is the state of one transfer stage.

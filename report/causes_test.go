@@ -64,7 +64,7 @@ func outcomeFor(code probes.Code) probes.Outcome {
 			after = after || o.Results[i].Stage == stage
 		}
 	case probes.StageTransfer:
-		*at(&o, stage) = transferFailure(code)
+		o.Results = append(o.Results, transferFailure(code)) // an opt-in stage: healthy() has none
 	case probes.StageDNS, probes.StageControl, probes.StageLogin:
 		status := probes.StatusFail
 		if code == probes.ControlDelayedGreeting {

@@ -38,7 +38,7 @@ func TestTransferCausesQuoteTheEvidence(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			o := healthy()
 			o.Server.Software = probes.SoftwareVsftpd
-			*at(&o, probes.StageTransfer) = transferFailure(tc.code)
+			o.Results = append(o.Results, transferFailure(tc.code))
 			r := Build(o)
 			if len(r.Causes) != 1 || r.Causes[0].Code != tc.code || r.Verdict != VerdictWarning {
 				t.Fatalf("causes %+v, verdict %s; want one %s, warning", r.Causes, r.Verdict, tc.code)

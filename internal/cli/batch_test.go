@@ -76,7 +76,7 @@ func TestBatchJSONLines(t *testing.T) {
 			}
 			continue
 		}
-		if len(rec.Stages) != len(probes.Registry)-1 /* every stage but the opt-in transfer */ || rec.Target.User != "alice" || rec.Causes == nil {
+		if len(rec.Stages) != len(probes.Wanted(probes.Config{})) || rec.Target.User != "alice" || rec.Causes == nil {
 			t.Errorf("record %d is not a whole check report: %s", i, l)
 		}
 		if rec.Verdict == verdict.Critical && (len(rec.Causes) == 0 || rec.Causes[0].Code != "login.rejected") {
