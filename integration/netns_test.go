@@ -59,17 +59,7 @@ type lab struct {
 // namespaces, and every process in them, go when the test ends.
 func newLab(t *testing.T, topo topology) *lab {
 	t.Helper()
-	n := int(nextIndex.Add(1))
-	if n > 120 {
-		t.Fatalf("out of lab subnets (index %d)", n)
-	}
-	l := &lab{
-		Lab: netlab.New(t), t: t, index: n, topo: topo,
-		CliAddr: fmt.Sprintf("10.77.%d.2", 2*n), RtrCli: fmt.Sprintf("10.77.%d.1", 2*n),
-		RtrSrv: fmt.Sprintf("10.77.%d.1", 2*n+1), SrvAddr: fmt.Sprintf("10.77.%d.2", 2*n+1),
-		CliNet: fmt.Sprintf("10.77.%d.0/24", 2*n), SrvNet: fmt.Sprintf("10.77.%d.0/24", 2*n+1),
-		cliIf: fmt.Sprintf("fdit%dc", n), rtrCIf: fmt.Sprintf("fdit%dr", n), rtrSIf: fmt.Sprintf("fdit%dq", n), srvIf: fmt.Sprintf("fdit%ds", n),
-	}
+	l := labAddresses(t, topo)
 	l.cli, l.rtr, l.srv = l.Namespace("cli"), l.Namespace("rtr"), l.Namespace("srv")
 	l.Veth(l.cli, l.cliIf, l.CliAddr+"/24", l.rtr, l.rtrCIf, l.RtrCli+"/24")
 	l.Veth(l.rtr, l.rtrSIf, l.RtrSrv+"/24", l.srv, l.srvIf, l.SrvAddr+"/24")
@@ -115,6 +105,23 @@ table inet fditfilter {
 }`, l.rtrSIf, l.CliNet, l.rtrSIf, l.CliNet, l.rtrSIf, l.CliNet))
 	}
 	return l
+}
+
+// labAddresses gives a new lab its index, its addresses and its interface
+// names, before any namespace exists.
+func labAddresses(t *testing.T, topo topology) *lab {
+	t.Helper()
+	n := int(nextIndex.Add(1))
+	if n > 120 {
+		t.Fatalf("out of lab subnets (index %d)", n)
+	}
+	return &lab{
+		Lab: netlab.New(t), t: t, index: n, topo: topo,
+		CliAddr: fmt.Sprintf("10.77.%d.2", 2*n), RtrCli: fmt.Sprintf("10.77.%d.1", 2*n),
+		RtrSrv: fmt.Sprintf("10.77.%d.1", 2*n+1), SrvAddr: fmt.Sprintf("10.77.%d.2", 2*n+1),
+		CliNet: fmt.Sprintf("10.77.%d.0/24", 2*n), SrvNet: fmt.Sprintf("10.77.%d.0/24", 2*n+1),
+		cliIf: fmt.Sprintf("fdit%dc", n), rtrCIf: fmt.Sprintf("fdit%dr", n), rtrSIf: fmt.Sprintf("fdit%dq", n), srvIf: fmt.Sprintf("fdit%ds", n),
+	}
 }
 
 // Target returns the address a client dials to reach the server.

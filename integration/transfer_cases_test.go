@@ -66,11 +66,7 @@ var transferScenarios = []transferScenario{
 		},
 		want: expectation{Verdict: "warning", Exit: 1, Cause: "server_config", CauseCode: "transfer.write_refused", Software: "vsftpd", Fix: "write_enable=YES",
 			Stages: map[string]string{"transfer": "transfer.write_refused"}},
-		check: func(t *testing.T, ev transferJSON) {
-			if code, reply, _ := ev.failed(); code != "transfer.write_refused" || reply != 553 {
-				t.Errorf("failed transfer %s after %d, want transfer.write_refused after 553", code, reply)
-			}
-		},
+		check: wantFailed("transfer.write_refused", 553),
 	},
 	{
 		// A 1280-byte link in the middle and ICMP frag-needed dropped:
@@ -133,11 +129,7 @@ var transferScenarios = []transferScenario{
 		},
 		want: expectation{Verdict: "warning", Exit: 1, Cause: "credentials", CauseCode: "transfer.write_denied", Software: "proftpd", Fix: "<Limit STOR>",
 			Stages: map[string]string{"transfer": "transfer.write_denied"}},
-		check: func(t *testing.T, ev transferJSON) {
-			if code, reply, _ := ev.failed(); code != "transfer.write_denied" || reply != 550 {
-				t.Errorf("failed transfer %s after %d, want transfer.write_denied after 550", code, reply)
-			}
-		},
+		check: wantFailed("transfer.write_denied", 550),
 	},
 	{
 		// Pure-FTPd with a quota of 1 MB: a 2 MiB upload is refused with
@@ -151,12 +143,18 @@ var transferScenarios = []transferScenario{
 		},
 		want: expectation{Verdict: "warning", Exit: 1, Cause: "server_config", CauseCode: "transfer.quota_exceeded", Software: "pure-ftpd", Fix: "-n FILES:MEGABYTES",
 			Stages: map[string]string{"transfer": "transfer.quota_exceeded"}},
-		check: func(t *testing.T, ev transferJSON) {
-			if code, reply, _ := ev.failed(); code != "transfer.quota_exceeded" || reply != 552 {
-				t.Errorf("failed transfer %s after %d, want transfer.quota_exceeded after 552", code, reply)
-			}
-		},
+		check: wantFailed("transfer.quota_exceeded", 552),
 	},
+}
+
+// wantFailed checks that the first failed transfer has code, after a
+// reply with replyCode.
+func wantFailed(code string, replyCode int) func(t *testing.T, ev transferJSON) {
+	return func(t *testing.T, ev transferJSON) {
+		if got, reply, _ := ev.failed(); got != code || reply != replyCode {
+			t.Errorf("failed transfer %s after %d, want %s after %d", got, reply, code, replyCode)
+		}
+	}
 }
 
 // TestTransferScenarios runs the transfer stage against real servers.

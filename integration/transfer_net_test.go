@@ -3,8 +3,6 @@ package integration
 import (
 	"fmt"
 	"testing"
-
-	"github.com/ftpdoctor/ftpdoctor/internal/netlab"
 )
 
 // newMTULab builds a lab whose path has a narrower link in the middle:
@@ -19,18 +17,8 @@ import (
 // ones vanish.
 func newMTULab(t *testing.T) *lab {
 	t.Helper()
-	n := int(nextIndex.Add(1))
-	if n > 120 {
-		t.Fatalf("out of lab subnets (index %d)", n)
-	}
-	l := &lab{
-		Lab: netlab.New(t), t: t, index: n, topo: routed,
-		CliAddr: fmt.Sprintf("10.77.%d.2", 2*n), RtrCli: fmt.Sprintf("10.77.%d.1", 2*n),
-		RtrSrv: fmt.Sprintf("10.77.%d.1", 2*n+1), SrvAddr: fmt.Sprintf("10.77.%d.2", 2*n+1),
-		CliNet: fmt.Sprintf("10.77.%d.0/24", 2*n), SrvNet: fmt.Sprintf("10.77.%d.0/24", 2*n+1),
-		cliIf: fmt.Sprintf("fdit%dc", n), rtrCIf: fmt.Sprintf("fdit%dr", n), rtrSIf: fmt.Sprintf("fdit%dq", n), srvIf: fmt.Sprintf("fdit%ds", n),
-	}
-	midNet := fmt.Sprintf("10.78.%d", n)
+	l := labAddresses(t, routed)
+	midNet := fmt.Sprintf("10.78.%d", l.index)
 	mid := ""
 	l.cli, l.rtr, mid, l.srv = l.Namespace("cli"), l.Namespace("rtr"), l.Namespace("mid"), l.Namespace("srv")
 	l.Veth(l.cli, l.cliIf, l.CliAddr+"/24", l.rtr, l.rtrCIf, l.RtrCli+"/24")

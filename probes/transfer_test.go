@@ -127,6 +127,25 @@ func TestTransferWriteRoundTripEvidence(t *testing.T) {
 	}
 }
 
+// TestTransferInActiveMode: with --mode active the files move over EPRT,
+// the server connecting back, and the round trip still leaves nothing.
+func TestTransferInActiveMode(t *testing.T) {
+	srv := fixtures.StartT(t, fixtures.Script{Users: map[string]string{"alice": testPassword},
+		Files: map[string][]byte{"/pub/big.bin": bigFile}})
+	cfg := probes.Config{Target: probes.Target{Host: srv.Host(), Port: srv.Port(), User: "alice", Path: "/pub"},
+		Password: testPassword, Timeout: time.Second, Mode: probes.ModeActive, Transfer: &probes.TransferConfig{Size: 64 << 10, Write: true}}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	o := probes.Check(ctx, cfg, probes.DefaultEnv())
+	r := result(o, probes.StageTransfer)
+	if r.Code != probes.TransferOK || r.Evidence.Transfer.Mode != "active" || r.Evidence.Transfer.Command != "EPRT" {
+		t.Fatalf("transfer = %s %s (%+v), want transfer.ok over EPRT", r.Code, r.Summary, r.Evidence.Transfer)
+	}
+	if files := srv.Files(); len(files) != 1 {
+		t.Errorf("files on the server: %v, want only /pub/big.bin", files)
+	}
+}
+
 func TestTransferNotAskedIsNotRun(t *testing.T) {
 	o, _ := check(t, fixtures.Script{}, "alice")
 	for _, r := range o.Results {
