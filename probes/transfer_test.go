@@ -154,3 +154,25 @@ func TestTransferNotAskedIsNotRun(t *testing.T) {
 		}
 	}
 }
+
+// TestTransferOverFTPS: under FTPS with protected data connections that
+// must resume the control connection's session (vsftpd's
+// require_ssl_reuse), the download and the round trip move through TLS.
+func TestTransferOverFTPS(t *testing.T) {
+	srv := fixtures.StartT(t, fixtures.Script{Users: map[string]string{"alice": testPassword},
+		Files: map[string][]byte{"/pub/big.bin": bigFile},
+		TLS:   &fixtures.TLSConfig{Certificates: good(), RequireData: true, RequireReuse: true}})
+	cfg := probes.Config{Target: probes.Target{Host: srv.Host(), Port: srv.Port(), User: "alice", Path: "/pub"},
+		Password: testPassword, Timeout: 2 * time.Second, TLS: probes.TLSRequire, Roots: testCA.Pool(),
+		Transfer: &probes.TransferConfig{Size: 64 << 10, Write: true}}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	o := probes.Check(ctx, cfg, probes.DefaultEnv())
+	r := result(o, probes.StageTransfer)
+	if r.Code != probes.TransferOK {
+		t.Fatalf("transfer = %s %s, want transfer.ok over protected data connections", r.Code, r.Summary)
+	}
+	if files := srv.Files(); len(files) != 1 {
+		t.Errorf("files on the server: %v, want only /pub/big.bin", files)
+	}
+}
