@@ -17,7 +17,7 @@ import (
 // half a page.
 func (s *Server) render(w http.ResponseWriter, status int, name string, p pageData) {
 	var buf bytes.Buffer
-	if err := templates.ExecuteTemplate(&buf, name, p); err != nil {
+	if err := templates().ExecuteTemplate(&buf, name, p); err != nil {
 		s.opts.Logger.Error("web template", "template", name, "error", err.Error())
 		http.Error(w, "internal error rendering the page", http.StatusInternalServerError)
 		return

@@ -8,6 +8,7 @@ import (
 	"html/template"
 	"io"
 	"strings"
+	"sync"
 
 	"github.com/ftpdoctor/ftpdoctor/output"
 	"github.com/ftpdoctor/ftpdoctor/probes"
@@ -31,17 +32,20 @@ func mustRead(fs embed.FS, name string) string {
 	return string(b)
 }
 
-// templates are every page; html/template escapes every value it prints,
-// so a banner or a reply from the server is text, never markup.
-var templates = template.Must(template.New("").Funcs(template.FuncMap{
-	"visible":   visible,
-	"inc":       func(i int) int { return i + 1 },
-	"millis":    output.Millis,
-	"pct":       func(f float64) string { return fmt.Sprintf("%.2f", f) },
-	"options":   func(o ...string) []string { return o },
-	"phase":     phaseText,
-	"causeArgs": func(v reportView, c causeView, n int) causeArgs { return causeArgs{View: v, Cause: c, N: n} },
-}).ParseFS(templateFS, "templates/*.html"))
+// templates returns every page, parsed on first use (not at the start-up
+// of every command); html/template escapes every value it prints, so a
+// banner or a reply from the server is text, never markup.
+var templates = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("").Funcs(template.FuncMap{
+		"visible":   visible,
+		"inc":       func(i int) int { return i + 1 },
+		"millis":    output.Millis,
+		"pct":       func(f float64) string { return fmt.Sprintf("%.2f", f) },
+		"options":   func(o ...string) []string { return o },
+		"phase":     phaseText,
+		"causeArgs": func(v reportView, c causeView, n int) causeArgs { return causeArgs{View: v, Cause: c, N: n} },
+	}).ParseFS(templateFS, "templates/*.html"))
+})
 
 // pageData is what every template gets.
 type pageData struct {
@@ -226,7 +230,7 @@ func phaseText(p probes.Phase) string {
 func writeFile(w io.Writer, rep report.Report, docBase string) error {
 	var buf bytes.Buffer
 	p := pageData{Title: title(rep), File: true, CSS: template.CSS(stylesheet), Data: newReportView(rep, "", docBase)}
-	if err := templates.ExecuteTemplate(&buf, "report", p); err != nil {
+	if err := templates().ExecuteTemplate(&buf, "report", p); err != nil {
 		return err
 	}
 	_, err := w.Write(buf.Bytes())

@@ -211,5 +211,5 @@ func (s *Server) refuse(w http.ResponseWriter, r *http.Request, status int, msg 
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
-	_ = templates.ExecuteTemplate(w, "error", pageData{Title: http.StatusText(status), Data: msg})
+	_ = templates().ExecuteTemplate(w, "error", pageData{Title: http.StatusText(status), Data: msg})
 }
