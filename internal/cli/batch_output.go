@@ -48,7 +48,9 @@ func (t *batchTable) Record(r batchRecord) error {
 			}
 		}
 	}
-	line := fmt.Sprintf("%-*s  %-8s  %9s  %s\n", batchTargetWidth, r.Input, strings.ToUpper(string(r.verdict())), took, cause)
+	// The input line is the user's, but may hold terminal escapes or other
+	// control characters: they are made visible as everywhere else.
+	line := fmt.Sprintf("%-*s  %-8s  %9s  %s\n", batchTargetWidth, report.Clean(r.Input), strings.ToUpper(string(r.verdict())), took, report.Clean(cause))
 	_, err := t.w.Write([]byte(maskSecrets(line, r.Redact)))
 	return err
 }

@@ -155,3 +155,20 @@ func TestBatchBadInput(t *testing.T) {
 		})
 	}
 }
+
+// TestBatchTableEscapesAndMasks: a line of the list is echoed in the table
+// with its control characters made visible and its password masked, in
+// the URL form and in curl's form without a scheme.
+func TestBatchTableEscapesAndMasks(t *testing.T) {
+	list := "\x1b[31mevil\x07host\n" + "alice:Batch-S3cret@ho$t\n" + "ftp://alice:Batch-S3cret@ho$t/\n"
+	code, out, _ := runCLI(t, list, "batch", "--timeout", "1s", "-")
+	if code != verdict.ExitUnknown {
+		t.Errorf("exit %d, want %d", code, verdict.ExitUnknown)
+	}
+	if strings.ContainsAny(out, "\x1b\x07") || !strings.Contains(out, `\x1b[31mevil`) {
+		t.Errorf("control characters not made visible:\n%q", out)
+	}
+	if strings.Contains(out, "Batch-S3cret") || strings.Count(out, "alice:****@ho$t") != 2 {
+		t.Errorf("password not masked:\n%s", out)
+	}
+}

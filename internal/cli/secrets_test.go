@@ -68,3 +68,29 @@ func TestEchoedPasswordIsMasked(t *testing.T) {
 		t.Fatalf("the masked reply is missing:\n%s", out.String())
 	}
 }
+
+// TestTargetWithPasswordWithoutScheme: user:password@host is read as curl
+// reads it, the user to USER and the password to PASS, and neither the
+// table, the JSON nor an error repeats the password.
+func TestTargetWithPasswordWithoutScheme(t *testing.T) {
+	const pass = "Tgt-S3ntinel"
+	srv := fixtures.StartT(t, fixtures.Script{Users: map[string]string{"alice": pass}})
+	t.Setenv("FTP_PASSWORD", "")
+	t.Setenv("HOME", t.TempDir())
+	arg := fmt.Sprintf("alice:%s@127.0.0.1:%d", pass, srv.Port())
+	for _, format := range []string{"table", "json"} {
+		code, out, errOut := runCLI(t, "", "check", "--timeout", "1s", "--mode", "passive", "--format", format, arg)
+		if code != 0 || strings.Contains(out+errOut, pass) || !strings.Contains(out, "alice") {
+			t.Errorf("%s: exit %d, stderr %q:\n%s", format, code, errOut, out)
+		}
+	}
+	for _, line := range srv.Commands() {
+		if strings.HasPrefix(line, "USER") && line != "USER alice" {
+			t.Errorf("the server received %q", strings.ReplaceAll(line, pass, "****"))
+		}
+	}
+	code, out, errOut := runCLI(t, "", "check", "alice:"+pass+"@ho$t")
+	if code != 3 || strings.Contains(out+errOut, pass) || !strings.Contains(errOut, "alice:****@ho$t") {
+		t.Errorf("bad target: exit %d, stdout %q, stderr %q", code, out, errOut)
+	}
+}

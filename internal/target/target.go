@@ -25,10 +25,22 @@ var SchemeTLS = map[string]probes.TLSMode{"ftps": probes.TLSImplicit, "ftpes": p
 const defaultFTPSPort = 990
 
 // Parse reads TARGET in any of the forms curl and lftp accept:
-// host, host:port, user@host[:port], [v6addr]:port, a bare IPv6 address,
-// or ftp://[user[:password]@]host[:port][/path]. The password, if the URL
-// holds one, is returned apart from the Target.
+// host, host:port, user@host[:port], user:password@host[:port] (as curl
+// reads it: the user name ends at the first ':' and the password at the
+// last '@'; both as written, without %-decoding), [v6addr]:port, a bare
+// IPv6 address, or ftp://[user[:password]@]host[:port][/path]. The
+// password, if the target holds one, is returned apart from the Target,
+// and no error text repeats it.
 func Parse(arg string) (probes.Target, probes.Secret, error) {
+	t, pass, err := parse(arg)
+	if err != nil {
+		return t, "", maskError(err, arg)
+	}
+	return t, pass, nil
+}
+
+// parse is Parse before its error is masked.
+func parse(arg string) (probes.Target, probes.Secret, error) {
 	t := probes.Target{Port: defaultFTPPort}
 	arg = strings.TrimSpace(arg)
 	if arg == "" {
@@ -44,8 +56,10 @@ func Parse(arg string) (probes.Target, probes.Secret, error) {
 		t.Host = ip.String()
 		return t, "", nil
 	}
+	var pass probes.Secret
 	if at := strings.LastIndex(arg, "@"); at >= 0 {
-		t.User, arg = arg[:at], arg[at+1:]
+		user, password, _ := strings.Cut(arg[:at], ":")
+		t.User, pass, arg = user, probes.Secret(password), arg[at+1:]
 		if t.User == "" {
 			return t, "", errors.New("empty user name before @")
 		}
@@ -55,7 +69,37 @@ func Parse(arg string) (probes.Target, probes.Secret, error) {
 		return t, "", err
 	}
 	t.Host, t.Port = host, port
-	return t, "", nil
+	return t, pass, nil
+}
+
+// maskError replaces the password of arg, as written and %-decoded, in an
+// error's text: a parser's error (net/url's above all) may quote the part
+// of the target it stumbled on.
+func maskError(err error, arg string) error {
+	raw := rawPassword(strings.TrimSpace(arg))
+	if raw == "" {
+		return err
+	}
+	text := strings.ReplaceAll(err.Error(), raw, "****")
+	if dec, derr := url.PathUnescape(raw); derr == nil && dec != "" {
+		text = strings.ReplaceAll(text, dec, "****")
+	}
+	return errors.New(text)
+}
+
+// rawPassword is the password part of a target as written: from the first
+// ':' of the user information to its last '@'; empty when there is none.
+func rawPassword(arg string) string {
+	rest := arg
+	if i := strings.Index(arg, "://"); i >= 0 {
+		rest = arg[i+3:]
+	}
+	at := strings.LastIndex(rest, "@")
+	if at < 0 {
+		return ""
+	}
+	_, pass, _ := strings.Cut(rest[:at], ":")
+	return pass
 }
 
 func parseURL(arg, scheme string) (probes.Target, probes.Secret, error) {
@@ -185,16 +229,16 @@ func PortRange(s string) (probes.PortRange, error) {
 	return probes.PortRange{Low: l, High: h}, nil
 }
 
-// Mask returns a TARGET text fit to print: the password of an
-// ftp://user:password@host URL is replaced by "****", so that an error
-// about a target never repeats it. Text that is not a URL with a password
-// comes back unchanged; a malformed one is masked up to its last '@'.
+// Mask returns a TARGET text fit to print: the password of
+// ftp://user:password@host or user:password@host is replaced by "****",
+// so that an error about a target never repeats it. Text without a
+// password comes back unchanged; a malformed one is masked up to its last
+// '@'.
 func Mask(arg string) string {
-	i := strings.Index(arg, "://")
-	if i < 0 {
-		return arg
+	prefix, rest := "", arg
+	if i := strings.Index(arg, "://"); i >= 0 {
+		prefix, rest = arg[:i+3], arg[i+3:]
 	}
-	rest := arg[i+3:]
 	at := strings.LastIndex(rest, "@")
 	if at < 0 {
 		return arg
@@ -203,5 +247,5 @@ func Mask(arg string) string {
 	if colon < 0 {
 		return arg
 	}
-	return arg[:i+3] + rest[:colon+1] + "****" + rest[at:]
+	return prefix + rest[:colon+1] + "****" + rest[at:]
 }

@@ -18,6 +18,10 @@ func TestParseTarget(t *testing.T) {
 		{"host", "ftp.example.net", probes.Target{Host: "ftp.example.net", Port: 21}, "", ""},
 		{"host_port", "ftp.example.net:2121", probes.Target{Host: "ftp.example.net", Port: 2121}, "", ""},
 		{"user_at_host", "alice@ftp.example.net:2121", probes.Target{Host: "ftp.example.net", Port: 2121, User: "alice"}, "", ""},
+		{"user_password_at_host_as_curl", "alice:Secret99@ftp.example.net", probes.Target{Host: "ftp.example.net", Port: 21, User: "alice"}, "Secret99", ""},
+		{"password_with_colon_and_at", "alice:a:b@c@host:2121", probes.Target{Host: "host", Port: 2121, User: "alice"}, "a:b@c", ""},
+		{"empty_password", "alice:@host", probes.Target{Host: "host", Port: 21, User: "alice"}, "", ""},
+		{"password_without_user", ":Secret99@host", probes.Target{}, "", "empty user"},
 		{"ipv4", "127.0.0.1", probes.Target{Host: "127.0.0.1", Port: 21}, "", ""},
 		{"ipv6_bare", "::1", probes.Target{Host: "::1", Port: 21}, "", ""},
 		{"ipv6_bracket_port", "[::1]:2121", probes.Target{Host: "::1", Port: 2121}, "", ""},
@@ -85,6 +89,8 @@ func TestMask(t *testing.T) {
 		{"url_without_password", "ftp://alice@host", "ftp://alice@host"},
 		{"password_with_at", "ftp://alice:a@b@host", "ftp://alice:****@host"},
 		{"plain_host", "alice@host:2121", "alice@host:2121"},
+		{"bare_with_password", "alice:Secret99@host:2121", "alice:****@host:2121"},
+		{"ipv6_no_user", "[::1]:2121", "[::1]:2121"},
 		{"malformed", "ftp://alice:S3cret@ho%zz", "ftp://alice:****@ho%zz"},
 	}
 	for _, tt := range tests {
@@ -94,4 +100,47 @@ func TestMask(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestParseErrorsMaskThePassword(t *testing.T) {
+	for _, in := range []string{"alice:Secret99@ho$t", "alice:Secret99@host:0", "ftp://alice:%zzSecret@host", "ftp://alice:Secret99@host:x", "alice:Secret99@[::1"} {
+		_, _, err := Parse(in)
+		if err == nil {
+			t.Fatalf("%q parsed", in)
+		}
+		if strings.Contains(err.Error(), "Secret") {
+			t.Errorf("%q: the error repeats the password: %v", in, err)
+		}
+	}
+}
+
+// FuzzParsePassword builds targets in the forms that carry a password
+// (user:password@host and ftp://user:password@host) and checks that
+// neither Parse's error nor Mask repeats the password: when the password
+// appears in either, it must appear as well with another password in its
+// place (it is then part of the fixed wording, the user or the host).
+func FuzzParsePassword(f *testing.F) {
+	for _, s := range [][3]string{{"alice", "Secret99", "host"}, {"alice", "%zz", "host"}, {"a", "pw", "ho$t"}, {"u", "p@ss", "[::1"}, {"u", "x:y", "h:0"}} {
+		f.Add(s[0], s[1], s[2])
+	}
+	const other = "Qw7Kx2"
+	f.Fuzz(func(t *testing.T, user, pass, host string) {
+		if pass == "" || pass == other {
+			return
+		}
+		for _, form := range []func(p string) string{
+			func(p string) string { return user + ":" + p + "@" + host },
+			func(p string) string { return "ftp://" + user + ":" + p + "@" + host },
+		} {
+			in := form(pass)
+			_, _, err := Parse(in)
+			_, _, errOther := Parse(form(other))
+			if err != nil && strings.Contains(err.Error(), pass) && (errOther == nil || !strings.Contains(errOther.Error(), pass)) {
+				t.Fatalf("Parse(%q): the error repeats the password: %v", in, err)
+			}
+			if strings.Contains(Mask(in), pass) && !strings.Contains(Mask(form(other)), pass) {
+				t.Fatalf("Mask(%q) = %q repeats the password", in, Mask(in))
+			}
+		}
+	})
 }
