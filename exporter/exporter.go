@@ -11,6 +11,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -161,7 +162,11 @@ func (e *Exporter) run(ctx context.Context, req probeRequest) report.Report {
 	if m.User == "" || (m.User == "anonymous" || m.User == "ftp") && m.Password == "" {
 		cfg.Target.User, cfg.Anonymous = "anonymous", true
 	}
-	return report.Build(probes.Check(ctx, cfg, e.opts.Env))
+	env := e.opts.Env
+	if e.opts.Allow.Len() > 0 { // a 227 naming another address does not lead the check past --allow
+		env.AllowData = func(ip net.IP) bool { return e.opts.Allow.Allows(ip.String()) }
+	}
+	return report.Build(probes.Check(ctx, cfg, env))
 }
 
 // parse validates a probe request: its query, the module, whether the

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ftpdoctor/ftpdoctor/fixtures"
+	"github.com/ftpdoctor/ftpdoctor/probes"
 )
 
 func probePath(target, module string, extra ...string) string {
@@ -224,6 +225,29 @@ func TestScrapeTimeoutSetsTheDeadline(t *testing.T) {
 	for _, tt := range tests {
 		if got, err := e.deadline(tt.header, mods[DefaultModule]); err != nil || got != tt.want {
 			t.Errorf("deadline(%q) = %s, %v; want %s", tt.header, got, err, tt.want)
+		}
+	}
+}
+
+// TestAllowLimitsDataConnections: an allowed server whose 227 names
+// another address (127.0.0.2) does not make the probe connect there.
+func TestAllowLimitsDataConnections(t *testing.T) {
+	ftp := fixtures.StartT(t, fixtures.Script{Anonymous: fixtures.AnonAllowed, PassiveAddress: "127.0.0.2"})
+	allow, err := ParseHostList([]string{"127.0.0.1/32"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := &fixtures.Dialer{}
+	env := probes.DefaultEnv()
+	env.Dialer = d
+	_, srv, _ := startExporter(t, Options{Allow: allow, Env: env})
+	code, body := get(t, srv, probePath(ftp.Addr(), "anon", "debug", "true"))
+	if code != http.StatusOK || !strings.Contains(body, "which --allow does not cover") {
+		t.Errorf("status %d:\n%s", code, body)
+	}
+	for _, a := range d.Dials() {
+		if strings.HasPrefix(a, "127.0.0.2:") {
+			t.Errorf("the probe connected to %s, outside --allow", a)
 		}
 	}
 }

@@ -47,10 +47,6 @@ func NewConn(nc net.Conn, now func() time.Time, record func(Exchange)) *Conn {
 	return &Conn{nc: nc, r: bufio.NewReaderSize(nc, 4096), now: now, record: record}
 }
 
-// minMaskedSecret is the shortest password masked in replies: masking a
-// one- or two-letter password would garble every reply that contains it.
-const minMaskedSecret = 3
-
 // Upgrade replaces the transport under the connection in place, as AUTH
 // TLS does (RFC 4217 section 4): wrap gets the current transport and
 // returns the new one. Bytes the server sent ahead of the upgrade would be
@@ -122,13 +118,13 @@ func (c *Conn) Read(ctx context.Context, timeout time.Duration, command string) 
 	defer stop()
 	c.nc.SetReadDeadline(deadline(ctx, start, timeout))
 	reply, err := ReadReply(c.r)
-	if len(c.secret) >= minMaskedSecret {
+	if c.secret != "" {
 		for i, l := range reply.Lines {
-			reply.Lines[i] = strings.ReplaceAll(l, c.secret, "****")
+			reply.Lines[i] = maskSecret(l, c.secret)
 		}
 		var nf *NotFTPError
 		if errors.As(err, &nf) {
-			nf.Line = strings.ReplaceAll(nf.Line, c.secret, "****")
+			nf.Line = maskSecret(nf.Line, c.secret)
 		}
 	}
 	if err != nil && ctx.Err() != nil && reply.Code == 0 {

@@ -37,6 +37,7 @@ func Passive(ctx context.Context, s *Session) Result {
 	r := Result{Stage: StagePassive}
 	r.Evidence.Attempts = s.dataAttempts(ctx, []string{"EPSV", "PASV"}, true, s.passiveAttempt)
 	r = summarize(r, "passive")
+	r.Summary += notAllowedNote(r.Evidence.Attempts)
 	if s.reuseFailedUnderTLS13(ctx, r) {
 		if a, ok := s.reuseUnderTLS12(ctx); ok {
 			r.Evidence.Attempts = append(r.Evidence.Attempts, a)
@@ -155,6 +156,10 @@ func (s *Session) judgeAdvertised(ip, peer net.IP, port int, advertised Dial) (S
 
 // dialData opens one passive data connection.
 func (s *Session) dialData(ctx context.Context, d Dial) (net.Conn, Dial) {
+	if !s.dataAllowed(d.Address) {
+		d.Outcome, d.Error = DialNotAllowed, "not attempted: the address is outside --allow"
+		return nil, d
+	}
 	c, pc := connect(ctx, s.Dialer, d.Address, s.Timeout, s.Now)
 	d.Outcome, d.Error, d.Elapsed, d.ElapsedMS = pc.State, pc.Error, pc.Elapsed, pc.ElapsedMS
 	return c, d

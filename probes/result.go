@@ -91,7 +91,7 @@ type Attempt struct {
 type Dial struct {
 	Address   string        `json:"address"`         // address:port dialled
 	Why       string        `json:"why"`             // "advertised" or "control_peer" (the fallback FileZilla and curl use)
-	Outcome   string        `json:"outcome"`         // a port state: "open" (connected), "closed" (refused), "filtered" (timed out), "unreachable", "error"
+	Outcome   string        `json:"outcome"`         // a port state: "open" (connected), "closed" (refused), "filtered" (timed out), "unreachable", "error"; or "not_allowed" (DialNotAllowed: not attempted)
 	Error     string        `json:"error,omitempty"` // low-level error text
 	Elapsed   time.Duration `json:"-"`               // time to connect or fail
 	ElapsedMS float64       `json:"elapsed_ms"`      // Elapsed in milliseconds

@@ -93,6 +93,12 @@ type Env struct {
 	Listen   func(network, address string) (net.Listener, error) // opens the active-mode listener
 	Now      func() time.Time                                    // the clock
 
+	// AllowData, when set, is asked before any data connection to an
+	// address other than the control connection's peer: one it refuses is
+	// not attempted, and the report says the server advertised it
+	// (serve's --allow).
+	AllowData func(net.IP) bool
+
 	// Progress, when set, is called with each stage's result as soon as
 	// the stage ends (run or skipped), from the stage's goroutine: a page
 	// can show stages as they finish. It must return quickly.

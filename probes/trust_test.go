@@ -3,6 +3,7 @@ package probes_test
 import (
 	"context"
 	"crypto/tls"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -183,6 +184,63 @@ func TestFurtherAccountWithAnotherCertificateSendsNoUser(t *testing.T) {
 	for _, r := range srv.Received() {
 		if r.Line == "USER bob" || (r.Session != 1 && strings.HasPrefix(r.Line, "PASS")) {
 			t.Errorf("session %d received %q after presenting another certificate", r.Session, strings.Fields(r.Line)[0])
+		}
+	}
+}
+
+// TestShortEchoedPasswordIsMasked: a server that repeats a two-character
+// password in its reply to PASS; the transcript shows it masked, and the
+// words around it intact.
+func TestShortEchoedPasswordIsMasked(t *testing.T) {
+	const pass = "pw"
+	srv := fixtures.StartT(t, fixtures.Script{Users: map[string]string{"alice": "other"},
+		Replies: map[string]string{"PASS": "530 Password pw is wrong for alice (pwd: see the FAQ)"}})
+	cfg := probes.Config{Target: probes.Target{Host: srv.Host(), Port: srv.Port(), User: "alice"}, Password: pass, Timeout: time.Second}
+	o := probes.Check(context.Background(), cfg, probes.DefaultEnv())
+	found := false
+	for _, ex := range o.Transcript {
+		if strings.HasPrefix(ex.Command, "PASS") {
+			found = true
+			if ex.Text != "Password **** is wrong for alice (pwd: see the FAQ)" {
+				t.Errorf("reply to PASS recorded as %q", ex.Text)
+			}
+		}
+	}
+	if !found {
+		t.Fatalf("no PASS in the transcript: %+v", o.Transcript)
+	}
+}
+
+// TestDataDialsStayInsideAllowData: a 227 that names another address
+// (127.0.0.2) than the server's does not make the check connect there
+// when Env.AllowData refuses it; the listing still arrives over the
+// control connection's address, and the summary names what the server
+// advertised.
+func TestDataDialsStayInsideAllowData(t *testing.T) {
+	srv := fixtures.StartT(t, fixtures.Script{Users: map[string]string{"alice": testPassword}, PassiveAddress: "127.0.0.2"})
+	cfg := probes.Config{Target: probes.Target{Host: srv.Host(), Port: srv.Port(), User: "alice"}, Password: testPassword,
+		Timeout: 400 * time.Millisecond, Mode: probes.ModePassive}
+	d := &fixtures.Dialer{}
+	env := probes.DefaultEnv()
+	env.Dialer = d
+	env.AllowData = func(ip net.IP) bool { return ip.Equal(net.IPv4(127, 0, 0, 1)) }
+	o := probes.Check(context.Background(), cfg, env)
+	for _, a := range d.Dials() {
+		if strings.HasPrefix(a, "127.0.0.2:") {
+			t.Errorf("the check connected to %s, outside AllowData", a)
+		}
+	}
+	for _, r := range o.Results {
+		if r.Stage != probes.StagePassive {
+			continue
+		}
+		if r.Status != probes.StatusWarn || !strings.Contains(r.Summary, "advertised 127.0.0.2:") || !strings.Contains(r.Summary, "--allow") {
+			t.Errorf("passive %s %s: %s", r.Status, r.Code, r.Summary)
+		}
+		for _, a := range r.Evidence.Attempts {
+			if a.Command == "PASV" && (len(a.Dials) != 2 || a.Dials[0].Outcome != probes.DialNotAllowed || a.Dials[1].Outcome != probes.PortOpen) {
+				t.Errorf("PASV dials %+v", a.Dials)
+			}
 		}
 	}
 }

@@ -114,12 +114,11 @@ func (j *batchJSONLines) Record(r batchRecord) error {
 // End implements batchWriter: JSON Lines has no summary.
 func (j *batchJSONLines) End(map[verdict.Verdict]int) error { return nil }
 
-// maskSecrets replaces each secret of at least three characters in s.
+// maskSecrets replaces each secret in s, a short one where it stands as a
+// word (probes.Secret.MaskIn).
 func maskSecrets(s string, secrets []probes.Secret) string {
 	for _, p := range secrets {
-		if len(p.Reveal()) >= 3 {
-			s = strings.ReplaceAll(s, p.Reveal(), "****")
-		}
+		s = p.MaskIn(s)
 	}
 	return s
 }

@@ -39,6 +39,9 @@ func Parse(arg string) (probes.Target, probes.Secret, error) {
 	return t, pass, nil
 }
 
+// errControl is the error of a target with spaces or control characters.
+var errControl = errors.New("target contains spaces or control characters")
+
 // parse is Parse before its error is masked.
 func parse(arg string) (probes.Target, probes.Secret, error) {
 	t := probes.Target{Port: defaultFTPPort}
@@ -47,7 +50,7 @@ func parse(arg string) (probes.Target, probes.Secret, error) {
 		return t, "", errors.New("empty target: give a host name, host:port or ftp:// URL")
 	}
 	if strings.IndexFunc(arg, func(r rune) bool { return r < 0x20 || r == 0x7f || r == ' ' }) >= 0 {
-		return t, "", errors.New("target contains spaces or control characters")
+		return t, "", errControl
 	}
 	if i := strings.Index(arg, "://"); i >= 0 {
 		return parseURL(arg, strings.ToLower(arg[:i]))
@@ -117,12 +120,7 @@ func parseURL(arg, scheme string) (probes.Target, probes.Secret, error) {
 	t.Scheme = scheme
 	u, err := url.Parse(arg)
 	if err != nil {
-		// url.Error quotes the whole URL, password included: keep only why.
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err
-		}
-		return t, "", fmt.Errorf("malformed URL: %s", err)
+		return t, "", malformed(arg)
 	}
 	var pass probes.Secret
 	if u.User != nil {
@@ -143,6 +141,26 @@ func parseURL(arg, scheme string) (probes.Target, probes.Secret, error) {
 		return t, "", errors.New("ftp:// URL with a query or fragment: remove the part after ? or #")
 	}
 	return t, pass, nil
+}
+
+// errUserinfo is the error of a URL that net/url refuses only for its user
+// information.
+var errUserinfo = errors.New("malformed URL: the user information holds an invalid %-escape or character (write % as %25, @ as %40)")
+
+// malformed explains why net/url refused a URL without quoting its user
+// information: the reason is taken from the URL with its password masked,
+// and when only the password was at fault, no part of it is quoted.
+func malformed(arg string) error {
+	_, err := url.Parse(Mask(arg))
+	if err == nil {
+		return errUserinfo
+	}
+	// url.Error quotes the whole URL: keep only why.
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	return fmt.Errorf("malformed URL: %s", err)
 }
 
 // splitHostPort accepts host, host:port, [v6] and [v6]:port.
