@@ -22,12 +22,16 @@ const (
 // handshakeFacts runs the follow-ups of a failed handshake after 234.
 func (s *Session) handshakeFacts(ctx context.Context) []Attempt {
 	var out []Attempt
+	tlsWorked := false
 	if s.TLSMax == 0 || s.TLSMax > tls.VersionTLS12 {
 		if a, ok := s.handshakeUpTo12(ctx); ok {
 			out = append(out, a)
+			tlsWorked = a.Status == StatusPass
 		}
 	}
-	if s.TLS == TLSAuto {
+	// Once a TLS session came up with the server in this run, not even the
+	// user name goes without TLS.
+	if s.TLS == TLSAuto && !tlsWorked {
 		if a, ok := s.plainUser(ctx); ok {
 			out = append(out, a)
 		}
