@@ -16,12 +16,14 @@ import (
 // lets a packet leave loopback (an advertised private address times out).
 func runOn(t *testing.T, script fixtures.Script, tune func(*probes.Config)) (probes.Outcome, *fixtures.Server, *fixtures.Dialer) {
 	t.Helper()
-	script.Users = map[string]string{"alice": testPassword, "bob": testPassword}
+	if script.Users == nil {
+		script.Users = map[string]string{"alice": testPassword, "bob": testPassword}
+	}
 	srv := fixtures.StartT(t, script)
 	cfg := probes.Config{
 		Target:   probes.Target{Host: srv.Host(), Port: srv.Port(), User: "alice"},
 		Password: testPassword,
-		Timeout:  400 * time.Millisecond,
+		Timeout:  2 * time.Second, // a TLS handshake under -race on a busy machine, as in TestFTPS
 		Roots:    testCA.Pool(),
 	}
 	if tune != nil {

@@ -112,15 +112,7 @@ var tlsCauses = map[probes.Code]entry{
 		Explain: func(f finding) string {
 			return dataExplain(f, "Over TLS the passive data connection fails, while the same PASV in plain text names a data port that answers. A NAT helper between here and the server (Linux nf_conntrack_ftp, a router's FTP ALG, Windows Firewall's stateful FTP) rewrites plain 227 replies and opens their ports; it cannot read an encrypted control connection, so FTPS clients get the server's own, private address and a port nobody forwards."+workedOther(f, probes.StageActive))
 		},
-		Fixes: func(f finding) []Fix {
-			var out []Fix
-			if worked(stageResult(f.outcome, probes.StageActive)) {
-				out = append(out, clientActive()...)
-			}
-			out = append(out, serverFixes(f.outcome.Server, pasvAddress(serverHost(f.outcome)))...)
-			out = append(out, rangeFixes(f)...)
-			return append(out, Fix{SideNetwork, fmt.Sprintf("Forward %s to the server on the NAT router, and stop relying on the FTP helper: it cannot help FTPS.", passivePorts(f.outcome))})
-		},
+		Fixes: natHelperFixes,
 	},
 	probes.PassiveNATHelperSuspected: {
 		Severity: dataRule,
@@ -128,15 +120,7 @@ var tlsCauses = map[probes.Code]entry{
 		Explain: func(f finding) string {
 			return dataExplain(f, "The server is behind NAT: it names its own private address in PASV, and the control connection reaches it through a forwarded port, while the data port at the same address is not forwarded. A NAT helper (Linux nf_conntrack_ftp, a router's FTP ALG, Windows Firewall's stateful FTP) forwards data ports by reading plain-text 227 replies; it cannot read an encrypted control connection, so FTPS clients fail in passive mode while plain FTP clients may work. ftpdoctor did not log in in plain text to confirm it: once TLS worked, nothing of the run goes in clear text. Run again with --compare-plain to confirm it (that sends the password in clear text once)."+workedOther(f, probes.StageActive))
 		},
-		Fixes: func(f finding) []Fix {
-			var out []Fix
-			if worked(stageResult(f.outcome, probes.StageActive)) {
-				out = append(out, clientActive()...)
-			}
-			out = append(out, serverFixes(f.outcome.Server, pasvAddress(serverHost(f.outcome)))...)
-			out = append(out, rangeFixes(f)...)
-			return append(out, Fix{SideNetwork, fmt.Sprintf("Forward %s to the server on the NAT router, and stop relying on an FTP helper: it cannot help FTPS.", passivePorts(f.outcome))})
-		},
+		Fixes: natHelperFixes,
 	},
 	probes.TLSCertChanged: {
 		Severity: alwaysCritical,
@@ -201,4 +185,17 @@ func resumedUnderTLS12(f finding) bool {
 		}
 	}
 	return false
+}
+
+// natHelperFixes are the fixes of a NAT helper that TLS blinds, confirmed
+// or suspected: active mode where it worked, the server's own passive
+// address, and a forwarded passive range instead of the helper.
+func natHelperFixes(f finding) []Fix {
+	var out []Fix
+	if worked(stageResult(f.outcome, probes.StageActive)) {
+		out = append(out, clientActive()...)
+	}
+	out = append(out, serverFixes(f.outcome.Server, pasvAddress(serverHost(f.outcome)))...)
+	out = append(out, rangeFixes(f)...)
+	return append(out, Fix{SideNetwork, fmt.Sprintf("Forward %s to the server on the NAT router, and stop relying on an FTP helper: it cannot help FTPS.", passivePorts(f.outcome))})
 }
