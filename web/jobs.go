@@ -3,7 +3,6 @@ package web
 import (
 	"crypto/rand"
 	"encoding/hex"
-	"strings"
 	"sync"
 	"time"
 
@@ -48,10 +47,7 @@ type StageEvent struct {
 
 // stageEvent turns a stage's result into what the page shows of it.
 func stageEvent(r probes.Result, secret probes.Secret) StageEvent {
-	summary := r.Summary
-	if p := secret.Reveal(); len(p) >= 3 {
-		summary = strings.ReplaceAll(summary, p, "****")
-	}
+	summary := secret.MaskIn(r.Summary)
 	ms := func(d time.Duration) float64 {
 		return float64(d.Round(100*time.Microsecond)) / float64(time.Millisecond)
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ftpdoctor/ftpdoctor/fixtures"
+	"github.com/ftpdoctor/ftpdoctor/probes"
 )
 
 func TestEventsStreamEachStageAsItEnds(t *testing.T) {
@@ -36,5 +37,26 @@ func TestEventsStreamEachStageAsItEnds(t *testing.T) {
 	}
 	if strings.Contains(events, testPassword) {
 		t.Fatal("the password reached the event stream")
+	}
+}
+
+// TestStageEventMasksShortPasswords: a one- or two-character password a
+// server echoed in a stage's summary is masked on the running page as in
+// every other output, without garbling words that contain it.
+func TestStageEventMasksShortPasswords(t *testing.T) {
+	tests := []struct {
+		name, secret, summary, want string
+	}{
+		{"two_characters_as_a_word", "ab", "530 Password ab is wrong (about)", "530 Password **** is wrong (about)"},
+		{"one_character_quoted", "x", `PASS "x" refused`, `PASS "****" refused`},
+		{"long_everywhere", "Secret99", "echo Secret99Secret99", "echo ********"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := stageEvent(probes.Result{Summary: tt.summary}, probes.Secret(tt.secret)).Summary
+			if got != tt.want {
+				t.Fatalf("summary %q, want %q", got, tt.want)
+			}
+		})
 	}
 }
