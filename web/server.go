@@ -16,6 +16,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"sync"
 	"time"
@@ -106,6 +107,9 @@ func New(opts Options) *Server {
 	}
 	if opts.Env.Dialer == nil {
 		opts.Env = probes.DefaultEnv()
+	}
+	if opts.Allow.Len() > 0 && opts.Env.AllowData == nil { // a 227 naming another address does not lead a check past --allow
+		opts.Env.AllowData = func(ip net.IP) bool { return opts.Allow.Allows(ip.String()) }
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
