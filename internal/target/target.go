@@ -52,7 +52,7 @@ func parse(arg string) (probes.Target, probes.Secret, error) {
 	if strings.IndexFunc(arg, func(r rune) bool { return r < 0x20 || r == 0x7f || r == ' ' }) >= 0 {
 		return t, "", errControl
 	}
-	if i := strings.Index(arg, "://"); i >= 0 {
+	if i := strings.Index(arg, "://"); i >= 0 && validScheme(arg[:i]) {
 		return parseURL(arg, strings.ToLower(arg[:i]))
 	}
 	if ip := net.ParseIP(arg); ip != nil {
@@ -94,7 +94,7 @@ func maskError(err error, arg string) error {
 // ':' of the user information to its last '@'; empty when there is none.
 func rawPassword(arg string) string {
 	rest := arg
-	if i := strings.Index(arg, "://"); i >= 0 {
+	if i := strings.Index(arg, "://"); i >= 0 && validScheme(arg[:i]) {
 		rest = arg[i+3:]
 	}
 	at := strings.LastIndex(rest, "@")
@@ -115,6 +115,9 @@ func parseURL(arg, scheme string) (probes.Target, probes.Secret, error) {
 		t.Port = defaultFTPSPort // implicit TLS, as curl and lftp read ftps://
 	case "ftpes":
 	default:
+		if !validScheme(scheme) { // not a scheme (RFC 3986 3.1): it may hold credentials, so it is not echoed
+			return t, "", fmt.Errorf("what stands before :// is not a URL scheme: use ftp://, ftpes:// (explicit TLS) or ftps:// (implicit TLS)")
+		}
 		return t, "", fmt.Errorf("unsupported scheme %q: use ftp://, ftpes:// (explicit TLS) or ftps:// (implicit TLS)", scheme)
 	}
 	t.Scheme = scheme
@@ -254,7 +257,7 @@ func PortRange(s string) (probes.PortRange, error) {
 // '@'.
 func Mask(arg string) string {
 	prefix, rest := "", arg
-	if i := strings.Index(arg, "://"); i >= 0 {
+	if i := strings.Index(arg, "://"); i >= 0 && validScheme(arg[:i]) {
 		prefix, rest = arg[:i+3], arg[i+3:]
 	}
 	at := strings.LastIndex(rest, "@")
@@ -266,4 +269,16 @@ func Mask(arg string) string {
 		return arg
 	}
 	return prefix + rest[:colon+1] + "****" + rest[at:]
+}
+
+// validScheme reports whether s is a URL scheme as RFC 3986 section 3.1
+// writes one: a letter, then letters, digits, "+", "-" or ".".
+func validScheme(s string) bool {
+	for i, r := range s {
+		letter := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z'
+		if !letter && (i == 0 || !(r >= '0' && r <= '9' || r == '+' || r == '-' || r == '.')) {
+			return false
+		}
+	}
+	return s != ""
 }
