@@ -21,7 +21,7 @@ const patient = 15 * time.Second
 // dropWords mark the codes whose diagnosis waits for a timeout: a dropped
 // port, a silent server, an advertised address that may not answer.
 var dropWords = []string{"timeout", "filtered", "no_connect", "no_greeting", "handshake_failed", "tls_failed",
-	"private_address", "unroutable", "mismatch", "nat_helper", "unreachable"}
+	"private_address", "unroutable", "address_mismatch", "nat_helper", "unreachable"}
 
 // stepTimeout is the --timeout a scenario runs with: the one its setup
 // chose, unless that is quick or the default and nothing it expects waits
