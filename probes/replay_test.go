@@ -1,0 +1,358 @@
+package probes
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ftpdoctor/ftpdoctor/fixtures"
+)
+
+// replayPassword is the password of every replayed login: the tests look
+// for it in what the client sent and in everything it reports.
+const replayPassword = "Replay-Pa55w0rd"
+
+// loggedIn is a vsftpd's side of a plain login and the client's: AUTH TLS
+// refused (the tls stage goes on in plain text), USER, PASS, then FEAT
+// and SYST sent together before either reply is read.
+const loggedIn = `
+S: 220 (vsFTPd 3.0.5)
+C: AUTH TLS
+S: 530 Please login with USER and PASS.
+C: USER alice
+S: 331 Please specify the password.
+C: PASS ` + replayPassword + `
+S: 230 Login successful.
+C: FEAT
+C: SYST
+S: 211-Features:
+S:  EPRT
+S:  EPSV
+S:  PASV
+S: 211 End
+S: 215 UNIX Type: L8
+`
+
+// replayPeer plays the server's side of one whole FTP conversation on
+// 127.0.0.1:0 and keeps every byte the client wrote on the control
+// connection, as net/smtp's tests feed a fake connection the server's half
+// of a conversation and compare what the client wrote with the expected
+// transcript. A conversation is written one step a line:
+//
+//	S: text    the server sends text and CRLF
+//	C: text    the client is expected to send text and CRLF: the peer reads
+//	           one line, whatever it is, and goes on
+//	close      the server closes the control connection
+//	connect    the server connects to the address of the client's last
+//	           PORT or EPRT line (as received, not as expected)
+//	data: text the server sends text and CRLF on the data connection (the
+//	           one it connected, else the next one its data port accepts)
+//	           and closes it
+//
+// When the steps run out, the server stays silent and keeps reading until
+// the client closes. In S: and C: lines {NAME} stands for the port number
+// of a named port and {NAME,} for 127,0,0,1,p1,p2 (as PASV and PORT write
+// it): data is the peer's passive data port, dead a port nothing listens
+// on, port1 and port2 the ports of the listeners the session's Listen
+// hands out for its first and second PORT or EPRT.
+type replayPeer struct {
+	t      *testing.T
+	ctl    net.Listener   // the control port
+	data   net.Listener   // the passive data port
+	active []net.Listener // handed out in order by listen
+	ports  map[string]int // the named ports of the placeholders
+
+	mu     sync.Mutex
+	got    bytes.Buffer   // every byte the client wrote on the control connection
+	extras []string       // the first bytes of every further control connection
+	conns  []net.Conn     // every connection the peer holds, closed at cleanup
+	served chan struct{}  // closed when the control connection's conversation is over
+	wg     sync.WaitGroup // the peer's goroutines
+}
+
+func newReplayPeer(t *testing.T) *replayPeer {
+	t.Helper()
+	p := &replayPeer{t: t, ports: map[string]int{}, served: make(chan struct{})}
+	p.ctl = p.listener("control")
+	p.data = p.listener("data")
+	p.active = []net.Listener{p.listener("port1"), p.listener("port2")}
+	p.listener("dead").Close()
+	t.Cleanup(p.close)
+	return p
+}
+
+// listener opens a port on 127.0.0.1 and names it.
+func (p *replayPeer) listener(name string) net.Listener {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	p.ports[name] = ln.Addr().(*net.TCPAddr).Port
+	return ln
+}
+
+// expand replaces the placeholders of the named ports.
+func (p *replayPeer) expand(text string) string {
+	var pairs []string
+	for name, port := range p.ports {
+		pairs = append(pairs, "{"+name+"}", strconv.Itoa(port),
+			"{"+name+",}", fmt.Sprintf("127,0,0,1,%d,%d", port>>8, port&0xff))
+	}
+	return strings.NewReplacer(pairs...).Replace(text)
+}
+
+// client returns what the client is expected to send in a conversation:
+// its C: lines, each ended with CRLF.
+func (p *replayPeer) client(conversation string) string {
+	var b strings.Builder
+	for _, step := range strings.Split(p.expand(conversation), "\n") {
+		if line, ok := strings.CutPrefix(step, "C: "); ok {
+			b.WriteString(line + "\r\n")
+		}
+	}
+	return b.String()
+}
+
+// play serves the conversation on the first control connection and holds
+// every further one silent, keeping its first bytes.
+func (p *replayPeer) play(conversation string) {
+	steps := strings.Split(strings.Trim(p.expand(conversation), "\n"), "\n")
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		for first := true; ; first = false {
+			c, err := p.ctl.Accept()
+			if err != nil {
+				if first {
+					close(p.served)
+				}
+				return
+			}
+			p.hold(c)
+			p.wg.Add(1)
+			if first {
+				go func() { defer p.wg.Done(); defer close(p.served); p.serve(c, steps) }()
+			} else {
+				go func() { defer p.wg.Done(); p.silent(c) }()
+			}
+		}
+	}()
+}
+
+// hold keeps a connection to close at cleanup.
+func (p *replayPeer) hold(c net.Conn) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.conns = append(p.conns, c)
+}
+
+// serve plays the steps on the control connection c.
+func (p *replayPeer) serve(c net.Conn, steps []string) {
+	r := bufio.NewReader(c)
+	var dc net.Conn
+	var last string
+	for _, step := range steps {
+		switch {
+		case step == "":
+		case strings.HasPrefix(step, "S: "):
+			c.Write([]byte(step[3:] + "\r\n"))
+		case strings.HasPrefix(step, "C: "):
+			line, err := r.ReadString('\n')
+			p.keep([]byte(line))
+			if err != nil {
+				return
+			}
+			last = strings.TrimRight(line, "\r\n")
+		case step == "close":
+			c.Close()
+			return
+		case step == "connect":
+			dc, _ = net.DialTimeout("tcp", clientAddress(last), 5*time.Second)
+		case strings.HasPrefix(step, "data: "):
+			if dc == nil {
+				dc = p.acceptData()
+			}
+			if dc != nil {
+				dc.Write([]byte(step[6:] + "\r\n"))
+				dc.Close()
+				dc = nil
+			}
+		default:
+			p.t.Errorf("replay: unknown step %q", step)
+		}
+	}
+	io.Copy(writerFunc(p.keep), r)
+}
+
+// acceptData takes the next connection to the passive data port.
+func (p *replayPeer) acceptData() net.Conn {
+	p.data.(*net.TCPListener).SetDeadline(time.Now().Add(5 * time.Second))
+	dc, err := p.data.Accept()
+	if err != nil {
+		return nil
+	}
+	p.hold(dc)
+	return dc
+}
+
+// silent keeps the first bytes of a further control connection and says
+// nothing until it closes.
+func (p *replayPeer) silent(c net.Conn) {
+	first := make([]byte, 2)
+	n, _ := io.ReadFull(c, first)
+	p.mu.Lock()
+	p.extras = append(p.extras, string(first[:n]))
+	p.mu.Unlock()
+	io.Copy(io.Discard, c)
+}
+
+func (p *replayPeer) keep(b []byte) (int, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.got.Write(b)
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(b []byte) (int, error) { return f(b) }
+
+// clientAddress reads the address of a PORT or EPRT line (RFC 959, RFC
+// 2428); empty when there is none.
+func clientAddress(line string) string {
+	cmd, arg, _ := strings.Cut(line, " ")
+	switch cmd {
+	case "PORT":
+		if ip, port, err := ParsePASV(arg); err == nil {
+			return net.JoinHostPort(ip.String(), strconv.Itoa(port))
+		}
+	case "EPRT":
+		if f := strings.Split(arg, "|"); len(f) == 5 {
+			return net.JoinHostPort(f[2], f[3])
+		}
+	}
+	return ""
+}
+
+// listen hands the session the peer's listeners for PORT and EPRT, in
+// order, so that the ports the client sends are known beforehand.
+func (p *replayPeer) listen(network, address string) (net.Listener, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if address != "127.0.0.1:0" || len(p.active) == 0 {
+		return nil, fmt.Errorf("replay: unexpected listen on %s", address)
+	}
+	ln := p.active[0]
+	p.active = p.active[1:]
+	return ln, nil
+}
+
+// close ends every connection and goroutine of the peer.
+func (p *replayPeer) close() {
+	p.ctl.Close()
+	p.data.Close()
+	p.mu.Lock()
+	for _, c := range p.conns {
+		c.Close()
+	}
+	for _, ln := range p.active {
+		ln.Close()
+	}
+	p.mu.Unlock()
+	p.wg.Wait()
+}
+
+// replayed is what one replay produced.
+type replayed struct {
+	results map[StageID]Result // by stage
+	sent    string             // every byte the client wrote on the control connection
+	extras  []string           // the first bytes of every further control connection
+	session *Session
+}
+
+// run plays the conversation, runs the stages a command that stops at
+// stage runs (upTo) against the peer as user alice, closes the session
+// (QUIT, unless the connection broke) and waits for the conversation's
+// end. tune changes the configuration and environment first.
+func (p *replayPeer) run(conversation string, stage StageID, tune func(*Config, *Env)) replayed {
+	p.t.Helper()
+	p.play(conversation)
+	cfg := Config{Target: Target{Host: "127.0.0.1", Port: p.ports["control"], User: "alice"}, Password: replayPassword, Timeout: 2 * time.Second}
+	env := Env{Dialer: &fixtures.Dialer{}, Listen: p.listen, Now: time.Now}
+	if tune != nil {
+		tune(&cfg, &env)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	s := NewSession(cfg, env)
+	out := replayed{results: map[StageID]Result{}, session: s}
+	for _, r := range s.Run(ctx, upTo(stage)) {
+		out.results[r.Stage] = r
+	}
+	s.Close(ctx)
+	select {
+	case <-p.served:
+	case <-time.After(10 * time.Second):
+		p.t.Error("replay: the client never closed the control connection")
+	}
+	p.mu.Lock()
+	out.sent, out.extras = p.got.String(), append([]string(nil), p.extras...)
+	p.mu.Unlock()
+	return out
+}
+
+// expectSent fails the test when the client's bytes differ from the C:
+// lines of the conversation.
+func (p *replayPeer) expectSent(got replayed, conversation string) {
+	p.t.Helper()
+	if want := p.client(conversation); got.sent != want {
+		p.t.Errorf("the client sent\n%q\nwant\n%q", got.sent, want)
+	}
+}
+
+// expectCode fails the test when the stage did not end with code.
+func expectCode(t *testing.T, got replayed, stage StageID, code Code) Result {
+	t.Helper()
+	r, ok := got.results[stage]
+	if !ok {
+		t.Fatalf("no result for stage %s", stage)
+	}
+	if r.Code != code {
+		t.Errorf("stage %s: %s %s (%s), want %s", stage, r.Status, r.Code, r.Summary, code)
+	}
+	return r
+}
+
+// expectNoPassword fails the test when the password shows in any result
+// or in the transcript.
+func expectNoPassword(t *testing.T, got replayed) {
+	t.Helper()
+	out, err := json.Marshal(struct {
+		Results    map[StageID]Result
+		Transcript []Exchange
+	}{got.results, got.session.Transcript()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(out) + fmt.Sprintf("%+v %#v", got.results, got.results)
+	if i := strings.Index(text, replayPassword); i >= 0 {
+		t.Errorf("the password shows in the results or the transcript, after %q", text[max(0, i-60):i])
+	}
+}
+
+// commands lists the commands of exchanges, greeting as "".
+func commands(exs []Exchange) []string {
+	out := make([]string, len(exs))
+	for i, ex := range exs {
+		out[i] = ex.Command
+	}
+	return out
+}
