@@ -156,8 +156,10 @@ func (s *Session) serverFacts(ctx context.Context, c *Conn, r *Result) bool {
 func (s *Session) file(r *Result, cmd string, reply Reply, err error) bool {
 	switch {
 	case err == nil && cmd == "FEAT" && reply.Code == 211:
+		// The features are the lines between the first and the last; a
+		// server with none may answer one line (RFC 2389 section 3.2).
 		s.Server.learn(func(i *ServerInfo) {
-			for _, l := range reply.Lines[1 : len(reply.Lines)-1] {
+			for _, l := range reply.Lines[1:max(1, len(reply.Lines)-1)] {
 				if f := strings.TrimSpace(l); f != "" {
 					i.Features = append(i.Features, f)
 				}

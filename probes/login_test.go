@@ -47,6 +47,19 @@ C: QUIT
 				t.Error("evidence does not say the login was anonymous")
 			}
 		}},
+		// RFC 2389 section 3.2: a server with no features may answer FEAT
+		// with one line.
+		{"feat_one_line", greeted + `
+C: USER alice
+S: 331 Please specify the password.
+C: PASS ` + replayPassword + `
+S: 230 Login successful.
+C: FEAT
+C: SYST
+S: 211 no-features
+S: 215 UNIX Type: L8
+C: QUIT
+`, false, 0, LoginOK, nil},
 		{"logged_in_at_user", greeted + `
 C: USER alice
 S: 230 Already logged in.
