@@ -30,7 +30,8 @@ func Control(ctx context.Context, s *Session) Result {
 	return judgeOtherAddresses(r, others())
 }
 
-// greet reads the greeting on a new control connection and asks FEAT.
+// greet reads the greeting on a new control connection; FEAT is asked
+// after login, by serverFacts.
 func (s *Session) greet(ctx context.Context, r Result, nc net.Conn) Result {
 	r.Evidence.Local = nc.LocalAddr().String()
 	c := s.newControl(nc)
