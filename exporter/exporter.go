@@ -1,7 +1,7 @@
 // Package exporter is ftpdoctor's Prometheus exporter, in blackbox_exporter's
 // multi-target style: GET /probe?target=HOST&module=NAME runs one check and
 // answers with its metrics, from a registry made for that request alone;
-// /metrics has the exporter's own. Modules (config.go) say how to probe;
+// /metrics has the exporter's own. Modules (package modules) say how to probe;
 // a module with credentials only probes the hosts it pins, and --allow
 // limits anonymous probes, so that the exporter never sends a password, or
 // a probe, where a visitor points it.
@@ -23,6 +23,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/ftpdoctor/ftpdoctor/internal/target"
+	"github.com/ftpdoctor/ftpdoctor/modules"
 	"github.com/ftpdoctor/ftpdoctor/probes"
 	"github.com/ftpdoctor/ftpdoctor/report"
 )
@@ -36,13 +37,13 @@ const (
 
 // Options configure an Exporter.
 type Options struct {
-	Modules       map[string]Module // by name; DefaultModules() when nil
-	Allow         HostList          // targets of probes without credentials; empty: any
-	MaxConcurrent int               // probes at once; a request beyond gets 503
-	TimeoutOffset time.Duration     // taken off X-Prometheus-Scrape-Timeout-Seconds
-	MaxDeadline   time.Duration     // cap on a probe's whole deadline
-	Env           probes.Env        // the network; probes.DefaultEnv() when zero
-	Logger        *slog.Logger      // one line per probe and per refusal; never a password
+	Modules       map[string]modules.Module // by name; modules.Defaults() when nil
+	Allow         modules.HostList          // targets of probes without credentials; empty: any
+	MaxConcurrent int                       // probes at once; a request beyond gets 503
+	TimeoutOffset time.Duration             // taken off X-Prometheus-Scrape-Timeout-Seconds
+	MaxDeadline   time.Duration             // cap on a probe's whole deadline
+	Env           probes.Env                // the network; probes.DefaultEnv() when zero
+	Logger        *slog.Logger              // one line per probe and per refusal; never a password
 }
 
 // Exporter serves /probe and /metrics.
@@ -58,7 +59,7 @@ type Exporter struct {
 // New builds an Exporter, with defaults for the options left zero.
 func New(opts Options) *Exporter {
 	if opts.Modules == nil {
-		opts.Modules = DefaultModules()
+		opts.Modules = modules.Defaults()
 	}
 	if opts.MaxConcurrent <= 0 {
 		opts.MaxConcurrent = DefaultMaxConcurrent
@@ -111,7 +112,7 @@ func (e *Exporter) refuse(w http.ResponseWriter, r *http.Request, status int, re
 
 // probeRequest is a validated probe request.
 type probeRequest struct {
-	module   Module
+	module   modules.Module
 	target   probes.Target
 	deadline time.Duration
 	debug    bool
@@ -185,7 +186,7 @@ func (e *Exporter) parse(r *http.Request) (probeRequest, int, string) {
 	}
 	name := q.Get("module")
 	if name == "" {
-		name = DefaultModule
+		name = modules.DefaultName
 	}
 	m, ok := e.opts.Modules[name]
 	if !ok {
@@ -204,7 +205,7 @@ func (e *Exporter) parse(r *http.Request) (probeRequest, int, string) {
 		return req, http.StatusBadRequest, "credentials never go in the query: put them in a module (user, password_file)"
 	}
 	req.target = t
-	if err := Permit(m, e.opts.Allow, t); err != nil {
+	if err := modules.Permit(m, e.opts.Allow, t); err != nil {
 		return req, http.StatusForbidden, err.Error()
 	}
 	switch v := strings.ToLower(q.Get("debug")); v {
@@ -224,7 +225,7 @@ func (e *Exporter) parse(r *http.Request) (probeRequest, int, string) {
 // deadline is a probe's whole deadline: the scrape timeout Prometheus
 // sends less --timeout-offset, else 12 times the module's step timeout (as
 // check's --deadline), capped at MaxDeadline.
-func (e *Exporter) deadline(header string, m Module) (time.Duration, error) {
+func (e *Exporter) deadline(header string, m modules.Module) (time.Duration, error) {
 	d := 12 * m.Timeout
 	if header != "" {
 		s, err := strconv.ParseFloat(header, 64)

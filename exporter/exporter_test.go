@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ftpdoctor/ftpdoctor/fixtures"
+	"github.com/ftpdoctor/ftpdoctor/modules"
 	"github.com/ftpdoctor/ftpdoctor/probes"
 )
 
@@ -90,7 +91,7 @@ func TestCredentialModulePinsItsHosts(t *testing.T) {
 
 func TestAllowLimitsAnonymousProbes(t *testing.T) {
 	allowed := fixtures.StartT(t, fixtures.Script{Anonymous: fixtures.AnonAllowed})
-	allow, err := ParseHostList([]string{"127.0.0.1/32,localhost"})
+	allow, err := modules.ParseHostList([]string{"127.0.0.1/32,localhost"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,7 +199,7 @@ func TestDebugReturnsTheReport(t *testing.T) {
 // first.
 func TestScrapeTimeoutSetsTheDeadline(t *testing.T) {
 	silent := fixtures.StartT(t, fixtures.Script{Connect: fixtures.ConnectSilent})
-	mods := DefaultModules()
+	mods := modules.Defaults()
 	e, srv, _ := startExporter(t, Options{Modules: mods})
 	code, body := get(t, srv, probePath(silent.Addr(), ""), "X-Prometheus-Scrape-Timeout-Seconds", "1")
 	if code != http.StatusOK {
@@ -223,7 +224,7 @@ func TestScrapeTimeoutSetsTheDeadline(t *testing.T) {
 		{"", DefaultMaxDeadline}, // 12 x 5 s, capped at 60 s
 	}
 	for _, tt := range tests {
-		if got, err := e.deadline(tt.header, mods[DefaultModule]); err != nil || got != tt.want {
+		if got, err := e.deadline(tt.header, mods[modules.DefaultName]); err != nil || got != tt.want {
 			t.Errorf("deadline(%q) = %s, %v; want %s", tt.header, got, err, tt.want)
 		}
 	}
@@ -233,7 +234,7 @@ func TestScrapeTimeoutSetsTheDeadline(t *testing.T) {
 // another address (127.0.0.2) does not make the probe connect there.
 func TestAllowLimitsDataConnections(t *testing.T) {
 	ftp := fixtures.StartT(t, fixtures.Script{Anonymous: fixtures.AnonAllowed, PassiveAddress: "127.0.0.2"})
-	allow, err := ParseHostList([]string{"127.0.0.1/32"})
+	allow, err := modules.ParseHostList([]string{"127.0.0.1/32"})
 	if err != nil {
 		t.Fatal(err)
 	}

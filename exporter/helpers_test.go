@@ -13,6 +13,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/ftpdoctor/ftpdoctor/internal/testutil"
+	"github.com/ftpdoctor/ftpdoctor/modules"
 )
 
 // TestMain fails the tests if a goroutine outlives them.
@@ -25,7 +26,7 @@ const testPass = "Exporter-S3ntinel-pw"
 // testModules writes a config with a credential module pinned to
 // 127.0.0.1 (any port, as the fixtures' ports are not known beforehand)
 // and returns what LoadConfig makes of it.
-func testModules(t *testing.T) map[string]Module {
+func testModules(t *testing.T) map[string]modules.Module {
 	t.Helper()
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "corp.pass"), []byte(testPass+"\n"), 0o600)
@@ -42,7 +43,7 @@ func testModules(t *testing.T) map[string]Module {
 `
 	path := filepath.Join(dir, "modules.yml")
 	os.WriteFile(path, []byte(cfg), 0o600)
-	mods, err := LoadConfig(path)
+	mods, err := modules.Load(path)
 	if err != nil {
 		t.Fatal(err)
 	}

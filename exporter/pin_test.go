@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/ftpdoctor/ftpdoctor/fixtures"
+	"github.com/ftpdoctor/ftpdoctor/modules"
 )
 
 // TestCredentialModulePinsItsPort: a credentialed module pinned to
@@ -24,7 +25,7 @@ func TestCredentialModulePinsItsPort(t *testing.T) {
 		"    hosts: [\"127.0.0.1:" + strconv.Itoa(pinned.Port()) + "\", localhost, \"[::1]:" + strconv.Itoa(other.Port()) + "\"]\n"
 	path := filepath.Join(dir, "modules.yml")
 	os.WriteFile(path, []byte(cfg), 0o600)
-	mods, err := LoadConfig(path)
+	mods, err := modules.Load(path)
 	if err != nil {
 		t.Fatal(err)
 	}

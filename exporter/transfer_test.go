@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/ftpdoctor/ftpdoctor/fixtures"
+	"github.com/ftpdoctor/ftpdoctor/modules"
 )
 
 // TestTransferModuleReportsThroughput: a module with transfer: true runs
@@ -21,7 +22,7 @@ func TestTransferModuleReportsThroughput(t *testing.T) {
 	cfg := "modules:\n  xfer:\n    tls: off\n    timeout: 1s\n    user: alice\n    password_file: corp.pass\n    hosts: [\"127.0.0.1/32:*\"]\n    transfer: true\n    transfer_size: 64KiB\n"
 	path := filepath.Join(dir, "modules.yml")
 	os.WriteFile(path, []byte(cfg), 0o600)
-	mods, err := LoadConfig(path)
+	mods, err := modules.Load(path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ftpdoctor/ftpdoctor/exporter"
 	"github.com/ftpdoctor/ftpdoctor/fixtures"
+	"github.com/ftpdoctor/ftpdoctor/modules"
 	"github.com/ftpdoctor/ftpdoctor/probes"
 )
 
@@ -15,7 +15,7 @@ import (
 // connect there, as serve's does not.
 func TestAllowLimitsDataConnections(t *testing.T) {
 	ftp := fixtures.StartT(t, fixtures.Script{Users: map[string]string{"alice": testPassword}, PassiveAddress: "127.0.0.2"})
-	allow, err := exporter.ParseHostList([]string{"127.0.0.1/32"})
+	allow, err := modules.ParseHostList([]string{"127.0.0.1/32"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ftpdoctor/ftpdoctor/exporter"
 	"github.com/ftpdoctor/ftpdoctor/internal/target"
+	"github.com/ftpdoctor/ftpdoctor/modules"
 	"github.com/ftpdoctor/ftpdoctor/probes"
 )
 
@@ -33,11 +33,11 @@ type checkSpec struct {
 
 // formData is what the form template shows.
 type formData struct {
-	CSRF    string            // the token of the client's session and user
-	Modules []exporter.Module // the modules offered
-	Presets []Preset          // the demo scenarios offered
-	Error   string            // why the form came back; empty on a fresh form
-	Values  formValues        // what was typed, to fill the form in again
+	CSRF    string           // the token of the client's session and user
+	Modules []modules.Module // the modules offered
+	Presets []Preset         // the demo scenarios offered
+	Error   string           // why the form came back; empty on a fresh form
+	Values  formValues       // what was typed, to fill the form in again
 }
 
 // formValues are the fields a refused form comes back with: never the
@@ -86,14 +86,14 @@ func withoutPassword(raw string) (string, bool) {
 func isControl(r rune) bool { return r < 0x20 || r == 0x7f }
 
 // modules lists the modules, "default" first, then by name.
-func (s *Server) modules() []exporter.Module {
-	var out []exporter.Module
+func (s *Server) modules() []modules.Module {
+	var out []modules.Module
 	for _, m := range s.opts.Modules {
 		out = append(out, m)
 	}
 	sort.Slice(out, func(i, j int) bool {
-		if (out[i].Name == exporter.DefaultModule) != (out[j].Name == exporter.DefaultModule) {
-			return out[i].Name == exporter.DefaultModule
+		if (out[i].Name == modules.DefaultName) != (out[j].Name == modules.DefaultName) {
+			return out[i].Name == modules.DefaultName
 		}
 		return out[i].Name < out[j].Name
 	})
@@ -128,7 +128,7 @@ func (s *Server) parseForm(f url.Values) (checkSpec, int, string) {
 	}
 	name := f.Get("module")
 	if name == "" {
-		name = exporter.DefaultModule
+		name = modules.DefaultName
 	}
 	m, ok := s.opts.Modules[name]
 	if !ok {
@@ -165,7 +165,7 @@ func (s *Server) parseForm(f url.Values) (checkSpec, int, string) {
 	if msg != "" {
 		return spec, http.StatusBadRequest, msg
 	}
-	if err := exporter.Permit(m, s.opts.Allow, t); err != nil {
+	if err := modules.Permit(m, s.opts.Allow, t); err != nil {
 		return spec, http.StatusForbidden, err.Error()
 	}
 	cfg := probes.Config{Target: t, Timeout: m.Timeout, Mode: m.Mode, TLS: m.TLS, PassiveRange: m.PassiveRange}

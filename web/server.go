@@ -21,8 +21,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/ftpdoctor/ftpdoctor/exporter"
 	"github.com/ftpdoctor/ftpdoctor/history"
+	"github.com/ftpdoctor/ftpdoctor/modules"
 	"github.com/ftpdoctor/ftpdoctor/probes"
 )
 
@@ -48,22 +48,22 @@ type Preset struct {
 
 // Options configure a Server.
 type Options struct {
-	Modules       map[string]exporter.Module // by name; exporter.DefaultModules() when nil
-	Allow         exporter.HostList          // targets of checks without stored credentials; empty: any
-	Users         Users                      // basic auth; nil: none (loopback only, see NeedsAuth)
-	Listen        string                     // the address listened on (--listen): its host is a name the page answers as
-	Hosts         []string                   // further names the page answers as (--host); loopback and localhost always
-	Presets       []Preset                   // targets offered by name (demo --web)
-	MaxConcurrent int                        // checks at once
-	MaxReports    int                        // reports kept; at least MaxConcurrent
-	ReportTTL     time.Duration              // how long a finished report is kept
-	Rate          float64                    // checks per second per client address (token bucket)
-	Burst         int                        // bucket size
-	MaxDeadline   time.Duration              // cap on a check's whole deadline
-	Env           probes.Env                 // the network; probes.DefaultEnv() when zero
-	History       *history.Store             // where finished reports are saved past the process (see history.go); nil: memory only
-	Logger        *slog.Logger               // one line per check and per refusal; never a password
-	Now           func() time.Time           // the clock; time.Now when nil
+	Modules       map[string]modules.Module // by name; modules.Defaults() when nil
+	Allow         modules.HostList          // targets of checks without stored credentials; empty: any
+	Users         Users                     // basic auth; nil: none (loopback only, see NeedsAuth)
+	Listen        string                    // the address listened on (--listen): its host is a name the page answers as
+	Hosts         []string                  // further names the page answers as (--host); loopback and localhost always
+	Presets       []Preset                  // targets offered by name (demo --web)
+	MaxConcurrent int                       // checks at once
+	MaxReports    int                       // reports kept; at least MaxConcurrent
+	ReportTTL     time.Duration             // how long a finished report is kept
+	Rate          float64                   // checks per second per client address (token bucket)
+	Burst         int                       // bucket size
+	MaxDeadline   time.Duration             // cap on a check's whole deadline
+	Env           probes.Env                // the network; probes.DefaultEnv() when zero
+	History       *history.Store            // where finished reports are saved past the process (see history.go); nil: memory only
+	Logger        *slog.Logger              // one line per check and per refusal; never a password
+	Now           func() time.Time          // the clock; time.Now when nil
 }
 
 // Server is the web page.
@@ -84,7 +84,7 @@ type Server struct {
 // New builds a Server, with defaults for the options left zero.
 func New(opts Options) *Server {
 	if opts.Modules == nil {
-		opts.Modules = exporter.DefaultModules()
+		opts.Modules = modules.Defaults()
 	}
 	if opts.MaxConcurrent <= 0 {
 		opts.MaxConcurrent = DefaultMaxConcurrent

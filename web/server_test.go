@@ -12,9 +12,9 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
-	"github.com/ftpdoctor/ftpdoctor/exporter"
 	"github.com/ftpdoctor/ftpdoctor/fixtures"
 	"github.com/ftpdoctor/ftpdoctor/internal/contract"
+	"github.com/ftpdoctor/ftpdoctor/modules"
 	"github.com/ftpdoctor/ftpdoctor/report"
 )
 
@@ -213,11 +213,11 @@ func TestBadInput(t *testing.T) {
 	os.WriteFile(secret, []byte("module-secret-pw\n"), 0o600)
 	cfgFile := filepath.Join(t.TempDir(), "m.yml")
 	os.WriteFile(cfgFile, []byte("modules:\n  corp:\n    user: mon\n    password_file: "+secret+"\n    hosts: [ftp.corp.example]\n"), 0o600)
-	mods, err := exporter.LoadConfig(cfgFile)
+	mods, err := modules.Load(cfgFile)
 	if err != nil {
 		t.Fatal(err)
 	}
-	allow, _ := exporter.ParseHostList([]string{"127.0.0.0/8"})
+	allow, _ := modules.ParseHostList([]string{"127.0.0.0/8"})
 	ts := startWeb(t, Options{Modules: mods, Allow: allow, Burst: 100, Rate: 100})
 	c := browser(t)
 	tok := formToken(t, c, ts.URL)

@@ -11,6 +11,7 @@ import (
 	urfave "github.com/urfave/cli/v2"
 
 	"github.com/ftpdoctor/ftpdoctor/exporter"
+	"github.com/ftpdoctor/ftpdoctor/modules"
 	"github.com/ftpdoctor/ftpdoctor/verdict"
 )
 
@@ -104,16 +105,16 @@ func serveAction(c *urfave.Context) error {
 
 // targetRules reads what serve and web share: --allow, the networks and
 // names anonymous checks may target, and --config, the modules.
-func targetRules(c *urfave.Context) (exporter.HostList, map[string]exporter.Module, error) {
-	allow, err := exporter.ParseHostList(c.StringSlice("allow"))
+func targetRules(c *urfave.Context) (modules.HostList, map[string]modules.Module, error) {
+	allow, err := modules.ParseHostList(c.StringSlice("allow"))
 	if err != nil {
 		return allow, nil, usageError("--allow: %s", err)
 	}
-	modules := exporter.DefaultModules()
+	mods := modules.Defaults()
 	if file := c.String("config"); file != "" {
-		if modules, err = exporter.LoadConfig(file); err != nil {
+		if mods, err = modules.Load(file); err != nil {
 			return allow, nil, usageError("--config: %s", err)
 		}
 	}
-	return allow, modules, nil
+	return allow, mods, nil
 }

@@ -1,4 +1,4 @@
-package exporter
+package modules
 
 import (
 	"fmt"
@@ -7,6 +7,10 @@ import (
 	"strings"
 	"testing"
 )
+
+// testPass is the password the tests write to password files; no error
+// may show it.
+const testPass = "Modules-S3ntinel-pw"
 
 func TestLoadConfigRefuses(t *testing.T) {
 	tests := []struct {
@@ -30,7 +34,7 @@ func TestLoadConfigRefuses(t *testing.T) {
 			os.WriteFile(filepath.Join(dir, "pass"), []byte(testPass), 0o600)
 			path := filepath.Join(dir, "m.yml")
 			os.WriteFile(path, []byte(tt.config), 0o600)
-			_, err := LoadConfig(path)
+			_, err := Load(path)
 			if err == nil || !strings.Contains(err.Error(), tt.want) || strings.Contains(err.Error(), testPass) {
 				t.Errorf("err %v, want one with %q", err, tt.want)
 			}
@@ -44,7 +48,7 @@ func TestLoadConfigJSON(t *testing.T) {
 	path := filepath.Join(dir, "m.json")
 	os.WriteFile(path, []byte(`{"modules": {"corp": {"mode": "passive", "tls": "require", "timeout": "3s", "passive_range": "50000-50010",
 		"user": "alice", "password_file": "pass", "hosts": ["FTP.Corp.Example.", "10.0.0.0/8"]}}}`), 0o600)
-	mods, err := LoadConfig(path)
+	mods, err := Load(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +58,7 @@ func TestLoadConfigJSON(t *testing.T) {
 		m.Hosts.Allows("ftp.corp.example.org") || m.Hosts.Allows("11.0.0.1") {
 		t.Errorf("module %+v", m)
 	}
-	if _, ok := mods[DefaultModule]; !ok {
+	if _, ok := mods[DefaultName]; !ok {
 		t.Error("the default module is gone")
 	}
 }
@@ -73,7 +77,7 @@ func TestPasswordFileOpenToOthersIsRefused(t *testing.T) {
 			}
 			path := filepath.Join(dir, "m.yml")
 			os.WriteFile(path, []byte("modules:\n  m:\n    user: alice\n    password_file: pass\n    hosts: [h]\n"), 0o600)
-			_, err := LoadConfig(path)
+			_, err := Load(path)
 			if mode&0o077 == 0 {
 				if err != nil {
 					t.Fatalf("mode %04o refused: %v", mode, err)

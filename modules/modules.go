@@ -1,4 +1,10 @@
-package exporter
+// Package modules is the module model shared by the exporter (package
+// exporter) and the web page (package web): a module says how to probe
+// (data modes, TLS, timeout, an account whose password comes from a file,
+// an optional download) and which hosts it may probe. Load reads modules
+// from a YAML or JSON file; Permit applies the target rules of one probe.
+// Nothing here prints a password, in an error or otherwise.
+package modules
 
 import (
 	"bytes"
@@ -16,9 +22,9 @@ import (
 	"github.com/ftpdoctor/ftpdoctor/probes"
 )
 
-// DefaultModule is the module of a probe that names none: anonymous, both
-// data modes, 5 s per network step. A config file may redefine it.
-const DefaultModule = "default"
+// DefaultName names the module of a probe that names none: anonymous,
+// both data modes, 5 s per network step. A config file may redefine it.
+const DefaultName = "default"
 
 // Limits of a module's timeout.
 const (
@@ -64,18 +70,18 @@ type Module struct {
 // own: such a module only probes its pinned hosts.
 func (m Module) HasCredentials() bool { return m.Password != "" }
 
-// DefaultModules is the module set without a config file: DefaultModule.
-func DefaultModules() map[string]Module {
-	return map[string]Module{DefaultModule: {Name: DefaultModule, Mode: probes.ModeBoth, Timeout: defaultStepTimeout}}
+// Defaults is the module set without a config file: DefaultName alone.
+func Defaults() map[string]Module {
+	return map[string]Module{DefaultName: {Name: DefaultName, Mode: probes.ModeBoth, Timeout: defaultStepTimeout}}
 }
 
 // maxConfigBytes bounds the config file.
 const maxConfigBytes = 1 << 20
 
-// LoadConfig reads the module config file (YAML or JSON). Unknown keys are
+// Load reads the module config file (YAML or JSON). Unknown keys are
 // errors; every module is checked, and a module with credentials must pin
 // its hosts. Errors never hold a password.
-func LoadConfig(path string) (map[string]Module, error) {
+func Load(path string) (map[string]Module, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
@@ -89,7 +95,7 @@ func LoadConfig(path string) (map[string]Module, error) {
 	if err := dec.Decode(&fc); err != nil && !errors.Is(err, io.EOF) { // io.EOF: an empty file
 		return nil, fmt.Errorf("%s: %s", path, err)
 	}
-	mods := DefaultModules()
+	mods := Defaults()
 	for name, fm := range fc.Modules {
 		m, err := fm.module(name, filepath.Dir(path))
 		if err != nil {

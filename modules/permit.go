@@ -1,4 +1,4 @@
-package exporter
+package modules
 
 import (
 	"fmt"
@@ -15,8 +15,8 @@ const (
 	portFTPImplicit = 990 // implicit TLS (RFC 4217 section 8)
 )
 
-// Permit applies the target rules of a probe, shared by /probe and the web
-// page (package web): a module with credentials only probes its pinned
+// Permit applies the target rules of a probe, shared by the exporter's
+// /probe and the web page: a module with credentials only probes its pinned
 // hosts and ports, a module that lists hosts only those, and a probe
 // without credentials only the hosts of allow (when it is not empty). In a
 // module's hosts an entry without a port means port 21, or 990 when the
