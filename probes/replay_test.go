@@ -60,8 +60,8 @@ S: 215 UNIX Type: L8
 //
 // When the steps run out, the server stays silent and keeps reading until
 // the client closes. In S: and C: lines {NAME} stands for the port number
-// of a named port and {NAME,} for 127,0,0,1,p1,p2 (as PASV and PORT write
-// it): data is the peer's passive data port, dead a port nothing listens
+// of a named port and {NAME,} for it as PASV and PORT write it, p1,p2
+// (RFC 959 section 4.1.2): data is the peer's passive data port, dead a port nothing listens
 // on, port1 and port2 the ports of the listeners the session's Listen
 // hands out for its first and second PORT or EPRT.
 type replayPeer struct {
@@ -105,7 +105,7 @@ func (p *replayPeer) expand(text string) string {
 	var pairs []string
 	for name, port := range p.ports {
 		pairs = append(pairs, "{"+name+"}", strconv.Itoa(port),
-			"{"+name+",}", fmt.Sprintf("127,0,0,1,%d,%d", port>>8, port&0xff))
+			"{"+name+",}", fmt.Sprintf("%d,%d", port>>8, port&0xff))
 	}
 	return strings.NewReplacer(pairs...).Replace(text)
 }
@@ -270,6 +270,18 @@ func (p *replayPeer) close() {
 	p.wg.Wait()
 }
 
+// attempt returns the data attempt of r that sent cmd.
+func attempt(t *testing.T, r Result, cmd string) Attempt {
+	t.Helper()
+	for _, a := range r.Evidence.Attempts {
+		if a.Command == cmd {
+			return a
+		}
+	}
+	t.Fatalf("stage %s made no %s attempt", r.Stage, cmd)
+	return Attempt{}
+}
+
 // replayed is what one replay produced.
 type replayed struct {
 	results map[StageID]Result // by stage
@@ -316,7 +328,8 @@ func (p *replayPeer) run(conversation string, stage StageID, tune func(*Config, 
 func (p *replayPeer) expectSent(got replayed, conversation string) {
 	p.t.Helper()
 	if want := p.client(conversation); got.sent != want {
-		p.t.Errorf("the client sent\n%q\nwant\n%q", got.sent, want)
+		hide := strings.NewReplacer(replayPassword, "<password>") // test output shows no password either
+		p.t.Errorf("the client sent\n%q\nwant\n%q", hide.Replace(got.sent), hide.Replace(want))
 	}
 }
 
