@@ -159,7 +159,7 @@ func (p *replayPeer) hold(c net.Conn) {
 func (p *replayPeer) serve(c net.Conn, steps []string) {
 	r := bufio.NewReader(c)
 	var dc net.Conn
-	var last string
+	var back string // the address of the client's last PORT or EPRT
 	for _, step := range steps {
 		switch {
 		case step == "":
@@ -171,12 +171,14 @@ func (p *replayPeer) serve(c net.Conn, steps []string) {
 			if err != nil {
 				return
 			}
-			last = strings.TrimRight(line, "\r\n")
+			if a := clientAddress(strings.TrimRight(line, "\r\n")); a != "" {
+				back = a
+			}
 		case step == "close":
 			c.Close()
 			return
 		case step == "connect":
-			dc, _ = net.DialTimeout("tcp", clientAddress(last), 5*time.Second)
+			dc, _ = net.DialTimeout("tcp", back, 5*time.Second)
 		case strings.HasPrefix(step, "data: "):
 			if dc == nil {
 				dc = p.acceptData()
