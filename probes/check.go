@@ -21,6 +21,7 @@ func check(ctx context.Context, cfg Config, env Env) (Outcome, *certTrust) {
 	s.parallel = true
 	results := s.Run(ctx, Wanted(cfg))
 	s.Close(ctx)
+	s.judgeConnectionLimit(results)
 	s.judgeLaterCertificates(results)
 	return Outcome{
 		Target:       cfg.Target,

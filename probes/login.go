@@ -25,24 +25,39 @@ var loginStage = Stage{ID: StageLogin, Needs: []Need{needControl, needTLS}, Run:
 	Critical: true, Family: FamilyCredentials, PerAccount: true, Phase: PhaseUser}
 
 // Login runs the login stage. Once it succeeds, the extra control
-// connections log in too; a refusal of theirs is the server's limit on
-// connections per client, which parallel clients run into.
+// connections log in too, while the data stages run; a refusal of theirs
+// is the server's limit on connections per client, which parallel clients
+// run into, and is filed on this stage when the check ends
+// (judgeConnectionLimit).
 func Login(ctx context.Context, s *Session) Result {
 	r := s.logIn(ctx)
-	if s.pool == nil {
-		return r
-	}
-	s.pool.admit(false) // no-op once the login let the extras in
-	if !s.Account.LoggedIn {
-		return r
-	}
-	if refused := s.pool.settled(ctx); len(refused) > 0 {
-		ex := refused[0]
-		record(ctx, ex)
-		text, _, _ := strings.Cut(ex.Text, "\n")
-		return r.with(StatusWarn, LoginConnectionLimit, "logged in, but a second connection from this address was refused: %d %s; clients that open parallel connections (FileZilla's simultaneous transfers) are refused", ex.Code, text)
+	if s.pool != nil {
+		s.pool.admit(false) // no-op once the login let the extras in
 	}
 	return r
+}
+
+// judgeConnectionLimit turns a passed login into a warning when the
+// server refused one of the extra control connections. It runs once the
+// pool has closed, when every extra is accounted for: waiting for them in
+// the login stage would hold the data stages back by a login's time.
+func (s *Session) judgeConnectionLimit(results []Result) {
+	if s.pool == nil {
+		return
+	}
+	refused := s.pool.refusals()
+	if len(refused) == 0 {
+		return
+	}
+	ex := refused[0]
+	for i, r := range results {
+		if r.Stage != StageLogin || r.Status != StatusPass {
+			continue
+		}
+		r.Evidence.Replies = append(r.Evidence.Replies, ex)
+		text, _, _ := strings.Cut(ex.Text, "\n")
+		results[i] = r.with(StatusWarn, LoginConnectionLimit, "logged in, but a second connection from this address was refused: %d %s; clients that open parallel connections (FileZilla's simultaneous transfers) are refused", ex.Code, text)
+	}
 }
 
 // logIn sends USER and PASS and classifies the outcome, then asks FEAT.
