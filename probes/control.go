@@ -217,15 +217,15 @@ func (s *Session) greetingFailure(r Result, err error) Result {
 func (s *Session) notFTP(r Result, line string) Result {
 	switch {
 	case strings.HasPrefix(line, "SSH-"):
-		r.Evidence.ServerError = line
+		r.Evidence.OtherService = line
 		return r.with(StatusFail, ControlSSH, "%s is an SSH server (%q): SFTP, not FTP", r.Evidence.Remote, line)
 	case strings.HasPrefix(line, "HTTP/"), strings.HasPrefix(strings.ToLower(line), "<!doctype"), strings.HasPrefix(line, "<html"):
-		r.Evidence.ServerError = line
+		r.Evidence.OtherService = line
 		return r.with(StatusFail, ControlHTTP, "%s is a web server (%q), not FTP", r.Evidence.Remote, line)
 	case line == tlsMarker || (len(line) > 1 && (line[0] == 0x15 || line[0] == 0x16) && line[1] == 0x03):
 		return r.with(StatusFail, ControlImplicitTLS, "%s speaks TLS from the first byte: an implicit FTPS port", r.Evidence.Remote)
 	}
-	r.Evidence.ServerError = line
+	r.Evidence.OtherService = line
 	return r.with(StatusFail, ControlNotFTP, "%s sent %q, which is not an FTP greeting", r.Evidence.Remote, line)
 }
 

@@ -16,7 +16,7 @@ func TestControlReplay(t *testing.T) {
 		timeout      time.Duration // the step timeout; zero for the default
 		code         Code
 		banner       string // the banner the session learned, when greeted
-		serverText   string // the non-FTP first line kept as evidence
+		serverText   string // the non-FTP first line kept as evidence (other_service)
 	}{
 		{"greeting_220", `
 S: 220 (vsFTPd 3.0.5)
@@ -79,8 +79,8 @@ S: * OK IMAP4rev1 Service Ready
 			if b := got.session.Server.Info().Banner; tt.banner != "" && b != tt.banner {
 				t.Errorf("banner %q, want %q", b, tt.banner)
 			}
-			if r.Evidence.ServerError != tt.serverText {
-				t.Errorf("server text %q, want %q", r.Evidence.ServerError, tt.serverText)
+			if r.Evidence.OtherService != tt.serverText || r.Evidence.ServerError != "" {
+				t.Errorf("other service %q, server error %q; want %q and none", r.Evidence.OtherService, r.Evidence.ServerError, tt.serverText)
 			}
 			greeted := got.session.hasControl()
 			if greeted != (tt.banner != "") {

@@ -37,19 +37,20 @@ type Result struct {
 // Evidence holds the facts a stage observed. Only the fields a stage fills
 // are set; the report builds explanations from them.
 type Evidence struct {
-	Host        string      `json:"host,omitempty"`         // name or literal that was looked up
-	Addresses   []string    `json:"addresses,omitempty"`    // resolved addresses (dns)
-	Remote      string      `json:"remote,omitempty"`       // address:port dialled for the control connection
-	Local       string      `json:"local,omitempty"`        // local address:port of the control connection
-	Error       string      `json:"error,omitempty"`        // the classified low-level error, e.g. "connection refused"
-	Liveness    []PortCheck `json:"liveness,omitempty"`     // other ports on the host tried when the control connect failed
-	Tried       []Dial      `json:"tried,omitempty"`        // control connects to the name's other resolved addresses
-	Replies     []Exchange  `json:"replies,omitempty"`      // control-connection commands and replies of this stage
-	Attempts    []Attempt   `json:"attempts,omitempty"`     // data-connection attempts (passive, active)
-	Ports       []PortCheck `json:"ports,omitempty"`        // ports checked by the firewall stage
-	Anonymous   bool        `json:"anonymous,omitempty"`    // login used anonymous credentials
-	ServerError string      `json:"server_error,omitempty"` // server-side configuration error text (e.g. 500 OOPS)
-	Reason      string      `json:"reason,omitempty"`       // what the server's error text means, when ftpdoctor knows it: see Reason constants
+	Host         string      `json:"host,omitempty"`          // name or literal that was looked up
+	Addresses    []string    `json:"addresses,omitempty"`     // resolved addresses (dns)
+	Remote       string      `json:"remote,omitempty"`        // address:port dialled for the control connection
+	Local        string      `json:"local,omitempty"`         // local address:port of the control connection
+	Error        string      `json:"error,omitempty"`         // the classified low-level error, e.g. "connection refused"
+	Liveness     []PortCheck `json:"liveness,omitempty"`      // other ports on the host tried when the control connect failed
+	Tried        []Dial      `json:"tried,omitempty"`         // control connects to the name's other resolved addresses
+	Replies      []Exchange  `json:"replies,omitempty"`       // control-connection commands and replies of this stage
+	Attempts     []Attempt   `json:"attempts,omitempty"`      // data-connection attempts (passive, active)
+	Ports        []PortCheck `json:"ports,omitempty"`         // ports checked by the firewall stage
+	Anonymous    bool        `json:"anonymous,omitempty"`     // login used anonymous credentials
+	ServerError  string      `json:"server_error,omitempty"`  // an FTP server's own error text when it cannot start the session (vsftpd "500 OOPS: ...")
+	OtherService string      `json:"other_service,omitempty"` // the first line another service sent on the FTP port in place of a greeting: an SSH banner, an HTTP status line, other text
+	Reason       string      `json:"reason,omitempty"`        // what the server's error text means, when ftpdoctor knows it: see Reason constants
 
 	Transfer *TransferEvidence `json:"transfer,omitempty"` // what the transfer stage moved and measured
 }

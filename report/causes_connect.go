@@ -218,7 +218,7 @@ var controlCauses = map[probes.Code]entry{
 		Title:    "This port runs SSH (SFTP), not FTP",
 		Explain: func(f finding) string {
 			e := f.result.Evidence
-			return fmt.Sprintf("%s answered with the SSH banner %q. SFTP is a different protocol from FTP and FTPS.", e.Remote, e.ServerError)
+			return fmt.Sprintf("%s answered with the SSH banner %q. SFTP is a different protocol from FTP and FTPS.", e.Remote, e.OtherService)
 		},
 		Fixes: func(f finding) []Fix {
 			return []Fix{
@@ -232,7 +232,7 @@ var controlCauses = map[probes.Code]entry{
 		Title:    "This port runs a web server, not FTP",
 		Explain: func(f finding) string {
 			e := f.result.Evidence
-			return fmt.Sprintf("%s answered like an HTTP server (%q).", e.Remote, e.ServerError)
+			return fmt.Sprintf("%s answered like an HTTP server (%q).", e.Remote, e.OtherService)
 		},
 		Fixes: func(f finding) []Fix {
 			return []Fix{
@@ -259,7 +259,7 @@ var controlCauses = map[probes.Code]entry{
 		Title:    "Something that is not an FTP server answered",
 		Explain: func(f finding) string {
 			e := f.result.Evidence
-			return fmt.Sprintf("%s sent %q, which is not an FTP greeting (RFC 959 expects \"220 text\").", e.Remote, e.ServerError)
+			return fmt.Sprintf("%s sent %q, which is not an FTP greeting (RFC 959 expects \"220 text\").", e.Remote, e.OtherService)
 		},
 		Fixes: func(f finding) []Fix {
 			return []Fix{

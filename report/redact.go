@@ -29,6 +29,7 @@ func redactOutcome(o probes.Outcome) probes.Outcome {
 			e.Attempts = atts
 		}
 		e.ServerError = redactEcho(e.ServerError)
+		e.OtherService = redactEcho(e.OtherService)
 		e.Error = redactEcho(e.Error)
 		results[i].Summary = redactEcho(results[i].Summary)
 	}

@@ -23,7 +23,7 @@ func FuzzCleanServerText(f *testing.F) {
 			Target: probes.Target{Host: "127.0.0.1", Port: 21, User: "alice"},
 			Server: probes.ServerInfo{Banner: text},
 			Results: []probes.Result{{Stage: probes.StageControl, Status: probes.StatusFail, Code: probes.ControlNotFTP, Summary: text,
-				Evidence: probes.Evidence{Remote: "127.0.0.1:21", ServerError: text, Replies: []probes.Exchange{{Code: 220, Text: text}}}}},
+				Evidence: probes.Evidence{Remote: "127.0.0.1:21", OtherService: text, Replies: []probes.Exchange{{Code: 220, Text: text}}}}},
 			Transcript: []probes.Exchange{{Code: 220, Text: text}, {Command: "USER " + text, Code: 530, Text: text}},
 		}
 		var out bytes.Buffer

@@ -1,0 +1,55 @@
+package probes_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/ftpdoctor/ftpdoctor/fixtures"
+	"github.com/ftpdoctor/ftpdoctor/probes"
+)
+
+// TestEvidenceFieldsHaveOneMeaning checks that each evidence field holds
+// one kind of fact: the text of another service on the FTP port goes to
+// OtherService, an FTP server's own error text to ServerError, and neither
+// lands in the other.
+func TestEvidenceFieldsHaveOneMeaning(t *testing.T) {
+	tests := []struct {
+		name         string
+		script       fixtures.Script
+		stage        probes.StageID
+		code         probes.Code
+		otherService string // prefix of evidence.other_service; empty: absent
+		serverError  string // prefix of evidence.server_error; empty: absent
+	}{
+		{"ssh_banner", fixtures.Script{Connect: fixtures.ConnectSSH}, probes.StageControl, probes.ControlSSH, "SSH-2.0-", ""},
+		{"http_answer", fixtures.Script{Connect: fixtures.ConnectHTTP}, probes.StageControl, probes.ControlHTTP, "HTTP/", ""},
+		{"vsftpd_oops_at_pass", fixtures.Script{ChrootOOPS: true}, probes.StageLogin, probes.LoginServerError, "", "OOPS"},
+		{"vsftpd_oops_after_login", fixtures.Script{Replies: map[string]string{"FEAT": "500 OOPS: priv_sock_get_cmd"}}, probes.StageLogin, probes.LoginServerError, "", "OOPS"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			o, _ := check(t, tt.script, "alice")
+			r := result(o, tt.stage)
+			if r.Code != tt.code {
+				t.Fatalf("%s ended with %s (%s), want %s", tt.stage, r.Code, r.Summary, tt.code)
+			}
+			e := r.Evidence
+			if !hasPrefixOrEmpty(e.OtherService, tt.otherService) {
+				t.Errorf("other_service %q, want it to start with %q", e.OtherService, tt.otherService)
+			}
+			if !hasPrefixOrEmpty(e.ServerError, tt.serverError) {
+				t.Errorf("server_error %q, want it to start with %q", e.ServerError, tt.serverError)
+			}
+		})
+	}
+}
+
+// hasPrefixOrEmpty: got is empty when want is, and starts with want
+// otherwise.
+func hasPrefixOrEmpty(got, want string) bool {
+	if want == "" {
+		return got == ""
+	}
+	return strings.HasPrefix(got, want)
+}
