@@ -10,8 +10,9 @@ import (
 
 // TestEvidenceFieldsHaveOneMeaning checks that each evidence field holds
 // one kind of fact: the text of another service on the FTP port goes to
-// OtherService, an FTP server's own error text to ServerError, and neither
-// lands in the other.
+// OtherService, an FTP server's own error text to ServerError, and Error
+// says why no reply came, never what a reply said (that is in Replies and
+// Attempts).
 func TestEvidenceFieldsHaveOneMeaning(t *testing.T) {
 	tests := []struct {
 		name         string
@@ -20,11 +21,15 @@ func TestEvidenceFieldsHaveOneMeaning(t *testing.T) {
 		code         probes.Code
 		otherService string // prefix of evidence.other_service; empty: absent
 		serverError  string // prefix of evidence.server_error; empty: absent
+		err          string // prefix of evidence.error; empty: absent
 	}{
-		{"ssh_banner", fixtures.Script{Connect: fixtures.ConnectSSH}, probes.StageControl, probes.ControlSSH, "SSH-2.0-", ""},
-		{"http_answer", fixtures.Script{Connect: fixtures.ConnectHTTP}, probes.StageControl, probes.ControlHTTP, "HTTP/", ""},
-		{"vsftpd_oops_at_pass", fixtures.Script{ChrootOOPS: true}, probes.StageLogin, probes.LoginServerError, "", "OOPS"},
-		{"vsftpd_oops_after_login", fixtures.Script{Replies: map[string]string{"FEAT": "500 OOPS: priv_sock_get_cmd"}}, probes.StageLogin, probes.LoginServerError, "", "OOPS"},
+		{"ssh_banner", fixtures.Script{Connect: fixtures.ConnectSSH}, probes.StageControl, probes.ControlSSH, "SSH-2.0-", "", "not an FTP reply"},
+		{"http_answer", fixtures.Script{Connect: fixtures.ConnectHTTP}, probes.StageControl, probes.ControlHTTP, "HTTP/", "", "no greeting"},
+		{"vsftpd_oops_at_pass", fixtures.Script{ChrootOOPS: true}, probes.StageLogin, probes.LoginServerError, "", "OOPS", ""},
+		{"wrong_password", fixtures.Script{Users: map[string]string{"alice": "other"}}, probes.StageLogin, probes.LoginRejected, "", "", ""},
+		{"greeting_timeout", fixtures.Script{Connect: fixtures.ConnectSilent}, probes.StageControl, probes.ControlNoGreeting, "", "", "timed out"},
+		{"passive_refused", fixtures.Script{Replies: map[string]string{"PASV": "550 Permission denied.", "EPSV": "550 Permission denied."}}, probes.StagePassive, probes.PassiveRefused, "", "", ""},
+		{"vsftpd_oops_after_login", fixtures.Script{Replies: map[string]string{"FEAT": "500 OOPS: priv_sock_get_cmd"}}, probes.StageLogin, probes.LoginServerError, "", "OOPS", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -40,6 +45,9 @@ func TestEvidenceFieldsHaveOneMeaning(t *testing.T) {
 			}
 			if !hasPrefixOrEmpty(e.ServerError, tt.serverError) {
 				t.Errorf("server_error %q, want it to start with %q", e.ServerError, tt.serverError)
+			}
+			if !hasPrefixOrEmpty(e.Error, tt.err) {
+				t.Errorf("error %q, want it to start with %q", e.Error, tt.err)
 			}
 		})
 	}

@@ -232,7 +232,7 @@ func (s *Session) finishListing(ctx context.Context, c *Conn, a *Attempt, dc net
 // fall back to PASV and PORT), warn when at least one transfer worked but
 // something is wrong, fail when none worked.
 func summarize(r Result, mode string) Result {
-	var worked, problems []string
+	var worked []string
 	var warnCode, failCode Code
 	tried := 0
 	for _, a := range r.Evidence.Attempts {
@@ -248,7 +248,6 @@ func summarize(r Result, mode string) Result {
 		if a.Status == StatusPass || a.Status == StatusSkip {
 			continue
 		}
-		problems = append(problems, a.Command+": "+string(a.Code))
 		// A refused EPSV or EPRT is no problem while PASV or PORT is tried
 		// too; alone (over IPv6) it is the mode's failure.
 		info, _ := a.Code.Info()
@@ -260,7 +259,7 @@ func summarize(r Result, mode string) Result {
 			failCode = a.Code
 		}
 	}
-	r.Evidence.Error = strings.Join(problems, "; ")
+	problemText := attemptProblems(r.Evidence.Attempts)
 	if tried == 0 {
 		why := "no command was sent"
 		if len(r.Evidence.Attempts) > 0 {
@@ -274,13 +273,25 @@ func summarize(r Result, mode string) Result {
 	}
 	switch {
 	case len(worked) == 0:
-		return r.with(StatusFail, failCode, "no %s listing arrived: %s", mode, r.Evidence.Error)
+		return r.with(StatusFail, failCode, "no %s listing arrived: %s", mode, problemText)
 	case warnCode != "":
-		return r.with(StatusWarn, warnCode, "%s listing arrived over %s; %s", mode, over, r.Evidence.Error)
+		return r.with(StatusWarn, warnCode, "%s listing arrived over %s; %s", mode, over, problemText)
 	case failCode != "":
-		return r.with(StatusWarn, failCode, "%s listing arrived over %s; %s", mode, over, r.Evidence.Error)
-	case len(problems) > 0:
-		return r.with(StatusPass, Code(mode+".ok"), "%s listing arrived over %s; %s", mode, over, r.Evidence.Error)
+		return r.with(StatusWarn, failCode, "%s listing arrived over %s; %s", mode, over, problemText)
+	case problemText != "":
+		return r.with(StatusPass, Code(mode+".ok"), "%s listing arrived over %s; %s", mode, over, problemText)
 	}
 	return r.with(StatusPass, Code(mode+".ok"), "%s listing arrived over %s", mode, over)
+}
+
+// attemptProblems lists the attempts that neither passed nor were skipped,
+// each as "COMMAND: code", for a stage's summary.
+func attemptProblems(attempts []Attempt) string {
+	var out []string
+	for _, a := range attempts {
+		if a.Status != StatusPass && a.Status != StatusSkip {
+			out = append(out, a.Command+": "+string(a.Code))
+		}
+	}
+	return strings.Join(out, "; ")
 }

@@ -108,7 +108,6 @@ func (s *Session) logIn(ctx context.Context) Result {
 // loginRefused classifies a negative reply to USER or PASS.
 func (s *Session) loginRefused(r Result, reply Reply, at string) Result {
 	text := firstLine(reply)
-	r.Evidence.Error = text
 	switch {
 	case strings.HasPrefix(text, "OOPS") || (reply.Code == 500 && at == "PASS"):
 		r.Evidence.ServerError = reply.Text()

@@ -77,8 +77,12 @@ C: PASS ` + replayPassword + `
 S: 530 Login incorrect.
 C: QUIT
 `, false, 0, LoginRejected, func(t *testing.T, r Result) {
-			if r.Evidence.Error != "Login incorrect." {
-				t.Errorf("evidence error %q, want the reply's text", r.Evidence.Error)
+			n := len(r.Evidence.Replies)
+			if n == 0 || r.Evidence.Replies[n-1].Code != 530 || r.Evidence.Replies[n-1].Text != "Login incorrect." {
+				t.Errorf("the last reply is not PASS's 530: %+v", r.Evidence.Replies)
+			}
+			if r.Evidence.Error != "" {
+				t.Errorf("evidence error %q: a reply came, its text is in the replies", r.Evidence.Error)
 			}
 		}},
 		{"530_at_user", greeted + `

@@ -49,7 +49,7 @@ func Passive(ctx context.Context, s *Session) Result {
 	}
 	if r.Status == StatusFail && r.Code == PassivePASVRefused {
 		r.Code = PassiveRefused
-		r.Summary = "the server refused both EPSV and PASV: " + r.Evidence.Error
+		r.Summary = "the server refused both EPSV and PASV: " + attemptProblems(r.Evidence.Attempts)
 	}
 	s.proven.note("passive", r)
 	return r

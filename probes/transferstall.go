@@ -70,7 +70,9 @@ func (t *transferRun) clampedRetry(ctx context.Context, path string, mss int) (*
 	t.clamped = len(t.ev.Transfers) - 1
 	if errors.Is(x.DataErr, errStalled) || !t.downloadDone(x, -1) {
 		t.markFailed(tr, TransferStalled)
-		tr.Error = xferError(x)
+		if tr.Error == "" && x.ReplyErr != nil { // record filed the data connection's error; the reply, if any, is tr.Reply
+			tr.Error = "no reply: " + describe(x.ReplyErr)
+		}
 	}
 	return tr, true
 }

@@ -57,5 +57,5 @@ type FileTransfer struct {
 	ThroughputBytesPerS float64       `json:"throughput_bytes_per_s"` // Bytes over Duration, in bytes per second
 	SHA256Match         *bool         `json:"sha256_match,omitempty"` // the file read back has the uploaded bytes' size and SHA-256; absent when not compared
 	Reply               Exchange      `json:"reply"`                  // the decisive reply: the final 226 or error, or a refusal in place of 150
-	Error               string        `json:"error,omitempty"`        // what went wrong on the data connection
+	Error               string        `json:"error,omitempty"`        // the data connection's error, or why no decisive reply came; the reply itself is Reply
 }

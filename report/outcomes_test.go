@@ -200,7 +200,6 @@ func dataDropped() probes.Outcome {
 	r := passiveOK()
 	r.Evidence.Attempts = atts
 	r.Evidence.Replies = []probes.Exchange{atts[0].Reply, atts[1].Reply}
-	r.Evidence.Error = "EPSV: passive.data_timeout; PASV: passive.data_timeout"
 	r.Duration = 10002 * ms
 	*at(&o, probes.StagePassive) = with(r, probes.StatusFail, probes.PassiveDataTimeout, "no passive listing arrived: EPSV: passive.data_timeout; PASV: passive.data_timeout")
 	at(&o, probes.StageActive).Started += 9997 * ms

@@ -26,7 +26,7 @@ var scenarios = []struct {
 	{"nothing_works", nothingWorks},
 	{"login_rejected", func() probes.Outcome {
 		return stopAt(probes.StageLogin, probes.LoginRejected, "user alice and the given password were rejected: 530 Login incorrect.",
-			probes.Evidence{Error: "Login incorrect.", Replies: []probes.Exchange{ex("USER alice", 331, "Please specify the password.", 300*1000), ex("PASS ****", 530, "Login incorrect.", 2100*ms)}})
+			probes.Evidence{Replies: []probes.Exchange{ex("USER alice", 331, "Please specify the password.", 300*1000), ex("PASS ****", 530, "Login incorrect.", 2100*ms)}})
 	}},
 }
 
