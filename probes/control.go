@@ -42,16 +42,16 @@ func (s *Session) greet(ctx context.Context, r Result, nc net.Conn) Result {
 			return r.with(StatusFail, ControlTLSFailed, "the implicit TLS handshake with %s failed: %s", r.Evidence.Remote, r.Evidence.Error)
 		}
 	}
-	greeting, probed, err := s.readGreeting(ctx, c, r.Evidence.Remote)
-	if probed != "" {
+	greeting, other, err := s.readGreeting(ctx, c, r.Evidence.Remote)
+	if other.service != serviceFTP {
 		c.Close()
 		r.Evidence.Error = "no greeting; a TLS handshake on a second connection was answered"
-		if probed == tlsMarker && s.TLS == TLSAuto {
+		if other.service == serviceTLS && s.TLS == TLSAuto {
 			if implicit, ok := s.goImplicit(ctx, r); ok {
 				return implicit
 			}
 		}
-		return s.notFTP(r, probed)
+		return s.notFTP(r, other)
 	}
 	if err == nil && greeting.Code == codeReadySoon {
 		greeting, _, err = c.Read(ctx, s.Timeout, "")
@@ -131,9 +131,9 @@ func (s *Session) goImplicit(ctx context.Context, r Result) (Result, bool) {
 // readGreeting reads the greeting. When it is slow, a TLS handshake on a
 // second connection runs beside it, within the greeting's own deadline: an
 // implicit-FTPS port answers that at once, an HTTP server with an error,
-// and a hung service not at all. probed is the first line of whatever
-// answered the handshake, or empty.
-func (s *Session) readGreeting(ctx context.Context, c *Conn, addr string) (greeting Reply, probed string, err error) {
+// and a hung service not at all. other is what answered the handshake;
+// its service is serviceFTP when nothing did.
+func (s *Session) readGreeting(ctx context.Context, c *Conn, addr string) (greeting Reply, other portAnswer, err error) {
 	type read struct {
 		reply Reply
 		err   error
@@ -148,29 +148,29 @@ func (s *Session) readGreeting(ctx context.Context, c *Conn, addr string) (greet
 	defer timer.Stop()
 	select {
 	case g := <-got:
-		return g.reply, "", g.err
+		return g.reply, portAnswer{}, g.err
 	case <-timer.C:
 	}
 	probeCtx, cancel := context.WithDeadline(ctx, deadline(ctx, start, s.Timeout))
 	defer cancel()
-	answer := make(chan string, 1)
-	go func() { _, line := s.probeSilent(probeCtx, addr); answer <- line }()
+	answer := make(chan portAnswer, 1)
+	go func() { answer <- s.probeSilent(probeCtx, addr) }()
 	select {
 	case g := <-got:
 		if Classify(g.err) != KindTimeout {
 			cancel()
 			<-answer
-			return g.reply, "", g.err
+			return g.reply, portAnswer{}, g.err
 		}
 		return g.reply, <-answer, g.err
-	case line := <-answer:
-		if line == "" {
+	case a := <-answer:
+		if a.service == serviceFTP {
 			g := <-got
-			return g.reply, "", g.err
+			return g.reply, a, g.err
 		}
 		c.Close()
 		g := <-got
-		return Reply{}, line, g.err
+		return Reply{}, a, g.err
 	}
 }
 
@@ -199,7 +199,7 @@ func (s *Session) greetingFailure(r Result, err error) Result {
 	r.Evidence.Error = describe(err)
 	var nf *NotFTPError
 	if errors.As(err, &nf) {
-		return s.notFTP(r, nf.Line)
+		return s.notFTP(r, answerOf(nf.Line))
 	}
 	if errors.Is(err, ErrReplyTooLong) {
 		return r.with(StatusFail, ControlUnexpected, "%s sent a greeting of more than %d lines", r.Evidence.Remote, MaxReplyLines)
@@ -213,31 +213,30 @@ func (s *Session) greetingFailure(r Result, err error) Result {
 	return r.with(StatusFail, ControlClosed, "reading the greeting from %s failed: %s", r.Evidence.Remote, r.Evidence.Error)
 }
 
-// notFTP names the protocol behind a first line that is not an FTP reply.
-func (s *Session) notFTP(r Result, line string) Result {
-	switch {
-	case strings.HasPrefix(line, "SSH-"):
-		r.Evidence.OtherService = line
-		return r.with(StatusFail, ControlSSH, "%s is an SSH server (%q): SFTP, not FTP", r.Evidence.Remote, line)
-	case strings.HasPrefix(line, "HTTP/"), strings.HasPrefix(strings.ToLower(line), "<!doctype"), strings.HasPrefix(line, "<html"):
-		r.Evidence.OtherService = line
-		return r.with(StatusFail, ControlHTTP, "%s is a web server (%q), not FTP", r.Evidence.Remote, line)
-	case line == tlsMarker || (len(line) > 1 && (line[0] == 0x15 || line[0] == 0x16) && line[1] == 0x03):
+// notFTP reports what spoke on the FTP port instead of FTP.
+func (s *Session) notFTP(r Result, a portAnswer) Result {
+	switch a.service {
+	case serviceTLS:
 		return r.with(StatusFail, ControlImplicitTLS, "%s speaks TLS from the first byte: an implicit FTPS port", r.Evidence.Remote)
+	case serviceSSH:
+		r.Evidence.OtherService = a.line
+		return r.with(StatusFail, ControlSSH, "%s is an SSH server (%q): SFTP, not FTP", r.Evidence.Remote, a.line)
+	case serviceHTTP:
+		r.Evidence.OtherService = a.line
+		return r.with(StatusFail, ControlHTTP, "%s is a web server (%q), not FTP", r.Evidence.Remote, a.line)
 	}
-	r.Evidence.OtherService = line
-	return r.with(StatusFail, ControlNotFTP, "%s sent %q, which is not an FTP greeting", r.Evidence.Remote, line)
+	r.Evidence.OtherService = a.line
+	return r.with(StatusFail, ControlNotFTP, "%s sent %q, which is not an FTP greeting", r.Evidence.Remote, a.line)
 }
-
-const tlsMarker = "\x16\x03 (TLS handshake)"
 
 // probeSilent opens a second connection to a silent port and starts a TLS
 // handshake: an implicit-FTPS server answers it, an HTTP server answers with
-// an HTTP error, a hung service stays silent.
-func (s *Session) probeSilent(ctx context.Context, addr string) (kind, line string) {
+// an HTTP error, a hung service stays silent. Silence, a failed connect and
+// a reply that looks like FTP all give serviceFTP: nothing else was found.
+func (s *Session) probeSilent(ctx context.Context, addr string) portAnswer {
 	nc, err := s.Dialer.DialContext(ctx, "tcp", addr)
 	if err != nil {
-		return "", ""
+		return portAnswer{}
 	}
 	defer nc.Close()
 	deadline, _ := ctx.Deadline()
@@ -248,16 +247,17 @@ func (s *Session) probeSilent(ctx context.Context, addr string) (kind, line stri
 	var alert tls.AlertError
 	switch {
 	case err == nil, errors.As(err, &alert), strings.Contains(errString(err), "remote error"):
-		return "tls", tlsMarker
+		return portAnswer{service: serviceTLS}
 	case errors.As(err, &rh) && looksLikeReply(string(rh.RecordHeader[:])):
-		return "", "" // an FTP server after all, only slow or broken
+		return portAnswer{} // an FTP server after all, only slow or broken
 	case errors.As(err, &rh):
-		if strings.HasPrefix(string(rh.RecordHeader[:]), "HTTP/") {
-			return "http", "HTTP/ (answer to a TLS hello)"
+		a := answerOf(string(rh.RecordHeader[:]))
+		if a.service == serviceHTTP {
+			a.line = "HTTP/ (answer to a TLS hello)"
 		}
-		return "other", string(rh.RecordHeader[:])
+		return a
 	}
-	return "", ""
+	return portAnswer{}
 }
 
 func errString(err error) string {
