@@ -3,6 +3,7 @@ package probes
 import (
 	"bufio"
 	"bytes"
+	"crypto/tls"
 	"fmt"
 	"io"
 	"net"
@@ -28,6 +29,9 @@ import (
 //	data: text the server sends text and CRLF on the data connection (the
 //	           one it connected, else the next one its data port accepts)
 //	           and closes it
+//	tls        the server takes the TLS handshake on the control
+//	           connection, with the certificate cert (RFC 4217 section 4);
+//	           C: lines are then read through TLS
 //
 // When the steps run out, the server stays silent and keeps reading until
 // the client closes. In S: and C: lines {NAME} stands for the port number
@@ -37,13 +41,15 @@ import (
 // hands out for its first and second PORT or EPRT.
 type replayPeer struct {
 	t      *testing.T
-	ctl    net.Listener   // the control port
-	data   net.Listener   // the passive data port
-	active []net.Listener // handed out in order by listen
-	ports  map[string]int // the named ports of the placeholders
+	ctl    net.Listener    // the control port
+	data   net.Listener    // the passive data port
+	active []net.Listener  // handed out in order by listen
+	ports  map[string]int  // the named ports of the placeholders
+	cert   tls.Certificate // what the tls step presents
 
 	mu     sync.Mutex
-	got    bytes.Buffer   // every byte the client wrote on the control connection
+	got    bytes.Buffer   // every byte the client wrote on the control connection, read through TLS once it is up
+	wire   bytes.Buffer   // the same bytes as they came on the wire, below TLS
 	extras []string       // the first bytes of every further control connection
 	conns  []net.Conn     // every connection the peer holds, closed at cleanup
 	served chan struct{}  // closed when the control connection's conversation is over
@@ -116,6 +122,7 @@ func (p *replayPeer) hold(c net.Conn) {
 
 // serve plays the steps on the control connection c.
 func (p *replayPeer) serve(c net.Conn, steps []string) {
+	c = wireConn{c, p}
 	r := bufio.NewReader(c)
 	var dc net.Conn
 	var back string // the address of the client's last PORT or EPRT
@@ -136,6 +143,14 @@ func (p *replayPeer) serve(c net.Conn, steps []string) {
 		case step == "close":
 			c.Close()
 			return
+		case step == "tls":
+			c.SetDeadline(time.Now().Add(5 * time.Second))
+			tc := tls.Server(c, &tls.Config{Certificates: []tls.Certificate{p.cert}})
+			if tc.Handshake() != nil {
+				return
+			}
+			c.SetDeadline(time.Time{})
+			c, r = tc, bufio.NewReader(tc)
 		case step == "connect":
 			dc, _ = net.DialTimeout("tcp", back, 5*time.Second)
 		case strings.HasPrefix(step, "data: "):
@@ -180,6 +195,21 @@ func (p *replayPeer) keep(b []byte) (int, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.got.Write(b)
+}
+
+// wireConn keeps every byte read from the control connection as it came
+// on the wire.
+type wireConn struct {
+	net.Conn
+	p *replayPeer
+}
+
+func (w wireConn) Read(b []byte) (int, error) {
+	n, err := w.Conn.Read(b)
+	w.p.mu.Lock()
+	w.p.wire.Write(b[:n])
+	w.p.mu.Unlock()
+	return n, err
 }
 
 type writerFunc func([]byte) (int, error)

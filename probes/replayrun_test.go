@@ -63,7 +63,8 @@ func attempt(t *testing.T, r Result, cmd string) Attempt {
 // replayed is what one replay produced.
 type replayed struct {
 	results map[StageID]Result // by stage
-	sent    string             // every byte the client wrote on the control connection
+	sent    string             // every byte the client wrote on the control connection, read through TLS once it is up
+	wire    string             // the same bytes as they came on the wire, below TLS
 	extras  []string           // the first bytes of every further control connection
 	session *Session
 }
@@ -96,7 +97,7 @@ func (p *replayPeer) run(conversation string, stage StageID, tune func(*Config, 
 		}
 	}
 	p.mu.Lock()
-	out.sent, out.extras = p.got.String(), append([]string(nil), p.extras...)
+	out.sent, out.wire, out.extras = p.got.String(), p.wire.String(), append([]string(nil), p.extras...)
 	p.mu.Unlock()
 	return out
 }
