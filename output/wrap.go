@@ -1,19 +1,20 @@
 package output
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/mattn/go-runewidth"
+
+	"github.com/ftpdoctor/ftpdoctor/internal/lazy"
 )
 
 // ansi matches the colour escapes fatih/color writes; they take no column.
-var ansi = regexp.MustCompile("\x1b\\[[0-9;]*m")
+var ansi = lazy.Regexp("\x1b\\[[0-9;]*m")
 
 // DisplayWidth is how many terminal columns s takes: colour escapes take
 // none, wide characters two.
 func DisplayWidth(s string) int {
-	return runewidth.StringWidth(ansi.ReplaceAllString(s, ""))
+	return runewidth.StringWidth(ansi().ReplaceAllString(s, ""))
 }
 
 // Wrap breaks text into lines of at most width columns at spaces, words
@@ -55,14 +56,14 @@ func Wrap(text string, width int) []string {
 
 // unit matches a unit word that must stay on the line of its number
 // ("1.0 s", "68 bytes"), with what punctuation follows it.
-var unit = regexp.MustCompile(`^(ms|s|µs|bytes?|ports?|tries|retries|retry)\b`)
+var unit = lazy.Regexp(`^(ms|s|µs|bytes?|ports?|tries|retries|retry)\b`)
 
 // words splits text at spaces, keeping a number and its unit together as
 // one word (joined by their space).
 func words(text string) []string {
 	var out []string
 	for _, f := range strings.Fields(text) {
-		if n := len(out); n > 0 && unit.MatchString(f) && endsInDigit(out[n-1]) {
+		if n := len(out); n > 0 && unit().MatchString(f) && endsInDigit(out[n-1]) {
 			out[n-1] += " " + f
 			continue
 		}
@@ -77,7 +78,7 @@ func endsInDigit(s string) bool {
 
 // listMarker matches what starts a list item after the indent: "- " or
 // "12. ". Its continuation lines line up after it.
-var listMarker = regexp.MustCompile(`^(- |[0-9]+\. )`)
+var listMarker = lazy.Regexp(`^(- |[0-9]+\. )`)
 
 // WrapLines wraps every line of text longer than width at word boundaries.
 // A continuation line keeps the indent of the line it continues, and lines
@@ -100,7 +101,7 @@ func WrapLines(text string, width int) string {
 		if len(indent) > width/2 {
 			indent = ""
 		}
-		hang := indent + strings.Repeat(" ", len(listMarker.FindString(rest)))
+		hang := indent + strings.Repeat(" ", len(listMarker().FindString(rest)))
 		if len(hang) > width/2 {
 			hang = indent
 		}

@@ -3,6 +3,8 @@ package output
 import (
 	"strings"
 	"testing"
+
+	"github.com/ftpdoctor/ftpdoctor/internal/lazy"
 )
 
 func TestWrap(t *testing.T) {
@@ -50,5 +52,13 @@ func TestWrapLines(t *testing.T) {
 				t.Errorf("WrapLines(%q, %d) =\n%q\nwant\n%q", tc.text, tc.width, got, tc.want)
 			}
 		})
+	}
+}
+
+// TestLazyRegexpsCompile compiles the package's regular expressions, which
+// are compiled on first use (package lazy).
+func TestLazyRegexpsCompile(t *testing.T) {
+	if err := lazy.CompileAll(); err != nil {
+		t.Fatal(err)
 	}
 }

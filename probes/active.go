@@ -3,18 +3,19 @@ package probes
 import (
 	"context"
 	"net"
-	"regexp"
 	"strconv"
 	"time"
+
+	"github.com/ftpdoctor/ftpdoctor/internal/lazy"
 )
 
 // illegalPort matches vsftpd's refusal of a PORT or EPRT address that is
 // not the control connection's, or of a port below 1024.
-var illegalPort = regexp.MustCompile(`(?i)illegal (e?port|eprt)`)
+var illegalPort = lazy.Regexp(`(?i)illegal (e?port|eprt)`)
 
 // activeDisabled matches refusals that mean the server turned active mode
 // off (vsftpd port_enable=NO answers "550 Permission denied.").
-var activeDisabled = regexp.MustCompile(`(?i)permission denied|disabled|not allowed|not permitted|not supported|not implemented`)
+var activeDisabled = lazy.Regexp(`(?i)permission denied|disabled|not allowed|not permitted|not supported|not implemented`)
 
 // StageActive is the active stage's name.
 const StageActive StageID = "active"
@@ -90,11 +91,11 @@ func (s *Session) activeAttempt(ctx context.Context, c *Conn, cmd string) Attemp
 	case reply.Code != codeCommandOK && cmd == "EPRT" && (reply.Code == 500 || reply.Code == 502 || reply.Code == 522):
 		a.finish(start, s.Now, StatusFail, ActiveEPRTRefused)
 		return a
-	case reply.Code != codeCommandOK && activeDisabled.MatchString(reply.Text()):
+	case reply.Code != codeCommandOK && activeDisabled().MatchString(reply.Text()):
 		a.finish(start, s.Now, StatusFail, ActiveDisabled)
 		return a
 	case reply.Code != codeCommandOK:
-		if illegalPort.MatchString(reply.Text()) {
+		if illegalPort().MatchString(reply.Text()) {
 			a.Reason = ReasonForeignAddress
 		}
 		a.finish(start, s.Now, StatusFail, ActiveCommandRefused)

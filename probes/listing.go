@@ -8,10 +8,11 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"regexp"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/ftpdoctor/ftpdoctor/internal/lazy"
 )
 
 // MaxListingBytes bounds how much of a listing is read; a server that sends
@@ -20,7 +21,7 @@ const MaxListingBytes = 4 << 20
 
 // dataTLS matches replies that demand an encrypted data channel
 // (RFC 4217 section 9: 521/522/534 and vendor texts).
-var dataTLS = regexp.MustCompile(`(?i)\b(tls|ssl|encrypt|prot p|protection level)`)
+var dataTLS = lazy.Regexp(`(?i)\b(tls|ssl|encrypt|prot p|protection level)`)
 
 // dataAttempts runs one attempt per command and returns them in the
 // order of cmds; the stage records their exchanges in that order too. Each
@@ -137,7 +138,7 @@ var (
 // classifyListReply maps a negative reply to LIST to a code.
 func (m modeCodes) classifyListReply(reply Reply) Code {
 	switch {
-	case dataTLS.MatchString(reply.Text()) && reply.Code/100 == 5:
+	case dataTLS().MatchString(reply.Text()) && reply.Code/100 == 5:
 		return m.tlsRequired
 	case reply.Code == codeCantOpenData || reply.Code == codeTransferLost:
 		return m.transferFailed

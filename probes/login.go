@@ -2,9 +2,10 @@ package probes
 
 import (
 	"context"
-	"regexp"
 	"strings"
 	"time"
+
+	"github.com/ftpdoctor/ftpdoctor/internal/lazy"
 )
 
 // connectionLimit matches the refusals of servers at their limit of
@@ -12,9 +13,9 @@ import (
 // address.", Pure-FTPd "Too many connections (N) from this IP", ProFTPD
 // "Sorry, the maximum number of clients (N) from your host are already
 // connected." and "... for this user are already connected".
-var connectionLimit = regexp.MustCompile(`(?i)too many (connections|users|connected users)|maximum number of (clients|connections)|already connected|connection limit`)
+var connectionLimit = lazy.Regexp(`(?i)too many (connections|users|connected users)|maximum number of (clients|connections)|already connected|connection limit`)
 
-var tlsRequired = regexp.MustCompile(`(?i)\b(tls|ssl|encrypt|auth\s+tls|secure|ftps|cleartext|plain ?text)`)
+var tlsRequired = lazy.Regexp(`(?i)\b(tls|ssl|encrypt|auth\s+tls|secure|ftps|cleartext|plain ?text)`)
 
 // StageLogin is the login stage's name.
 const StageLogin StageID = "login"
@@ -113,11 +114,11 @@ func (s *Session) loginRefused(r Result, reply Reply, at string) Result {
 		r.Evidence.ServerError = reply.Text()
 		r.Evidence.Reason = serverErrorReason(reply.Text())
 		return r.with(StatusFail, LoginServerError, "the server failed after %s with a configuration error: %d %s", at, reply.Code, text)
-	case (reply.Code == codeUnavailable || reply.Code/100 == 5) && tlsRequired.MatchString(reply.Text()):
+	case (reply.Code == codeUnavailable || reply.Code/100 == 5) && tlsRequired().MatchString(reply.Text()):
 		// Pure-FTPd -Y 2 closes plain sessions with a 421 that names TLS.
 		return r.with(StatusFail, LoginTLSRequired, "the server requires TLS (FTPS) before login: %d %s", reply.Code, text)
-	case reply.Code == codeUnavailable || connectionLimit.MatchString(text):
-		if connectionLimit.MatchString(text) {
+	case reply.Code == codeUnavailable || connectionLimit().MatchString(text):
+		if connectionLimit().MatchString(text) {
 			r.Evidence.Reason = ReasonConnectionLimit
 		}
 		return r.with(StatusFail, LoginUnavailable, "the server refused service at %s: %d %s", at, reply.Code, text)

@@ -4,8 +4,9 @@ import (
 	"context"
 	"crypto/tls"
 	"net"
-	"regexp"
 	"strconv"
+
+	"github.com/ftpdoctor/ftpdoctor/internal/lazy"
 )
 
 // StagePassive is the passive stage's name.
@@ -17,7 +18,7 @@ const StagePassive StageID = "passive"
 // reserved TCP ports are busy". ProFTPD does not refuse: it logs "unable
 // to find open port in PassivePorts range" and advertises any free port,
 // which --passive-range reports as passive.port_out_of_range.
-var passivePortsBusy = regexp.MustCompile(`(?i)vsf_sysutil_bind|reserved TCP ports are busy`)
+var passivePortsBusy = lazy.Regexp(`(?i)vsf_sysutil_bind|reserved TCP ports are busy`)
 
 // passiveStage lists the path in passive mode.
 var passiveStage = Stage{
@@ -85,7 +86,7 @@ func (s *Session) passiveAttempt(ctx context.Context, c *Conn, cmd string) Attem
 		port, err = ParseEPSV(reply.Text())
 	case cmd == "PASV" && reply.Code == codePassive:
 		ip, port, err = ParsePASV(reply.Text())
-	case passivePortsBusy.MatchString(reply.Text()):
+	case passivePortsBusy().MatchString(reply.Text()):
 		a.finish(start, s.Now, StatusFail, PassivePortsBusy)
 		return a
 	case cmd == "EPSV":

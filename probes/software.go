@@ -3,6 +3,8 @@ package probes
 import (
 	"regexp"
 	"strings"
+
+	"github.com/ftpdoctor/ftpdoctor/internal/lazy"
 )
 
 // Server software names used in ServerInfo.Software and the JSON report.
@@ -25,24 +27,24 @@ const (
 // signature recognises one server product from greeting, SYST or error text.
 type signature struct {
 	software string
-	match    *regexp.Regexp // matched against the text; group 1, if any, is the version
+	match    func() *regexp.Regexp // compiled on first use; matched against the text; group 1, if any, is the version
 }
 
 var signatures = []signature{
-	{SoftwareVsftpd, regexp.MustCompile(`(?i)vsftpd\s*([0-9][0-9.]*)?`)},
-	{SoftwareVsftpd, regexp.MustCompile(`^500 OOPS|^OOPS: |There are too many connected users, please try later|There are too many connections from your internet address`)},
-	{SoftwareProFTPD, regexp.MustCompile(`(?i)proftpd(?:\s+([0-9][0-9.a-z]*)\s+server)?`)},
-	{SoftwarePureFTPd, regexp.MustCompile(`(?i)pure-?ftpd`)},
-	{SoftwareFileZilla, regexp.MustCompile(`(?i)filezilla server(?:\s+(?:version\s+)?([0-9][0-9.]*(?:\s*beta)?))?`)},
-	{SoftwareIIS, regexp.MustCompile(`(?i)microsoft ftp service|windows_nt`)},
-	{SoftwareServU, regexp.MustCompile(`(?i)serv-u(?:\s+ftp server\s+v?([0-9][0-9.]*))?`)},
-	{SoftwarePyftpdlib, regexp.MustCompile(`(?i)pyftpdlib(?:\s+([0-9][0-9.]*))?`)},
-	{SoftwareInetutils, regexp.MustCompile(`(?i)\(GNU inetutils\s+([0-9][0-9.]*)\)`)},
-	{SoftwareBSDFtpd, regexp.MustCompile(`(?i)FTP server \((?:Version\s+|(?:Open|Free|Net)BSD ftpd\s+)([0-9][^)\s]*)[^)]*\) ready`)},
-	{SoftwareWingFTP, regexp.MustCompile(`(?i)Wing FTP Server(?:\s+([0-9][0-9.]*))?`)},
-	{SoftwareCrushFTP, regexp.MustCompile(`(?i)CrushFTP(?:\s+v?([0-9][0-9.]*))?`)},
-	{SoftwareTitan, regexp.MustCompile(`(?i)Titan FTP Server(?:\s+([0-9][0-9.]*))?`)},
-	{SoftwareCerberus, regexp.MustCompile(`(?i)Cerberus FTP Server(?:\s+([0-9][0-9.]*))?`)},
+	{SoftwareVsftpd, lazy.Regexp(`(?i)vsftpd\s*([0-9][0-9.]*)?`)},
+	{SoftwareVsftpd, lazy.Regexp(`^500 OOPS|^OOPS: |There are too many connected users, please try later|There are too many connections from your internet address`)},
+	{SoftwareProFTPD, lazy.Regexp(`(?i)proftpd(?:\s+([0-9][0-9.a-z]*)\s+server)?`)},
+	{SoftwarePureFTPd, lazy.Regexp(`(?i)pure-?ftpd`)},
+	{SoftwareFileZilla, lazy.Regexp(`(?i)filezilla server(?:\s+(?:version\s+)?([0-9][0-9.]*(?:\s*beta)?))?`)},
+	{SoftwareIIS, lazy.Regexp(`(?i)microsoft ftp service|windows_nt`)},
+	{SoftwareServU, lazy.Regexp(`(?i)serv-u(?:\s+ftp server\s+v?([0-9][0-9.]*))?`)},
+	{SoftwarePyftpdlib, lazy.Regexp(`(?i)pyftpdlib(?:\s+([0-9][0-9.]*))?`)},
+	{SoftwareInetutils, lazy.Regexp(`(?i)\(GNU inetutils\s+([0-9][0-9.]*)\)`)},
+	{SoftwareBSDFtpd, lazy.Regexp(`(?i)FTP server \((?:Version\s+|(?:Open|Free|Net)BSD ftpd\s+)([0-9][^)\s]*)[^)]*\) ready`)},
+	{SoftwareWingFTP, lazy.Regexp(`(?i)Wing FTP Server(?:\s+([0-9][0-9.]*))?`)},
+	{SoftwareCrushFTP, lazy.Regexp(`(?i)CrushFTP(?:\s+v?([0-9][0-9.]*))?`)},
+	{SoftwareTitan, lazy.Regexp(`(?i)Titan FTP Server(?:\s+([0-9][0-9.]*))?`)},
+	{SoftwareCerberus, lazy.Regexp(`(?i)Cerberus FTP Server(?:\s+([0-9][0-9.]*))?`)},
 }
 
 // Detect fills Software and Version from the texts seen so far. It keeps an
@@ -50,7 +52,7 @@ var signatures = []signature{
 func (si *ServerInfo) Detect(texts ...string) {
 	for _, t := range texts {
 		for _, sig := range signatures {
-			m := sig.match.FindStringSubmatch(t)
+			m := sig.match().FindStringSubmatch(t)
 			if m == nil {
 				continue
 			}

@@ -1,6 +1,10 @@
 package probes
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/ftpdoctor/ftpdoctor/internal/lazy"
+)
 
 // TestDetectSoftwareThatNamesItself checks the products that name
 // themselves in their banners, with texts of the form their defaults use.
@@ -33,5 +37,14 @@ func TestDetectSoftwareThatNamesItself(t *testing.T) {
 				t.Fatalf("got %q %q, want %q %q", si.Software, si.Version, tt.software, tt.version)
 			}
 		})
+	}
+}
+
+// TestLazyRegexpsCompile compiles the package's regular expressions, which
+// are compiled on first use (package lazy), so that a bad one fails here
+// and not in a user's check.
+func TestLazyRegexpsCompile(t *testing.T) {
+	if err := lazy.CompileAll(); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -6,14 +6,15 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
-	"regexp"
 	"strings"
+
+	"github.com/ftpdoctor/ftpdoctor/internal/lazy"
 )
 
 // permissionText matches refusals that name this user's permission
 // (vsftpd "550 Permission denied.", ProFTPD "550 f: Operation not permitted",
 // IIS "550 Access is denied.").
-var permissionText = regexp.MustCompile(`(?i)permission denied|access is denied|not allowed|no permission|access denied|operation not permitted`)
+var permissionText = lazy.Regexp(`(?i)permission denied|access is denied|not allowed|no permission|access denied|operation not permitted`)
 
 // writeCode maps a negative reply to STOR to a code.
 func writeCode(code int, text string) Code {
@@ -22,7 +23,7 @@ func writeCode(code int, text string) Code {
 		return TransferQuotaExceeded
 	case code == 452:
 		return TransferDiskFull
-	case permissionText.MatchString(text):
+	case permissionText().MatchString(text):
 		return TransferWriteDenied
 	}
 	return TransferWriteRefused

@@ -1,9 +1,9 @@
 package report
 
 import (
-	"regexp"
 	"strings"
 
+	"github.com/ftpdoctor/ftpdoctor/internal/lazy"
 	"github.com/ftpdoctor/ftpdoctor/probes"
 )
 
@@ -60,14 +60,14 @@ func redactExchange(ex probes.Exchange) probes.Exchange {
 // echo unknown commands: "500 'PASS x': command not understood". The quote
 // (or the start of the text) before the verb keeps product sentences such
 // as "failed after PASS with ..." intact.
-var passEcho = regexp.MustCompile("(?i)(^|['\"`(\\[<])(PASS|ACCT)(\\s+)[^\\s'\"`)\\]>]+")
+var passEcho = lazy.Regexp("(?i)(^|['\"`(\\[<])(PASS|ACCT)(\\s+)[^\\s'\"`)\\]>]+")
 
 // redactEcho masks the argument of PASS or ACCT quoted in a text.
 func redactEcho(s string) string {
 	if !strings.Contains(strings.ToUpper(s), "PASS") && !strings.Contains(strings.ToUpper(s), "ACCT") {
 		return s
 	}
-	return passEcho.ReplaceAllString(s, "$1$2$3****")
+	return passEcho().ReplaceAllString(s, "$1$2$3****")
 }
 
 // redactCommand masks the argument of PASS and ACCT (RFC 959 section 4.1.1).

@@ -12,6 +12,7 @@ import (
 	"github.com/fatih/color"
 
 	"github.com/ftpdoctor/ftpdoctor/internal/contract"
+	"github.com/ftpdoctor/ftpdoctor/internal/lazy"
 	"github.com/ftpdoctor/ftpdoctor/internal/testutil"
 	"github.com/ftpdoctor/ftpdoctor/probes"
 )
@@ -391,4 +392,12 @@ func TestGoldenTableWidth80(t *testing.T) {
 		t.Fatal(err)
 	}
 	testutil.Golden(t, "passive_nat.width80.txt", buf.Bytes())
+}
+
+// TestLazyRegexpsCompile compiles the regular expressions of the package
+// and those it imports, which are compiled on first use (package lazy).
+func TestLazyRegexpsCompile(t *testing.T) {
+	if err := lazy.CompileAll(); err != nil {
+		t.Fatal(err)
+	}
 }
