@@ -3,7 +3,6 @@ package probes
 import (
 	"context"
 	"net"
-	"strings"
 	"sync"
 	"time"
 )
@@ -218,7 +217,7 @@ func loginPhase(r Result) Phase {
 		return PhaseAfterLogin
 	}
 	for i := len(r.Evidence.Replies) - 1; i >= 0; i-- {
-		switch verb, _, _ := strings.Cut(r.Evidence.Replies[i].Command, " "); strings.ToUpper(verb) {
+		switch r.Evidence.Replies[i].Verb {
 		case "USER":
 			return PhaseUser
 		case "PASS":

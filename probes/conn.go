@@ -102,6 +102,14 @@ func tcpAddr(a net.Addr) *net.TCPAddr {
 	return &net.TCPAddr{}
 }
 
+// NewExchange starts the record of a command line: the line with the
+// password redacted, and its verb, the command word readers compare
+// instead of splitting the line again.
+func NewExchange(line string) Exchange {
+	verb, _, _ := strings.Cut(strings.TrimLeft(line, " "), " ")
+	return Exchange{Command: redact(line), Verb: strings.ToUpper(verb)}
+}
+
 // redact hides the argument of PASS (RFC 959 section 4.1.1).
 func redact(line string) string {
 	if len(line) >= 4 && strings.EqualFold(line[:4], "PASS") {
@@ -150,10 +158,12 @@ func (c *Conn) name() string {
 func (c *Conn) Cmd(ctx context.Context, timeout time.Duration, format string, args ...any) (Reply, Exchange, error) {
 	line := fmt.Sprintf(format, args...)
 	if strings.ContainsAny(line, "\r\n") {
-		return Reply{}, Exchange{Command: redact(line)}, errors.New("command contains a line break")
+		return Reply{}, NewExchange(line), errors.New("command contains a line break")
 	}
 	if c.broken != nil {
-		return Reply{}, Exchange{Command: redact(line), Error: "not sent: " + describe(c.broken) + " earlier on this connection", Conn: c.name()}, c.broken
+		ex := NewExchange(line)
+		ex.Error, ex.Conn = "not sent: "+describe(c.broken)+" earlier on this connection", c.name()
+		return Reply{}, ex, c.broken
 	}
 	start := c.now()
 	c.nc.SetWriteDeadline(deadline(ctx, start, timeout))
@@ -184,7 +194,8 @@ func deadline(ctx context.Context, start time.Time, timeout time.Duration) time.
 }
 
 func exchange(command string, reply Reply, err error, elapsed time.Duration) Exchange {
-	ex := Exchange{Command: command, Code: reply.Code, Text: reply.Text(), Elapsed: elapsed, ElapsedMS: ms(elapsed)}
+	ex := NewExchange(command)
+	ex.Code, ex.Text, ex.Elapsed, ex.ElapsedMS = reply.Code, reply.Text(), elapsed, ms(elapsed)
 	if err != nil {
 		ex.Error = describe(err)
 	}

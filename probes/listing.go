@@ -196,7 +196,7 @@ func (s *Session) finishListing(ctx context.Context, c *Conn, a *Attempt, dc net
 	opening := *a.List
 	a.Opening = &opening
 	final, fex, err := c.Read(ctx, s.Timeout, "")
-	fex.Command = opening.Command
+	fex.Command, fex.Verb = opening.Command, opening.Verb
 	fex.Elapsed = s.Now().Sub(sent)
 	fex.ElapsedMS = ms(fex.Elapsed)
 	a.List = &fex

@@ -60,6 +60,7 @@ type Evidence struct {
 type Exchange struct {
 	Conn      string        `json:"conn,omitempty"`    // the control connection, local -> server address, as "127.0.0.1:40000 -> 127.0.0.1:21"
 	Command   string        `json:"command,omitempty"` // the command as sent, password redacted; empty for the greeting
+	Verb      string        `json:"verb,omitempty"`    // the command's first word in upper case (USER, PASS, EPSV, ...); empty for the greeting
 	Code      int           `json:"code"`              // reply code, 0 when no reply came
 	Text      string        `json:"text"`              // reply text, lines joined with "\n", without the codes
 	Error     string        `json:"error,omitempty"`   // why no reply came (timeout, closed)

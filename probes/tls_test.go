@@ -151,7 +151,7 @@ func TestFTPSVersionAndCertificateFacts(t *testing.T) {
 		switch {
 		case ex.Command == "AUTH TLS" && ex.Code == 234:
 			auth[ex.Conn] = true
-		case strings.HasPrefix(ex.Command, "USER") && !auth[ex.Conn]:
+		case ex.Verb == "USER" && !auth[ex.Conn]:
 			t.Fatalf("USER went out in plain text on %s", ex.Conn)
 		}
 	}

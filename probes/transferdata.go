@@ -159,7 +159,9 @@ func (s *Session) prepareActive(ctx context.Context, c *Conn, p dataPath) (*pend
 	local := c.LocalAddr().IP
 	ln, err := s.Listen("tcp", net.JoinHostPort(local.String(), "0"))
 	if err != nil {
-		return nil, Exchange{Command: p.Command, Error: describe(err)}, err
+		ex := NewExchange(p.Command)
+		ex.Error = describe(err)
+		return nil, ex, err
 	}
 	send := local
 	if s.ActiveAddress != nil {
@@ -170,7 +172,9 @@ func (s *Session) prepareActive(ctx context.Context, c *Conn, p dataPath) (*pend
 	if p.Command == "PORT" {
 		if arg, err = FormatPORT(send, port); err != nil {
 			ln.Close()
-			return nil, Exchange{Command: p.Command, Error: err.Error()}, err
+			ex := NewExchange(p.Command)
+			ex.Error = err.Error()
+			return nil, ex, err
 		}
 	}
 	reply, ex, err := c.Cmd(ctx, s.Timeout, "%s %s", p.Command, arg)

@@ -108,7 +108,7 @@ func (s *Session) xfer(ctx context.Context, c *Conn, p dataPath, mss int, comman
 		return x
 	}
 	final, fex, err := c.Read(ctx, s.Timeout, "")
-	fex.Command = ex.Command
+	fex.Command, fex.Verb = ex.Command, ex.Verb
 	x.Reply, x.Code, x.ReplyErr = fex, final.Code, err
 	return x
 }

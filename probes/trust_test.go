@@ -201,7 +201,7 @@ func TestShortEchoedPasswordIsMasked(t *testing.T) {
 	o := probes.Check(context.Background(), cfg, probes.DefaultEnv())
 	found := false
 	for _, ex := range o.Transcript {
-		if strings.HasPrefix(ex.Command, "PASS") {
+		if ex.Verb == "PASS" {
 			found = true
 			if ex.Text != "Password **** is wrong for alice (pwd: see the FAQ)" {
 				t.Errorf("reply to PASS recorded as %q", ex.Text)

@@ -11,13 +11,13 @@ func TestAccountReplyIsItsOwn(t *testing.T) {
 	login := *at(&o, probes.StageLogin)
 	own, extra := "10.231.0.9:40000 -> 10.231.0.2:21", "10.231.0.9:40002 -> 10.231.0.2:21"
 	login.Evidence.Replies = []probes.Exchange{
-		{Conn: own, Command: "USER alice", Code: 331, Text: "Please specify the password."},
-		{Conn: own, Command: "PASS ****", Code: 230, Text: "Login successful."},
-		{Conn: extra, Command: "PASS ****", Code: 530, Text: "Sorry, the maximum number of clients (1) from your host are already connected."},
+		{Conn: own, Command: "USER alice", Verb: "USER", Code: 331, Text: "Please specify the password."},
+		{Conn: own, Command: "PASS ****", Verb: "PASS", Code: 230, Text: "Login successful."},
+		{Conn: extra, Command: "PASS ****", Verb: "PASS", Code: 530, Text: "Sorry, the maximum number of clients (1) from your host are already connected."},
 	}
 	*at(&o, probes.StageLogin) = with(login, probes.StatusWarn, probes.LoginConnectionLimit, "logged in, but a second connection was refused")
 	failing := stopAt(probes.StageLogin, probes.LoginRejected, "rejected", probes.Evidence{Replies: []probes.Exchange{
-		{Conn: own, Command: "USER bob", Code: 331}, {Conn: own, Command: "PASS ****", Code: 530, Text: "Login incorrect."}}})
+		{Conn: own, Command: "USER bob", Verb: "USER", Code: 331}, {Conn: own, Command: "PASS ****", Verb: "PASS", Code: 530, Text: "Login incorrect."}}})
 	o.Accounts = []probes.AccountOutcome{
 		{User: "alice", Mode: probes.ModeBoth, Phase: probes.PhaseOK, Results: o.Results},
 		{User: "bob", Mode: probes.ModePassive, Phase: probes.PhasePass, Results: failing.Results},

@@ -16,9 +16,9 @@ func threeAccounts() probes.Outcome {
 	o.Server.Software = probes.SoftwareVsftpd
 	own := "10.231.0.9:40000 -> 10.231.0.2:21"
 	bob := stopAt(probes.StageLogin, probes.LoginRejected, "rejected", probes.Evidence{Replies: []probes.Exchange{
-		{Conn: own, Command: "USER bob", Code: 331}, {Conn: own, Command: "PASS ****", Code: 530, Text: "Login incorrect."}}})
+		{Conn: own, Command: "USER bob", Verb: "USER", Code: 331}, {Conn: own, Command: "PASS ****", Verb: "PASS", Code: 530, Text: "Login incorrect."}}})
 	carol := stopAt(probes.StageLogin, probes.LoginUserRejected, "refused at USER", probes.Evidence{Replies: []probes.Exchange{
-		{Conn: own, Command: "USER carol", Code: 530, Text: "Permission denied."}}})
+		{Conn: own, Command: "USER carol", Verb: "USER", Code: 530, Text: "Permission denied."}}})
 	o.Accounts = []probes.AccountOutcome{
 		{User: "alice", Mode: probes.ModeBoth, Phase: probes.PhaseOK, Results: o.Results},
 		{User: "bob-with-a-rather-long-name", Mode: probes.ModePassive, Phase: probes.PhasePass, Results: bob.Results},

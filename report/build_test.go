@@ -158,7 +158,7 @@ func TestUnknownCodeStillReported(t *testing.T) {
 	*at(&o, probes.StagePassive) = with(*at(&o, probes.StagePassive), probes.StatusFail, "passive.brand_new_failure", "something new went wrong")
 	at(&o, probes.StagePassive).Evidence.Attempts[1].Status = probes.StatusFail
 	at(&o, probes.StagePassive).Evidence.Attempts[1].Code = "passive.brand_new_failure"
-	at(&o, probes.StagePassive).Evidence.Attempts[1].List = &probes.Exchange{Command: "LIST", Code: 451, Text: "Strange local error"}
+	at(&o, probes.StagePassive).Evidence.Attempts[1].List = &probes.Exchange{Command: "LIST", Verb: "LIST", Code: 451, Text: "Strange local error"}
 	r := Build(o)
 	if len(r.Causes) != 1 {
 		t.Fatalf("causes %+v", r.Causes)

@@ -51,8 +51,7 @@ func quoteExchange(ex probes.Exchange) string {
 func replyTo(r probes.Result, word string) (probes.Exchange, bool) {
 	for i := len(r.Evidence.Replies) - 1; i >= 0; i-- {
 		ex := r.Evidence.Replies[i]
-		w, _, _ := strings.Cut(ex.Command, " ")
-		if strings.EqualFold(w, word) {
+		if ex.Verb == word {
 			return ex, true
 		}
 	}

@@ -11,7 +11,9 @@ import (
 const ms = time.Millisecond
 
 func ex(cmd string, code int, text string, elapsed time.Duration) probes.Exchange {
-	return probes.Exchange{Command: cmd, Code: code, Text: text, Elapsed: elapsed, ElapsedMS: millis(elapsed)}
+	e := probes.NewExchange(cmd)
+	e.Code, e.Text, e.Elapsed, e.ElapsedMS = code, text, elapsed, millis(elapsed)
+	return e
 }
 
 func pass(stage probes.StageID, code probes.Code, summary string, started, dur time.Duration, e probes.Evidence) probes.Result {

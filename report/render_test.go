@@ -335,9 +335,9 @@ func TestTraceMarksEachConnection(t *testing.T) {
 	var buf bytes.Buffer
 	err := WriteTrace(&buf, []probes.Exchange{
 		{Conn: first, Code: 220, Text: "ready"},
-		{Conn: first, Command: "EPSV", Code: 229, Text: "Entering Extended Passive Mode (|||30001|)"},
+		{Conn: first, Command: "EPSV", Verb: "EPSV", Code: 229, Text: "Entering Extended Passive Mode (|||30001|)"},
 		{Conn: second, Code: 220, Text: "ready"},
-		{Conn: second, Command: "EPRT |1|127.0.0.1|40001|", Code: 200, Text: "EPRT command successful."},
+		{Conn: second, Command: "EPRT |1|127.0.0.1|40001|", Verb: "EPRT", Code: 200, Text: "EPRT command successful."},
 	})
 	if err != nil {
 		t.Fatal(err)
