@@ -54,10 +54,18 @@ func (s *Session) greet(ctx context.Context, r Result, nc net.Conn) Result {
 		return s.notFTP(r, other)
 	}
 	if err == nil && greeting.Code == codeReadySoon {
+		notReady := firstLine(greeting)
 		greeting, _, err = c.Read(ctx, s.Timeout, "")
 		if err == nil && greeting.Code == codeReady {
 			s.connected(ctx, c, greeting)
 			return r.with(StatusWarn, ControlDelayedGreeting, "%s answered 120 (not ready) before 220: %s", r.Evidence.Remote, firstLine(greeting))
+		}
+		if Classify(err) == KindTimeout {
+			// The port spoke FTP: no TLS probe was made, and the summary
+			// of a silent port would say one was.
+			c.Close()
+			r.Evidence.Error = describe(err)
+			return r.with(StatusFail, ControlNoGreeting, "%s answered 120 (not ready: %s) but sent no 220 within %s", r.Evidence.Remote, notReady, human(s.Timeout))
 		}
 	}
 	if err != nil {

@@ -2,6 +2,7 @@ package probes
 
 import (
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -58,6 +59,11 @@ S: HTTP/1.1 400 Bad Request
 		{"imap_banner", `
 S: * OK IMAP4rev1 Service Ready
 `, 0, ControlNotFTP, "", "* OK IMAP4rev1 Service Ready"},
+		// 120 and then nothing: the summary says so, and no TLS probe is
+		// made on a port that spoke FTP.
+		{"120_then_silent", `
+S: 120 Service ready in 5 minutes.
+`, 300 * time.Millisecond, ControlNoGreeting, "", ""},
 		// The port accepts and says nothing: the greeting's deadline ends
 		// the wait; the TLS probe on a second connection is the extra.
 		{"silent_port", "", 300 * time.Millisecond, ControlNoGreeting, "", ""},
@@ -86,8 +92,11 @@ S: * OK IMAP4rev1 Service Ready
 			if greeted != (tt.banner != "") {
 				t.Errorf("the session kept a control connection: %v", greeted)
 			}
-			if tt.code == ControlNoGreeting && (len(got.extras) != 1 || got.extras[0] != "\x16\x03") {
+			if tt.name == "silent_port" && (len(got.extras) != 1 || got.extras[0] != "\x16\x03") {
 				t.Errorf("further connections began with %q, want one TLS handshake", got.extras)
+			}
+			if tt.name == "120_then_silent" && (!strings.Contains(r.Summary, "120") || strings.Contains(r.Summary, "TLS")) {
+				t.Errorf("summary %q, want the 120 and no TLS probe", r.Summary)
 			}
 		})
 	}
