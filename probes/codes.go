@@ -124,7 +124,7 @@ const (
 	LoginTLSRequired     Code = "login.tls_required"      // the server demands TLS (AUTH TLS) before login
 	LoginUnavailable     Code = "login.unavailable"       // 421 during login
 	LoginServerError     Code = "login.server_error"      // server-side configuration error (e.g. 500 OOPS)
-	LoginTimeout         Code = "login.timeout"           // no reply to USER or PASS in time
+	LoginTimeout         Code = "login.timeout"           // no reply to USER or PASS in time, or to FEAT or SYST right after login
 	LoginUnexpected      Code = "login.unexpected_reply"  // a reply that fits none of the above
 	LoginClosed          Code = "login.closed"            // the server closed the connection during login
 	LoginConnectionLimit Code = "login.connection_limit"  // logged in, but a second connection from this address was refused

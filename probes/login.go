@@ -149,8 +149,9 @@ func (s *Session) loginIOFailure(r Result, at string, wait time.Duration, err er
 // commands in order and answers each in turn), so the two cost one round
 // trip, not two: server.syst is always asked, and names the software when
 // neither the greeting nor FEAT did. A server that fails right after login
-// (vsftpd prints "500 OOPS: ..." and closes) fails the login stage, as the
-// user cannot work: serverFacts then sets r and returns false.
+// (vsftpd prints "500 OOPS: ..." and closes), or does not answer FEAT or
+// SYST in time, fails the login stage, as the user cannot work:
+// serverFacts then sets r and returns false.
 func (s *Session) serverFacts(ctx context.Context, c *Conn, r *Result) bool {
 	systSent := false
 	if c.Send(ctx, s.Timeout, "FEAT") == nil {
@@ -192,6 +193,12 @@ func (s *Session) file(r *Result, cmd string, reply Reply, err error) bool {
 		return false
 	case Classify(err) == KindClosed:
 		*r = r.with(StatusFail, LoginClosed, "the server closed the connection right after login")
+		return false
+	case Classify(err) == KindTimeout:
+		// The reply may still come and would be taken for the next
+		// command's: the connection is no longer usable, and a check that
+		// went on would skip every data stage and call the server fine.
+		*r = r.with(StatusFail, LoginTimeout, "logged in, but no reply to %s within %s: the session hangs after login", cmd, human(s.Timeout))
 		return false
 	}
 	return true

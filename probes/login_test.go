@@ -148,6 +148,16 @@ C: QUIT
 		{"timeout_at_user", greeted + `
 C: USER alice
 `, false, 200 * time.Millisecond, LoginTimeout, nil},
+		// Logged in, and then no reply to FEAT or SYST: the session hangs,
+		// and the data stages must not run on it as if it were fine.
+		{"no_reply_to_feat", greeted + `
+C: USER alice
+S: 331 Please specify the password.
+C: PASS ` + replayPassword + `
+S: 230 Login successful.
+C: FEAT
+C: SYST
+`, false, 200 * time.Millisecond, LoginTimeout, nil},
 		{"closed_mid_reply", greeted + `
 C: USER alice
 S: 331 Please specify the password.
