@@ -78,6 +78,7 @@ C: QUIT
 			p.expectSent(got, tt.conversation)
 			r := expectCode(t, got, StageFirewall, tt.code)
 			expectCode(t, got, StageLogin, LoginOK)
+			expectNoPassword(t, got)
 			want := map[string]string{}
 			for addr, state := range tt.ports {
 				want[p.expand(addr)] = state

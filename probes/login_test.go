@@ -12,11 +12,6 @@ import (
 // no QUIT on a connection whose reply is still owed, and the password in
 // the PASS line alone.
 func TestLoginReplay(t *testing.T) {
-	const greeted = `
-S: 220 (vsFTPd 3.0.5)
-C: AUTH TLS
-S: 530 Please login with USER and PASS.
-`
 	tests := []struct {
 		name         string
 		conversation string
@@ -49,10 +44,7 @@ C: QUIT
 		}},
 		// RFC 2389 section 3.2: a server with no features may answer FEAT
 		// with one line.
-		{"feat_one_line", greeted + `
-C: USER alice
-S: 331 Please specify the password.
-C: PASS ` + replayPassword + `
+		{"feat_one_line", greeted + passwordAsked + `
 S: 230 Login successful.
 C: FEAT
 C: SYST
@@ -70,10 +62,7 @@ S: 211 End
 S: 215 UNIX Type: L8
 C: QUIT
 `, false, 0, LoginOK, nil},
-		{"530_at_pass", greeted + `
-C: USER alice
-S: 331 Please specify the password.
-C: PASS ` + replayPassword + `
+		{"530_at_pass", greeted + passwordAsked + `
 S: 530 Login incorrect.
 C: QUIT
 `, false, 0, LoginRejected, func(t *testing.T, r Result) {
@@ -111,10 +100,7 @@ C: USER alice
 S: 530 Non-anonymous sessions must use encryption.
 C: QUIT
 `, false, 0, LoginTLSRequired, nil},
-		{"500_oops_at_pass", greeted + `
-C: USER alice
-S: 331 Please specify the password.
-C: PASS ` + replayPassword + `
+		{"500_oops_at_pass", greeted + passwordAsked + `
 S: 500 OOPS: vsftpd: refusing to run with writable root inside chroot()
 close
 `, false, 0, LoginServerError, func(t *testing.T, r Result) {
@@ -122,10 +108,7 @@ close
 				t.Errorf("reason %q, server error %q", r.Evidence.Reason, r.Evidence.ServerError)
 			}
 		}},
-		{"500_oops_after_login", greeted + `
-C: USER alice
-S: 331 Please specify the password.
-C: PASS ` + replayPassword + `
+		{"500_oops_after_login", greeted + passwordAsked + `
 S: 230 Login successful.
 C: FEAT
 C: SYST
@@ -136,10 +119,7 @@ close
 				t.Errorf("reason %q, want %q", r.Evidence.Reason, ReasonHomeMissing)
 			}
 		}},
-		{"332_account_asked", greeted + `
-C: USER alice
-S: 331 Please specify the password.
-C: PASS ` + replayPassword + `
+		{"332_account_asked", greeted + passwordAsked + `
 S: 332 Need account for login.
 C: QUIT
 `, false, 0, LoginUnexpected, nil},
@@ -150,18 +130,12 @@ C: USER alice
 `, false, 200 * time.Millisecond, LoginTimeout, nil},
 		// Logged in, and then no reply to FEAT or SYST: the session hangs,
 		// and the data stages must not run on it as if it were fine.
-		{"no_reply_to_feat", greeted + `
-C: USER alice
-S: 331 Please specify the password.
-C: PASS ` + replayPassword + `
+		{"no_reply_to_feat", greeted + passwordAsked + `
 S: 230 Login successful.
 C: FEAT
 C: SYST
 `, false, 200 * time.Millisecond, LoginTimeout, nil},
-		{"closed_mid_reply", greeted + `
-C: USER alice
-S: 331 Please specify the password.
-C: PASS ` + replayPassword + `
+		{"closed_mid_reply", greeted + passwordAsked + `
 S: 230-Welcome, alice.
 close
 `, false, 0, LoginClosed, nil},

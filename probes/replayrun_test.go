@@ -15,16 +15,24 @@ import (
 // for it in what the client sent and in everything it reports.
 const replayPassword = "Replay-Pa55w0rd"
 
-// loggedIn is a vsftpd's side of a plain login and the client's: AUTH TLS
-// refused (the tls stage goes on in plain text), USER, PASS, then FEAT
-// and SYST sent together before either reply is read.
-const loggedIn = `
+// greeted is a vsftpd's greeting and its refusal of AUTH TLS: the tls
+// stage goes on in plain text.
+const greeted = `
 S: 220 (vsFTPd 3.0.5)
 C: AUTH TLS
 S: 530 Please login with USER and PASS.
+`
+
+// passwordAsked is USER for alice, the server's 331 and PASS.
+const passwordAsked = `
 C: USER alice
 S: 331 Please specify the password.
 C: PASS ` + replayPassword + `
+`
+
+// loggedIn is a whole plain login: greeted, passwordAsked, 230, then FEAT
+// and SYST sent together before either reply is read.
+const loggedIn = greeted + passwordAsked + `
 S: 230 Login successful.
 C: FEAT
 C: SYST

@@ -53,10 +53,7 @@ C: QUIT
 		{"name_mismatch", upgraded + `
 C: QUIT
 `, StageTLS, "", []string{"ftp.example.com"}, 0, TLSCertNameMismatch, "AUTH TLS\r\n"},
-		{"login_over_tls", upgraded + `
-C: USER alice
-S: 331 Please specify the password.
-C: PASS ` + replayPassword + `
+		{"login_over_tls", upgraded + passwordAsked + `
 S: 230 Login successful.
 C: FEAT
 C: SYST
