@@ -18,10 +18,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
-
 	"github.com/ftpdoctor/ftpdoctor/internal/target"
 	"github.com/ftpdoctor/ftpdoctor/modules"
 	"github.com/ftpdoctor/ftpdoctor/probes"
@@ -48,12 +44,9 @@ type Options struct {
 
 // Exporter serves /probe and /metrics.
 type Exporter struct {
-	opts     Options
-	slots    chan struct{} // one per probe running; full: 503
-	registry *prometheus.Registry
-	probes   *prometheus.CounterVec // probes run, by module and verdict
-	refused  *prometheus.CounterVec // requests refused, by reason
-	inFlight prometheus.Gauge       // probes running
+	opts  Options
+	slots chan struct{} // one per probe running; full: 503
+	own   *counters     // the exporter's own metrics, served at /metrics
 }
 
 // New builds an Exporter, with defaults for the options left zero.
@@ -76,27 +69,14 @@ func New(opts Options) *Exporter {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	e := &Exporter{opts: opts, slots: make(chan struct{}, opts.MaxConcurrent), registry: prometheus.NewRegistry(),
-		probes: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "ftpdoctor_exporter_probes_total",
-			Help: "Probes run, by module and verdict."}, []string{"module", "verdict"}),
-		refused: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "ftpdoctor_exporter_refused_total",
-			Help: "Probe requests refused, by reason: bad_request (400), forbidden (403), busy (503)."}, []string{"reason"}),
-		inFlight: prometheus.NewGauge(prometheus.GaugeOpts{Name: "ftpdoctor_exporter_probes_in_flight",
-			Help: "Probes running now."}),
-	}
-	for _, r := range []string{"bad_request", "forbidden", "busy"} {
-		e.refused.WithLabelValues(r)
-	}
-	e.registry.MustRegister(e.probes, e.refused, e.inFlight,
-		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	return e
+	return &Exporter{opts: opts, slots: make(chan struct{}, opts.MaxConcurrent), own: newCounters()}
 }
 
 // Handler serves /probe, /metrics and a short index page at /.
 func (e *Exporter) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /probe", e.probe)
-	mux.Handle("GET /metrics", promhttp.HandlerFor(e.registry, promhttp.HandlerOpts{}))
+	mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, _ *http.Request) { serveText(w, e.own.families()) })
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, _ *http.Request) {
 		fmt.Fprintln(w, "ftpdoctor exporter: /probe?target=HOST[:PORT]&module=NAME[&debug=true], /metrics")
 	})
@@ -105,7 +85,7 @@ func (e *Exporter) Handler() http.Handler {
 
 // refuse answers a refused request with one line and counts it.
 func (e *Exporter) refuse(w http.ResponseWriter, r *http.Request, status int, reason, msg string) {
-	e.refused.WithLabelValues(reason).Inc()
+	e.own.refusal(reason)
 	e.opts.Logger.Info("probe refused", "status", status, "reason", msg, "remote", r.RemoteAddr)
 	http.Error(w, msg, status)
 }
@@ -133,11 +113,11 @@ func (e *Exporter) probe(w http.ResponseWriter, r *http.Request) {
 			fmt.Sprintf("busy: %d probes are running (--max-concurrent); try again later", e.opts.MaxConcurrent))
 		return
 	}
-	e.inFlight.Inc()
+	e.own.running(1)
 	rep := e.run(r.Context(), req)
-	e.inFlight.Dec()
+	e.own.running(-1)
 	<-e.slots
-	e.probes.WithLabelValues(req.module.Name, string(rep.Verdict)).Inc()
+	e.own.probeDone(req.module.Name, string(rep.Verdict))
 	e.opts.Logger.Info("probe", "module", req.module.Name, "target", req.target.Host, "port", req.target.Port,
 		"verdict", string(rep.Verdict), "duration_ms", rep.DurationMS)
 	if req.debug {
@@ -146,7 +126,7 @@ func (e *Exporter) probe(w http.ResponseWriter, r *http.Request) {
 		report.WriteTable(w, rep, report.Options{Verbose: true, Redact: []probes.Secret{req.module.Password}})
 		return
 	}
-	promhttp.HandlerFor(Registry(rep), promhttp.HandlerOpts{}).ServeHTTP(w, r)
+	serveText(w, probeFamilies(rep))
 }
 
 // run checks the target with the module, within the request's deadline.
