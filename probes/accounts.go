@@ -237,7 +237,7 @@ func tooMany(a AccountOutcome) (Exchange, bool) {
 			continue
 		}
 		for i := len(r.Evidence.Replies) - 1; i >= 0; i-- {
-			if ex := r.Evidence.Replies[i]; ex.Code == codeUnavailable || connectionLimit().MatchString(ex.Text) {
+			if ex := r.Evidence.Replies[i]; ex.Code == ReplyUnavailable || connectionLimit().MatchString(ex.Text) {
 				return ex, true
 			}
 		}

@@ -88,13 +88,13 @@ func (s *Session) activeAttempt(ctx context.Context, c *Conn, cmd string) Attemp
 	case err != nil:
 		a.finish(start, s.Now, StatusFail, ActiveListTimeout)
 		return a
-	case reply.Code != codeCommandOK && cmd == "EPRT" && (reply.Code == 500 || reply.Code == 502 || reply.Code == 522):
+	case reply.Code != ReplyCommandOK && cmd == "EPRT" && (reply.Code == ReplySyntaxError || reply.Code == ReplyNotImplemented || reply.Code == ReplyProtocolUnsupported):
 		a.finish(start, s.Now, StatusFail, ActiveEPRTRefused)
 		return a
-	case reply.Code != codeCommandOK && activeDisabled().MatchString(reply.Text()):
+	case reply.Code != ReplyCommandOK && activeDisabled().MatchString(reply.Text()):
 		a.finish(start, s.Now, StatusFail, ActiveDisabled)
 		return a
-	case reply.Code != codeCommandOK:
+	case reply.Code != ReplyCommandOK:
 		if illegalPort().MatchString(reply.Text()) {
 			a.Reason = ReasonForeignAddress
 		}
@@ -131,12 +131,12 @@ func (s *Session) activeList(ctx context.Context, c *Conn, a *Attempt, ln net.Li
 		// No reply at all: the server is most likely still trying to connect.
 		return StatusFail, ActiveNoConnect
 	}
-	if first.Code != codeOpening && first.Code != codeAlreadyOpen {
+	if first.Code != ReplyOpening && first.Code != ReplyAlreadyOpen {
 		ln.Close()
 		if dc := <-accepted; dc != nil {
 			dc.Close()
 		}
-		if first.Code == codeCantOpenData {
+		if first.Code == ReplyCantOpenData {
 			return StatusFail, ActiveNoConnect
 		}
 		return StatusFail, activeCodes.classifyListReply(first)

@@ -53,19 +53,19 @@ func (s *Session) greet(ctx context.Context, r Result, nc net.Conn) Result {
 		}
 		return s.notFTP(r, other)
 	}
-	if err == nil && greeting.Code == codeReadySoon {
+	if err == nil && greeting.Code == ReplyReadySoon {
 		notReady := firstLine(greeting)
 		greeting, _, err = c.Read(ctx, s.Timeout, "")
-		if err == nil && greeting.Code == codeReady {
+		if err == nil && greeting.Code == ReplyReady {
 			s.connected(ctx, c, greeting)
-			return r.with(StatusWarn, ControlDelayedGreeting, "%s answered 120 (not ready) before 220: %s", r.Evidence.Remote, firstLine(greeting))
+			return r.with(StatusWarn, ControlDelayedGreeting, "%s answered %d (not ready) before %d: %s", r.Evidence.Remote, ReplyReadySoon, ReplyReady, firstLine(greeting))
 		}
 		if Classify(err) == KindTimeout {
 			// The port spoke FTP: no TLS probe was made, and the summary
 			// of a silent port would say one was.
 			c.Close()
 			r.Evidence.Error = describe(err)
-			return r.with(StatusFail, ControlNoGreeting, "%s answered 120 (not ready: %s) but sent no 220 within %s", r.Evidence.Remote, notReady, human(s.Timeout))
+			return r.with(StatusFail, ControlNoGreeting, "%s answered %d (not ready: %s) but sent no %d within %s", r.Evidence.Remote, ReplyReadySoon, notReady, ReplyReady, human(s.Timeout))
 		}
 	}
 	if err != nil {
@@ -74,20 +74,20 @@ func (s *Session) greet(ctx context.Context, r Result, nc net.Conn) Result {
 	}
 	s.greeted(greeting)
 	switch greeting.Code {
-	case codeReady:
+	case ReplyReady:
 		s.connected(ctx, c, greeting)
 		return r.with(StatusPass, ControlOK, "connected to %s and got %d %s", r.Evidence.Remote, greeting.Code, firstLine(greeting))
-	case codeUnavailable:
+	case ReplyUnavailable:
 		c.Close()
 		return r.with(StatusFail, ControlUnavailable, "%s refused service: %d %s", r.Evidence.Remote, greeting.Code, firstLine(greeting))
-	case codeNotLoggedIn:
+	case ReplyNotLoggedIn:
 		// A 530 greeting (RFC 959 does not list it): the service turns
 		// every login away, as with /etc/nologin; its text says why.
 		c.Close()
 		return r.with(StatusFail, ControlLoginsDisabled, "%s greeted with %d: it refuses every login for now: %s", r.Evidence.Remote, greeting.Code, strings.Join(greeting.Lines, " / "))
 	}
 	c.Close()
-	return r.with(StatusFail, ControlUnexpected, "%s greeted with %d %s instead of 220", r.Evidence.Remote, greeting.Code, firstLine(greeting))
+	return r.with(StatusFail, ControlUnexpected, "%s greeted with %d %s instead of %d", r.Evidence.Remote, greeting.Code, firstLine(greeting), ReplyReady)
 }
 
 // connected keeps a greeted control connection and opens the extra
@@ -125,7 +125,7 @@ func (s *Session) goImplicit(ctx context.Context, r Result) (Result, bool) {
 	c := s.newControl(nc)
 	s.tls.implicit = true
 	if _, err := s.secure(ctx, c); err == nil {
-		if greeting, _, err := c.Read(ctx, s.Timeout, ""); err == nil && greeting.Code == codeReady {
+		if greeting, _, err := c.Read(ctx, s.Timeout, ""); err == nil && greeting.Code == ReplyReady {
 			s.connected(ctx, c, greeting)
 			r.Evidence.Local = nc.LocalAddr().String()
 			return r.with(StatusWarn, ControlImplicitTLS, "%s speaks TLS from the first byte (implicit FTPS) and greeted over TLS: %d %s; the check goes on over TLS (use ftps://)", r.Evidence.Remote, greeting.Code, firstLine(greeting)), true

@@ -138,11 +138,11 @@ var (
 // classifyListReply maps a negative reply to LIST to a code.
 func (m modeCodes) classifyListReply(reply Reply) Code {
 	switch {
-	case dataTLS().MatchString(reply.Text()) && reply.Code/100 == 5:
+	case dataTLS().MatchString(reply.Text()) && ClassOf(reply.Code) == ReplyPermanent:
 		return m.tlsRequired
-	case reply.Code == codeCantOpenData || reply.Code == codeTransferLost:
+	case reply.Code == ReplyCantOpenData || reply.Code == ReplyTransferAborted:
 		return m.transferFailed
-	case reply.Code/100 == 5:
+	case ClassOf(reply.Code) == ReplyPermanent:
 		return m.listDenied
 	}
 	return m.transferFailed
@@ -166,7 +166,7 @@ func (s *Session) list(ctx context.Context, c *Conn, a *Attempt, dc net.Conn, m 
 		dc.Close()
 		return StatusFail, m.listTimeout
 	}
-	if first.Code != codeOpening && first.Code != codeAlreadyOpen {
+	if first.Code != ReplyOpening && first.Code != ReplyAlreadyOpen {
 		dc.Close()
 		return StatusFail, m.classifyListReply(first)
 	}
@@ -211,8 +211,8 @@ func (s *Session) finishListing(ctx context.Context, c *Conn, a *Attempt, dc net
 		return StatusFail, m.tlsFailed
 	case err != nil:
 		return StatusFail, m.listTimeout
-	case final.Code != codeTransferDone && final.Code != codeClosingData:
-		if resumeRefused(final.Text()) || (a.Resumed != nil && !*a.Resumed && final.Code == codeCantOpenData) {
+	case final.Code != ReplyTransferDone && final.Code != ReplyFileActionOK:
+		if resumeRefused(final.Text()) || (a.Resumed != nil && !*a.Resumed && final.Code == ReplyCantOpenData) {
 			return StatusFail, m.tlsReuse
 		}
 		if herr != nil {

@@ -74,18 +74,18 @@ func (s *Session) logIn(ctx context.Context) Result {
 	if err != nil {
 		return s.loginIOFailure(r, "USER", s.Timeout, err)
 	}
-	if reply.Code == codeNeedPassword {
+	if reply.Code == ReplyNeedPassword {
 		at = "PASS"
 		reply, _, err = c.Cmd(ctx, s.passWait(), "PASS %s", s.loginPassword())
 		if err != nil {
 			return s.loginIOFailure(r, "PASS", s.passWait(), err)
 		}
-		if reply.Code == codeNeedAccount {
-			return r.with(StatusFail, LoginUnexpected, "the server asks for an account (332 %s), which ftpdoctor does not send", firstLine(reply))
+		if reply.Code == ReplyNeedAccount {
+			return r.with(StatusFail, LoginUnexpected, "the server asks for an account (%d %s), which ftpdoctor does not send", reply.Code, firstLine(reply))
 		}
 	}
 	s.Server.detect(reply.Text())
-	if reply.Code == codeLoggedIn || reply.Code == codeLoggedInAuth {
+	if reply.Code == ReplyLoggedIn || reply.Code == ReplyLoggedInAuth {
 		if s.pool != nil {
 			s.pool.admit(true) // the extras send PASS while FEAT runs here
 		}
@@ -110,23 +110,23 @@ func (s *Session) logIn(ctx context.Context) Result {
 func (s *Session) loginRefused(r Result, reply Reply, at string) Result {
 	text := firstLine(reply)
 	switch {
-	case strings.HasPrefix(text, "OOPS") || (reply.Code == 500 && at == "PASS"):
+	case strings.HasPrefix(text, "OOPS") || (reply.Code == ReplySyntaxError && at == "PASS"):
 		r.Evidence.ServerError = reply.Text()
 		r.Evidence.Reason = serverErrorReason(reply.Text())
 		return r.with(StatusFail, LoginServerError, "the server failed after %s with a configuration error: %d %s", at, reply.Code, text)
-	case (reply.Code == codeUnavailable || reply.Code/100 == 5) && tlsRequired().MatchString(reply.Text()):
+	case (reply.Code == ReplyUnavailable || ClassOf(reply.Code) == ReplyPermanent) && tlsRequired().MatchString(reply.Text()):
 		// Pure-FTPd -Y 2 closes plain sessions with a 421 that names TLS.
 		return r.with(StatusFail, LoginTLSRequired, "the server requires TLS (FTPS) before login: %d %s", reply.Code, text)
-	case reply.Code == codeUnavailable || connectionLimit().MatchString(text):
+	case reply.Code == ReplyUnavailable || connectionLimit().MatchString(text):
 		if connectionLimit().MatchString(text) {
 			r.Evidence.Reason = ReasonConnectionLimit
 		}
 		return r.with(StatusFail, LoginUnavailable, "the server refused service at %s: %d %s", at, reply.Code, text)
-	case s.Account.Anonymous && (reply.Code == codeNotLoggedIn || reply.Code == codeDenied430 || reply.Code/100 == 5):
+	case s.Account.Anonymous && (reply.Code == ReplyNotLoggedIn || reply.Code == ReplyInvalidLogin || ClassOf(reply.Code) == ReplyPermanent):
 		return r.with(StatusFail, LoginAnonRefused, "anonymous login refused at %s: %d %s", at, reply.Code, text)
-	case at == "USER" && (reply.Code == codeNotLoggedIn || reply.Code/100 == 5):
+	case at == "USER" && (reply.Code == ReplyNotLoggedIn || ClassOf(reply.Code) == ReplyPermanent):
 		return r.with(StatusFail, LoginUserRejected, "user %s refused at USER: %d %s", s.Account.User, reply.Code, text)
-	case reply.Code == codeNotLoggedIn || reply.Code == codeDenied430:
+	case reply.Code == ReplyNotLoggedIn || reply.Code == ReplyInvalidLogin:
 		return r.with(StatusFail, LoginRejected, "user %s and the given password were rejected: %d %s", s.Account.User, reply.Code, text)
 	}
 	return r.with(StatusFail, LoginUnexpected, "unexpected reply to %s: %d %s", at, reply.Code, text)
@@ -171,7 +171,7 @@ func (s *Session) serverFacts(ctx context.Context, c *Conn, r *Result) bool {
 // file files what the reply to FEAT or SYST says about the server.
 func (s *Session) file(r *Result, cmd string, reply Reply, err error) bool {
 	switch {
-	case err == nil && cmd == "FEAT" && reply.Code == 211:
+	case err == nil && cmd == "FEAT" && reply.Code == ReplyFeatures:
 		// The features are the lines between the first and the last; a
 		// server with none may answer one line (RFC 2389 section 3.2).
 		s.Server.learn(func(i *ServerInfo) {
@@ -181,7 +181,7 @@ func (s *Session) file(r *Result, cmd string, reply Reply, err error) bool {
 				}
 			}
 		})
-	case err == nil && cmd == "SYST" && reply.Code == 215:
+	case err == nil && cmd == "SYST" && reply.Code == ReplySystemType:
 		s.Server.learn(func(i *ServerInfo) {
 			i.Syst = reply.Text()
 			i.Detect(i.Syst)

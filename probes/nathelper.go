@@ -82,18 +82,18 @@ func (s *Session) plainPASV(ctx context.Context) Attempt {
 		return a
 	}
 	defer c.quit(ctx)
-	if g, _, err := c.Read(ctx, s.Timeout, ""); err != nil || g.Code != codeReady {
+	if g, _, err := c.Read(ctx, s.Timeout, ""); err != nil || g.Code != ReplyReady {
 		return a
 	}
 	reply, _, err := c.Cmd(ctx, s.Timeout, "USER %s", s.loginName())
-	if err == nil && reply.Code == codeNeedPassword {
+	if err == nil && reply.Code == ReplyNeedPassword {
 		reply, _, err = c.Cmd(ctx, s.passWait(), "PASS %s", s.loginPassword())
 	}
-	if err != nil || (reply.Code != codeLoggedIn && reply.Code != codeLoggedInAuth) {
+	if err != nil || (reply.Code != ReplyLoggedIn && reply.Code != ReplyLoggedInAuth) {
 		return a
 	}
 	reply, a.Reply, err = c.Cmd(ctx, s.Timeout, "PASV")
-	if err != nil || reply.Code != codePassive {
+	if err != nil || reply.Code != ReplyPassive {
 		return a
 	}
 	ip, port, err := ParsePASV(reply.Text())

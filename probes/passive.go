@@ -81,10 +81,10 @@ func (s *Session) passiveAttempt(ctx context.Context, c *Conn, cmd string) Attem
 	var ip net.IP
 	var port int
 	switch {
-	case cmd == "EPSV" && reply.Code == codeExtendedPassive:
+	case cmd == "EPSV" && reply.Code == ReplyExtendedPassive:
 		ip = peer
 		port, err = ParseEPSV(reply.Text())
-	case cmd == "PASV" && reply.Code == codePassive:
+	case cmd == "PASV" && reply.Code == ReplyPassive:
 		ip, port, err = ParsePASV(reply.Text())
 	case passivePortsBusy().MatchString(reply.Text()):
 		a.finish(start, s.Now, StatusFail, PassivePortsBusy)
@@ -196,23 +196,23 @@ func (s *Session) reuseUnderTLS12(ctx context.Context) (Attempt, bool) {
 		return Attempt{}, false
 	}
 	defer c.quit(ctx)
-	if g, _, err := c.Read(ctx, s.Timeout, ""); err != nil || g.Code != codeReady {
+	if g, _, err := c.Read(ctx, s.Timeout, ""); err != nil || g.Code != ReplyReady {
 		return Attempt{}, false
 	}
 	if s.tls.implicit {
 		return Attempt{}, false
 	}
-	if reply, _, err := c.Cmd(ctx, s.Timeout, "AUTH TLS"); err != nil || reply.Code != codeAuthOK {
+	if reply, _, err := c.Cmd(ctx, s.Timeout, "AUTH TLS"); err != nil || reply.Code != ReplyAuthOK {
 		return Attempt{}, false
 	}
 	if _, err := s.secureUpTo(ctx, c, tls.VersionTLS12); err != nil {
 		return Attempt{}, false
 	}
 	reply, _, err := c.Cmd(ctx, s.Timeout, "USER %s", s.loginName())
-	if err == nil && reply.Code == codeNeedPassword {
+	if err == nil && reply.Code == ReplyNeedPassword {
 		reply, _, err = c.Cmd(ctx, s.passWait(), "PASS %s", s.loginPassword())
 	}
-	if err != nil || (reply.Code != codeLoggedIn && reply.Code != codeLoggedInAuth) || !s.protectData(ctx, c) {
+	if err != nil || (reply.Code != ReplyLoggedIn && reply.Code != ReplyLoggedInAuth) || !s.protectData(ctx, c) {
 		return Attempt{}, false
 	}
 	a := s.passiveAttempt(ctx, c, "EPSV")

@@ -92,7 +92,7 @@ func (s *Session) openExtra(ctx context.Context, p *pool) *extra {
 		}
 	}
 	refuse := func(ex Exchange) *extra {
-		if ex.Code >= 400 {
+		if ClassOf(ex.Code) >= ReplyTransient {
 			p.mu.Lock()
 			p.refused = append(p.refused, ex)
 			p.mu.Unlock()
@@ -101,17 +101,17 @@ func (s *Session) openExtra(ctx context.Context, p *pool) *extra {
 		return nil
 	}
 	greeting, ex, err := c.Read(ctx, s.Timeout, "")
-	if err == nil && greeting.Code == codeReadySoon {
+	if err == nil && greeting.Code == ReplyReadySoon {
 		greeting, ex, err = c.Read(ctx, s.Timeout, "")
 	}
-	if err != nil || greeting.Code != codeReady {
+	if err != nil || greeting.Code != ReplyReady {
 		return refuse(ex)
 	}
 	if !s.extraTLS(ctx, c, p) {
 		return refuse(Exchange{})
 	}
 	reply, ex, err := c.Cmd(ctx, s.Timeout, "USER %s", s.loginName())
-	if err != nil || (reply.Code != codeNeedPassword && reply.Code != codeLoggedIn) {
+	if err != nil || (reply.Code != ReplyNeedPassword && reply.Code != ReplyLoggedIn) {
 		return refuse(ex)
 	}
 	admitted := false
@@ -124,9 +124,9 @@ func (s *Session) openExtra(ctx context.Context, p *pool) *extra {
 		c.Close()
 		return nil
 	}
-	if reply.Code == codeNeedPassword {
+	if reply.Code == ReplyNeedPassword {
 		reply, ex, err = c.Cmd(ctx, s.passWait(), "PASS %s", s.loginPassword())
-		if err != nil || (reply.Code != codeLoggedIn && reply.Code != codeLoggedInAuth) {
+		if err != nil || (reply.Code != ReplyLoggedIn && reply.Code != ReplyLoggedInAuth) {
 			return refuse(ex)
 		}
 	}
@@ -153,7 +153,7 @@ func (s *Session) extraTLS(ctx context.Context, c *Conn, p *pool) bool {
 		return true
 	}
 	reply, _, err := c.Cmd(ctx, s.Timeout, "AUTH TLS")
-	if err != nil || reply.Code != codeAuthOK {
+	if err != nil || reply.Code != ReplyAuthOK {
 		return false
 	}
 	_, err = s.secure(ctx, c)

@@ -8,9 +8,6 @@ import (
 	"time"
 )
 
-// codeAuthOK is the positive reply to AUTH TLS (RFC 4217 section 4).
-const codeAuthOK = 234
-
 // StageTLS is the tls stage's name.
 const StageTLS StageID = "tls"
 
@@ -41,10 +38,10 @@ func TLS(ctx context.Context, s *Session) Result {
 	case err != nil:
 		r.Evidence.Error = describe(err)
 		return s.tlsFailed(r, TLSHandshakeFailed, "no reply to AUTH TLS: %s", r.Evidence.Error)
-	case reply.Code != codeAuthOK && s.TLS == TLSRequire:
+	case reply.Code != ReplyAuthOK && s.TLS == TLSRequire:
 		r.Evidence.Error = firstLine(reply)
 		return s.tlsFailed(r, TLSNotOffered, "the server refused AUTH TLS (%d %s), and --tls require (ftpes://) needs it", reply.Code, firstLine(reply))
-	case reply.Code != codeAuthOK:
+	case reply.Code != ReplyAuthOK:
 		s.tls.decide(false)
 		return r.with(StatusPass, TLSPlain, "the server refused AUTH TLS (%d %s): plain FTP, as FileZilla does when TLS is not offered", reply.Code, firstLine(reply))
 	}

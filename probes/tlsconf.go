@@ -252,10 +252,10 @@ func (s *Session) protectData(ctx context.Context, c *Conn) bool {
 		return false
 	}
 	reply, _, err := c.Cmd(ctx, s.Timeout, "PBSZ 0")
-	if err == nil && reply.Code/100 == 2 {
+	if err == nil && ClassOf(reply.Code) == ReplyCompletion {
 		reply, _, err = c.Cmd(ctx, s.Timeout, "PROT P")
 	}
-	if err != nil || reply.Code/100 != 2 {
+	if err != nil || ClassOf(reply.Code) != ReplyCompletion {
 		c.DataLayer = nil
 		return false
 	}

@@ -51,7 +51,7 @@ func (s *Session) handshakeUpTo12(ctx context.Context) (Attempt, bool) {
 	defer c.Close()
 	reply, ex, err := c.Cmd(ctx, s.Timeout, "AUTH TLS")
 	a.Reply = ex
-	if err != nil || reply.Code != codeAuthOK {
+	if err != nil || reply.Code != ReplyAuthOK {
 		return a, false
 	}
 	state, err := s.secureUpTo(ctx, c, tls.VersionTLS12)
@@ -81,7 +81,7 @@ func (s *Session) plainUser(ctx context.Context) (Attempt, bool) {
 	switch {
 	case err != nil:
 		return a, false
-	case reply.Code == codeNeedPassword || reply.Code == codeLoggedIn:
+	case reply.Code == ReplyNeedPassword || reply.Code == ReplyLoggedIn:
 		a.finish(start, s.Now, StatusPass, TLSPlain)
 	default:
 		a.finish(start, s.Now, StatusFail, TLSHandshakeFailed)
@@ -120,7 +120,7 @@ func (s *Session) greetedControl(ctx context.Context) (*Conn, bool) {
 	if err != nil {
 		return nil, false
 	}
-	if g, _, err := c.Read(ctx, s.Timeout, ""); err != nil || g.Code != codeReady {
+	if g, _, err := c.Read(ctx, s.Timeout, ""); err != nil || g.Code != ReplyReady {
 		c.Close()
 		return nil, false
 	}

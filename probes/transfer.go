@@ -100,7 +100,7 @@ func (t *transferRun) download(ctx context.Context) {
 	if file == "" {
 		t.ev.Skipped = "download not tried: no regular file in the first listing, and no --file"
 		t.parts = append(t.parts, t.ev.Skipped)
-		if replies, err := t.c.Pipeline(ctx, s.Timeout, "TYPE I"); err != nil || replies[0].Code/100 != 2 {
+		if replies, err := t.c.Pipeline(ctx, s.Timeout, "TYPE I"); err != nil || ClassOf(replies[0].Code) != ReplyCompletion {
 			t.lose(err)
 		}
 		return
@@ -113,7 +113,7 @@ func (t *transferRun) download(ctx context.Context) {
 		return
 	}
 	expected := int64(-1)
-	sizeOK, mdtmOK := replies[1].Code == 213, replies[2].Code == 213
+	sizeOK, mdtmOK := replies[1].Code == ReplyFileStatus, replies[2].Code == ReplyFileStatus
 	t.ev.SizeSupported, t.ev.MDTMSupported = &sizeOK, &mdtmOK
 	if sizeOK {
 		if n, err := strconv.ParseInt(strings.TrimSpace(replies[1].Text()), 10, 64); err == nil {
@@ -150,7 +150,7 @@ func (t *transferRun) downloadDone(x xferResult, expected int64) bool {
 		return false
 	case x.Stopped:
 		return true
-	case x.Code != codeTransferDone && x.Code != codeClosingData:
+	case x.Code != ReplyTransferDone && x.Code != ReplyFileActionOK:
 		return false
 	}
 	return expected < 0 || x.Bytes == expected

@@ -133,10 +133,10 @@ func (s *Session) prepare(ctx context.Context, c *Conn, p dataPath, mss int) (*p
 	var ip net.IP
 	var port int
 	switch {
-	case p.Command == "EPSV" && reply.Code == codeExtendedPassive:
+	case p.Command == "EPSV" && reply.Code == ReplyExtendedPassive:
 		ip = peer
 		port, err = ParseEPSV(reply.Text())
-	case p.Command == "PASV" && reply.Code == codePassive:
+	case p.Command == "PASV" && reply.Code == ReplyPassive:
 		ip, port, err = ParsePASV(reply.Text())
 	default:
 		return nil, ex, fmt.Errorf("%s refused: %d %s", p.Command, reply.Code, firstLine(reply))
@@ -178,7 +178,7 @@ func (s *Session) prepareActive(ctx context.Context, c *Conn, p dataPath) (*pend
 		}
 	}
 	reply, ex, err := c.Cmd(ctx, s.Timeout, "%s %s", p.Command, arg)
-	if err == nil && reply.Code != codeCommandOK {
+	if err == nil && reply.Code != ReplyCommandOK {
 		err = fmt.Errorf("%s refused: %d %s", p.Command, reply.Code, firstLine(reply))
 	}
 	if err != nil {

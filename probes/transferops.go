@@ -85,7 +85,7 @@ func (s *Session) xfer(ctx context.Context, c *Conn, p dataPath, mss int, comman
 		x.ReplyErr = err
 		return x
 	}
-	if first.Code != codeOpening && first.Code != codeAlreadyOpen {
+	if first.Code != ReplyOpening && first.Code != ReplyAlreadyOpen {
 		return x
 	}
 	x.Opened = true

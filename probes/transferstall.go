@@ -59,7 +59,7 @@ func (t *transferRun) clampedRetry(ctx context.Context, path string, mss int) (*
 		return nil, false
 	}
 	defer c.quit(ctx)
-	if r, err := c.Pipeline(ctx, s.Timeout, "TYPE I"); err != nil || r[0].Code/100 != 2 {
+	if r, err := c.Pipeline(ctx, s.Timeout, "TYPE I"); err != nil || ClassOf(r[0].Code) != ReplyCompletion {
 		return nil, false
 	}
 	x := s.xfer(ctx, c, t.p, mss, "RETR "+path, s.receive(t.limit(), nil))
@@ -97,12 +97,12 @@ func (s *Session) freshLogin(ctx context.Context, like *Conn) (*Conn, error) {
 			return fail(err)
 		}
 	}
-	if g, _, err := c.Read(ctx, s.Timeout, ""); err != nil || g.Code != codeReady {
+	if g, _, err := c.Read(ctx, s.Timeout, ""); err != nil || g.Code != ReplyReady {
 		return fail(errOr(err, errors.New("no greeting")))
 	}
 	protected := like.TLS() != nil
 	if protected && !s.tls.implicit {
-		if reply, _, err := c.Cmd(ctx, s.Timeout, "AUTH TLS"); err != nil || reply.Code != codeAuthOK {
+		if reply, _, err := c.Cmd(ctx, s.Timeout, "AUTH TLS"); err != nil || reply.Code != ReplyAuthOK {
 			return fail(errOr(err, errors.New("AUTH TLS refused")))
 		}
 		if _, err := s.secure(ctx, c); err != nil {
@@ -110,10 +110,10 @@ func (s *Session) freshLogin(ctx context.Context, like *Conn) (*Conn, error) {
 		}
 	}
 	reply, _, err := c.Cmd(ctx, s.Timeout, "USER %s", s.loginName())
-	if err == nil && reply.Code == codeNeedPassword {
+	if err == nil && reply.Code == ReplyNeedPassword {
 		reply, _, err = c.Cmd(ctx, s.passWait(), "PASS %s", s.loginPassword())
 	}
-	if err != nil || (reply.Code != codeLoggedIn && reply.Code != codeLoggedInAuth) {
+	if err != nil || (reply.Code != ReplyLoggedIn && reply.Code != ReplyLoggedInAuth) {
 		return fail(errOr(err, errors.New("login refused")))
 	}
 	if protected {

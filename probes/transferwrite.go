@@ -19,9 +19,9 @@ var permissionText = lazy.Regexp(`(?i)permission denied|access is denied|not all
 // writeCode maps a negative reply to STOR to a code.
 func writeCode(code int, text string) Code {
 	switch {
-	case code == 552:
+	case code == ReplyExceededStorage:
 		return TransferQuotaExceeded
-	case code == 452:
+	case code == ReplyInsufficientStorage:
 		return TransferDiskFull
 	case permissionText().MatchString(text):
 		return TransferWriteDenied
@@ -61,7 +61,7 @@ func (t *transferRun) roundTrip(ctx context.Context) {
 	tr := t.record(DirectionUpload, "I", name, x, size)
 	upIndex := len(t.ev.Transfers) - 1
 	switch {
-	case !x.Opened && x.Code >= 400:
+	case !x.Opened && ClassOf(x.Code) >= ReplyTransient:
 		code := writeCode(x.Code, x.Reply.Text)
 		t.markFailed(tr, code)
 		t.fail(code, "upload refused: STOR %s: %d %s", name, x.Code, firstLineText(x.Reply.Text))
@@ -74,12 +74,12 @@ func (t *transferRun) roundTrip(ctx context.Context) {
 	case x.Opened && x.DataErr == nil && x.ReplyErr != nil:
 		t.controlLost(tr, x)
 		return
-	case x.Code == 552 || x.Code == 452 || (x.Code >= 500 && x.Opened):
+	case x.Code == ReplyExceededStorage || x.Code == ReplyInsufficientStorage || (ClassOf(x.Code) == ReplyPermanent && x.Opened):
 		code := writeCode(x.Code, x.Reply.Text)
 		t.markFailed(tr, code)
 		t.fail(code, "upload of %s refused after %d bytes: %d %s", name, x.Bytes, x.Code, firstLineText(x.Reply.Text))
 		return
-	case x.Code != codeTransferDone && x.Code != codeClosingData:
+	case x.Code != ReplyTransferDone && x.Code != ReplyFileActionOK:
 		t.markFailed(tr, TransferWriteRefused)
 		t.fail(TransferWriteRefused, "upload of %s failed: %s", name, xferError(x))
 		return
@@ -111,7 +111,7 @@ func (t *transferRun) readBack(ctx context.Context, upIndex int, want []byte) {
 	case x.Opened && x.DataErr == nil && x.ReplyErr != nil:
 		t.controlLost(back, x)
 		return
-	case !x.Opened || x.DataErr != nil || (x.Code != codeTransferDone && x.Code != codeClosingData):
+	case !x.Opened || x.DataErr != nil || (x.Code != ReplyTransferDone && x.Code != ReplyFileActionOK):
 		t.markFailed(back, TransferNotStored)
 		t.fail(TransferNotStored, "upload of %s accepted (%d %s) but reading it back failed: %s", up.Path, up.Reply.Code, firstLineText(up.Reply.Text), xferError(x))
 		return
@@ -134,7 +134,7 @@ const asciiText = "ftpdoctor line-ending test\r\nthis line ends in CRLF\r\nthis 
 func (t *transferRun) asciiTest(ctx context.Context) {
 	s := t.s
 	name := inDir(s.Target.Path, uniqueName("txt"))
-	if r, err := t.c.Pipeline(ctx, s.Timeout, "TYPE A"); err != nil || r[0].Code/100 != 2 {
+	if r, err := t.c.Pipeline(ctx, s.Timeout, "TYPE A"); err != nil || ClassOf(r[0].Code) != ReplyCompletion {
 		t.lose(err)
 		return
 	}
@@ -143,11 +143,11 @@ func (t *transferRun) asciiTest(ctx context.Context) {
 		t.created = append(t.created, name)
 	}
 	up := t.record(DirectionUpload, "A", name, x, int64(len(asciiText)))
-	if r, err := t.c.Pipeline(ctx, s.Timeout, "TYPE I"); err != nil || r[0].Code/100 != 2 {
+	if r, err := t.c.Pipeline(ctx, s.Timeout, "TYPE I"); err != nil || ClassOf(r[0].Code) != ReplyCompletion {
 		t.lose(err)
 		return
 	}
-	if x.Code != codeTransferDone && x.Code != codeClosingData {
+	if x.Code != ReplyTransferDone && x.Code != ReplyFileActionOK {
 		up.Status = StatusWarn
 		t.parts = append(t.parts, "TYPE A upload not stored: "+xferError(x))
 		return
@@ -155,7 +155,7 @@ func (t *transferRun) asciiTest(ctx context.Context) {
 	var stored bytes.Buffer
 	y := s.xfer(ctx, t.c, t.p, 0, "RETR "+name, s.receive(4096, &stored))
 	t.record(DirectionDownload, "I", name, y, -1)
-	if y.Code != codeTransferDone && y.Code != codeClosingData {
+	if y.Code != ReplyTransferDone && y.Code != ReplyFileActionOK {
 		t.parts = append(t.parts, "TYPE A file could not be read back: "+xferError(y))
 		return
 	}
@@ -196,12 +196,12 @@ func (t *transferRun) cleanup(ctx context.Context) {
 	var left []string
 	for _, name := range t.created {
 		reply, _, err := c.Cmd(ctx, t.s.Timeout, "DELE %s", name)
-		if err == nil && reply.Code/100 == 2 {
+		if err == nil && ClassOf(reply.Code) == ReplyCompletion {
 			continue
 		}
 		if err == nil {
 			// a refused DELE of a file the server never kept leaves nothing
-			if size, _, err := c.Cmd(ctx, t.s.Timeout, "SIZE %s", name); err == nil && size.Code == 550 {
+			if size, _, err := c.Cmd(ctx, t.s.Timeout, "SIZE %s", name); err == nil && size.Code == ReplyFileUnavailable {
 				continue
 			}
 		}

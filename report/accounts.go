@@ -82,7 +82,7 @@ func decisive(stages []Stage) (probes.Code, string) {
 		if s.ID == probes.StageLogin && s.Status != probes.StatusFail {
 			own := s.Evidence.Replies[0].Conn // the account's own connection, not an extra one's refusal
 			for _, e := range s.Evidence.Replies {
-				if e.Conn == own && (e.Verb == "PASS" || e.Verb == "USER" && e.Code == 230) {
+				if e.Conn == own && (e.Verb == "PASS" || e.Verb == "USER" && e.Code == probes.ReplyLoggedIn) {
 					ex = e
 				}
 			}

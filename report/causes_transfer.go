@@ -36,7 +36,7 @@ func transferExplain(f finding, what string) string {
 	if tr == nil || f.code == probes.TransferStalled || f.code == probes.TransferControlLost || f.code == probes.TransferLeftBehind {
 		parts = append(parts, strings.TrimSuffix(f.result.Summary, ".")+".")
 	}
-	if tr != nil && tr.Reply.Command != "" && tr.Reply.Code >= 200 {
+	if tr != nil && tr.Reply.Command != "" && probes.ClassOf(tr.Reply.Code) >= probes.ReplyCompletion {
 		parts = append(parts, quoteExchange(tr.Reply)+".")
 	}
 	return sentence(append(parts, what)...)

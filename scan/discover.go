@@ -91,17 +91,17 @@ func Discover(ctx context.Context, cfg DiscoverConfig) (*Discovery, error) {
 		}
 		s := Sample{Command: cmd, Code: reply.Code}
 		switch {
-		case cmd == "PASV" && reply.Code == 227:
+		case cmd == "PASV" && reply.Code == probes.ReplyPassive:
 			if ip, port, err := probes.ParsePASV(reply.Text()); err == nil {
 				s.Address, s.Port = ip.String(), port
 			}
-		case cmd == "EPSV" && reply.Code == 229:
+		case cmd == "EPSV" && reply.Code == probes.ReplyExtendedPassive:
 			if port, err := probes.ParseEPSV(reply.Text()); err == nil {
 				s.Port = port
 			}
-		case reply.Code >= 500 && cmd == "PASV":
+		case probes.ClassOf(reply.Code) == probes.ReplyPermanent && cmd == "PASV":
 			usePASV = false
-		case reply.Code >= 500:
+		case probes.ClassOf(reply.Code) == probes.ReplyPermanent:
 			useEPSV = false
 		}
 		d.Samples = append(d.Samples, s)
