@@ -2,6 +2,7 @@ package probes
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"slices"
 	"strconv"
@@ -15,6 +16,9 @@ const StageFirewall StageID = "firewall"
 // transfer, the passive ports the server advertised and the ends of the
 // declared passive range. A refusal means the firewall lets the port
 // through (nothing listens there any more); a timeout means it is dropped.
+// A port a passive data connection of the run already reached is not
+// dialled again: that connection is the proof, and a second connect would
+// cost a round trip to learn the same.
 var firewallStage = Stage{
 	ID: StageFirewall,
 	Needs: []Need{needLogin, {After: StagePassive,
@@ -28,7 +32,7 @@ var firewallStage = Stage{
 func Firewall(ctx context.Context, s *Session) Result {
 	r := Result{Stage: StageFirewall}
 	addrs := s.firewallTargets()
-	r.Evidence.Ports = CheckPorts(ctx, s.Dialer, addrs, s.Timeout, s.Now)
+	r.Evidence.Ports = s.checkUnreached(ctx, addrs)
 	var filtered, other []string
 	for _, p := range r.Evidence.Ports {
 		switch p.State {
@@ -48,7 +52,39 @@ func Firewall(ctx context.Context, s *Session) Result {
 	if len(addrs) > 1 {
 		noun = "ports"
 	}
-	return r.with(StatusPass, FirewallOpen, "%d passive %s reachable from here (open or refused, not dropped)", len(addrs), noun)
+	seen := 0
+	for _, p := range r.Evidence.Ports {
+		if p.Seen == SeenDataConnection {
+			seen++
+		}
+	}
+	how := ""
+	if seen > 0 {
+		how = fmt.Sprintf("; %d of them reached by the passive data connections, not dialled again", seen)
+	}
+	return r.with(StatusPass, FirewallOpen, "%d passive %s reachable from here (open or refused, not dropped)%s", len(addrs), noun, how)
+}
+
+// checkUnreached returns a port check per address, in order: for a port a
+// passive data connection reached, that connection; for the others, a bare
+// connect, all side by side.
+func (s *Session) checkUnreached(ctx context.Context, addrs []string) []PortCheck {
+	out := make([]PortCheck, len(addrs))
+	var dial []string
+	for i, a := range addrs {
+		if d, ok := s.Server.reachedBy(a); ok {
+			out[i] = PortCheck{Address: a, State: PortOpen, Elapsed: d.Elapsed, ElapsedMS: ms(d.Elapsed), Seen: SeenDataConnection}
+		} else {
+			dial = append(dial, a)
+		}
+	}
+	checked := CheckPorts(ctx, s.Dialer, dial, s.Timeout, s.Now)
+	for i := range out {
+		if out[i].Address == "" {
+			out[i], checked = checked[0], checked[1:]
+		}
+	}
+	return out
 }
 
 // firewallTargets lists the distinct advertised passive ports at the

@@ -3,6 +3,7 @@ package probes
 import (
 	"maps"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -86,6 +87,17 @@ C: QUIT
 			seen := map[string]string{}
 			for _, pc := range r.Evidence.Ports {
 				seen[pc.Address] = pc.State
+				// A port a passive listing reached is that listing's proof:
+				// the stage dials it no more (passive dialled it once per
+				// command, EPSV and PASV), and says so.
+				reached := pc.Address == p.expand("127.0.0.1:{data}") && strings.Contains(tt.conversation, listed)
+				if byData := pc.Seen == SeenDataConnection; byData != reached {
+					t.Errorf("%s seen %q, want data_connection only for the port a listing reached", pc.Address, pc.Seen)
+				}
+				dials := len(slices.DeleteFunc(dialer.Dials(), func(a string) bool { return a != pc.Address }))
+				if wantDials := strings.Count(tt.conversation, "{data"); reached && dials != wantDials {
+					t.Errorf("%d connects to %s, want %d: passive's alone", dials, pc.Address, wantDials)
+				}
 			}
 			if !maps.Equal(seen, want) {
 				t.Errorf("firewall checked %v, want %v", seen, want)

@@ -112,6 +112,7 @@ func (s *Session) passiveAttempt(ctx context.Context, c *Conn, cmd string) Attem
 		dc, d = s.dialData(ctx, t)
 		a.Dials = append(a.Dials, d)
 		if dc != nil {
+			s.Server.reach(d)
 			break
 		}
 	}

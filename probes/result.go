@@ -106,7 +106,12 @@ type PortCheck struct {
 	Error     string        `json:"error,omitempty"` // low-level error text
 	Elapsed   time.Duration `json:"-"`               // time to connect or fail
 	ElapsedMS float64       `json:"elapsed_ms"`      // Elapsed in milliseconds
+	Seen      string        `json:"seen,omitempty"`  // "data_connection": a passive data connection of this run already connected to the port, so no bare connect was made; empty for a bare connect
 }
+
+// SeenDataConnection marks a port check answered by a passive data
+// connection of the run rather than a bare connect.
+const SeenDataConnection = "data_connection"
 
 // Reasons: what a server's reply text means, classified where the reply is
 // read so that the report never reads server text.

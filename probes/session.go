@@ -155,6 +155,7 @@ type Server struct {
 	mu         sync.Mutex
 	info       ServerInfo // software, banner, SYST, FEAT
 	advertised []string   // passive address:port pairs the server advertised
+	reached    []Dial     // passive data connections that connected
 }
 
 // Info returns what the check learned about the server software so far.
@@ -178,6 +179,25 @@ func (sv *Server) advertise(addr string) {
 	sv.mu.Lock()
 	defer sv.mu.Unlock()
 	sv.advertised = append(sv.advertised, addr)
+}
+
+// reach records a passive data connection that connected.
+func (sv *Server) reach(d Dial) {
+	sv.mu.Lock()
+	defer sv.mu.Unlock()
+	sv.reached = append(sv.reached, d)
+}
+
+// reachedBy returns the passive data connection that connected to addr,
+// if one did.
+func (sv *Server) reachedBy(addr string) (Dial, bool) {
+	sv.mu.Lock()
+	defer sv.mu.Unlock()
+	i := slices.IndexFunc(sv.reached, func(d Dial) bool { return d.Address == addr })
+	if i < 0 {
+		return Dial{}, false
+	}
+	return sv.reached[i], true
 }
 
 // Advertised returns the passive address:port pairs the server handed out.

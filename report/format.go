@@ -72,7 +72,11 @@ func greeting(r probes.Result) (probes.Exchange, bool) {
 func portChecks(pcs []probes.PortCheck) string {
 	var parts []string
 	for _, p := range pcs {
-		parts = append(parts, fmt.Sprintf("%s %s (%s)", p.Address, p.State, fmtMS(p.ElapsedMS)))
+		how := fmtMS(p.ElapsedMS)
+		if p.Seen == probes.SeenDataConnection {
+			how = "by the passive data connection, " + how
+		}
+		parts = append(parts, fmt.Sprintf("%s %s (%s)", p.Address, p.State, how))
 	}
 	return strings.Join(parts, ", ")
 }
