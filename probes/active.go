@@ -37,7 +37,7 @@ var activeStage = Stage{
 // is made on that connection.
 func Active(ctx context.Context, s *Session) Result {
 	r := Result{Stage: StageActive}
-	r.Evidence.Attempts = s.dataAttempts(ctx, []string{"EPRT", "PORT"}, s.activeAttempt)
+	r.Evidence.Attempts = s.dataAttempts(ctx, []string{"EPRT", "PORT"}, s.Mode == ModeActive, s.activeAttempt)
 	r = summarize(r, "active")
 	s.proven.note("active", r)
 	return r

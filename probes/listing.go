@@ -24,32 +24,57 @@ const MaxListingBytes = 4 << 20
 var dataTLS = lazy.Regexp(`(?i)\b(tls|ssl|encrypt|prot p|protection level)`)
 
 // dataAttempts runs one attempt per command and returns them in the
-// order of cmds; the stage records their exchanges in that order too. Each
-// command in turn waits for the first control connection free for it (see
-// lend) and then runs on it, beside the attempts already running: on a
-// distant server the extras carry the later commands while the first runs
-// on the login's own connection; on a near one, where an extra's login
-// takes longer than a whole attempt, the login's connection carries them
-// one after another.
-func (s *Session) dataAttempts(ctx context.Context, cmds []string, run func(ctx context.Context, c *Conn, cmd string) Attempt) []Attempt {
+// order of cmds; the stage records their exchanges in that order too. An
+// attempt runs on an extra control connection from the pool when one
+// logs in, beside the others; the rest take turns, in order, on the
+// login's own connection. With firstOnPrimary the first command starts
+// there at once, leaving the extras to the other commands. Where each
+// command runs is fixed by these rules, not by timing: a connection that
+// asked AUTH TLS can look different to the network in between (a firewall's
+// FTP helper may stop reading it), so the same check must put the same
+// command on the same kind of connection every time.
+func (s *Session) dataAttempts(ctx context.Context, cmds []string, firstOnPrimary bool, run func(ctx context.Context, c *Conn, cmd string) Attempt) []Attempt {
 	out := make([]Attempt, len(cmds))
 	recs := make([]*recorder, len(cmds))
-	var wg sync.WaitGroup
-	for i, cmd := range cmds {
-		c, setup, giveBack := s.lend(ctx)
-		if c == nil {
-			out[i] = Attempt{Command: cmd, Status: StatusSkip, Code: CodeSkipped, Reply: Exchange{Error: "not sent: the run ended before a control connection was free"}}
-			continue
-		}
+	attempt := func(i int, c *Conn, setup []Exchange) {
 		actx, rec := recordingApart(ctx)
 		recs[i] = rec
 		record(actx, setup...)
+		out[i] = run(actx, c, cmds[i])
+	}
+	// placed[i] says whether attempt i got an extra connection; the
+	// others run on the login's own connection, in cmds order.
+	placed := make([]chan bool, len(cmds))
+	var wg sync.WaitGroup
+	for i := range cmds {
+		placed[i] = make(chan bool, 1)
+		if i == 0 && firstOnPrimary {
+			placed[i] <- false
+			continue
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			defer giveBack()
-			out[i] = run(actx, c, cmd)
+			e := s.takeExtra(ctx)
+			placed[i] <- e != nil
+			if e == nil {
+				return
+			}
+			defer s.pool.retire(ctx, e)
+			attempt(i, e.conn, e.setup)
 		}()
+	}
+	for i := range cmds {
+		if <-placed[i] {
+			continue
+		}
+		c, release := s.ControlConn(ctx)
+		if c == nil {
+			out[i] = Attempt{Command: cmds[i], Status: StatusSkip, Code: CodeSkipped, Reply: Exchange{Error: "not sent: the run ended before the control connection was free"}}
+			continue
+		}
+		attempt(i, c, nil)
+		release()
 	}
 	wg.Wait()
 	for _, rec := range recs {
@@ -58,31 +83,6 @@ func (s *Session) dataAttempts(ctx context.Context, cmds []string, run func(ctx 
 		}
 	}
 	return out
-}
-
-// lend waits for a control connection free for one data attempt: an extra
-// that has logged in, or the login's own when no other stage holds it,
-// whichever comes first. giveBack ends the extra, or gives the login's
-// connection back. It returns nil when there is no control connection or
-// ctx ends first.
-func (s *Session) lend(ctx context.Context) (c *Conn, setup []Exchange, giveBack func()) {
-	for {
-		var changed <-chan struct{} // nil, so never ready, without extras to wait for
-		if s.pool != nil {
-			var e *extra
-			if e, changed = s.pool.tryTake(); e != nil {
-				return e.conn, e.setup, func() { s.pool.retire(ctx, e) }
-			}
-		}
-		select {
-		case s.turn <- struct{}{}:
-			c, release := s.holdingTurn()
-			return c, nil, release
-		case <-changed:
-		case <-ctx.Done():
-			return nil, nil, func() {}
-		}
-	}
 }
 
 // listCommand is the listing command for the configured path.

@@ -36,7 +36,7 @@ var passiveStage = Stage{
 // peer at the advertised port (what FileZilla, curl and lftp fall back to).
 func Passive(ctx context.Context, s *Session) Result {
 	r := Result{Stage: StagePassive}
-	r.Evidence.Attempts = s.dataAttempts(ctx, []string{"EPSV", "PASV"}, s.passiveAttempt)
+	r.Evidence.Attempts = s.dataAttempts(ctx, []string{"EPSV", "PASV"}, true, s.passiveAttempt)
 	r = summarize(r, "passive")
 	r.Summary += notAllowedNote(r.Evidence.Attempts)
 	if s.reuseFailedUnderTLS13(ctx, r) {

@@ -191,23 +191,38 @@ func (p *pool) refusals() []Exchange {
 	return slices.Clone(p.refused)
 }
 
-// tryTake lends a ready extra connection to one data attempt without
-// waiting. With none ready it returns nil and a channel closed when the
-// pool next changes, or a nil channel when no extra is still being set
-// up (none will come).
-func (p *pool) tryTake() (*extra, <-chan struct{}) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if n := len(p.ready); n > 0 {
-		e := p.ready[n-1]
-		p.ready = p.ready[:n-1]
-		p.taken = append(p.taken, e)
-		return e, nil
+// takeExtra lends an extra control connection to one data attempt, or
+// returns nil when the pool has none left.
+func (s *Session) takeExtra(ctx context.Context) *extra {
+	if s.pool == nil {
+		return nil
 	}
-	if p.pending == 0 {
-		return nil, nil
+	return s.pool.take(ctx)
+}
+
+// take returns a ready extra connection, waiting while some are still
+// being set up; nil when none is left.
+func (p *pool) take(ctx context.Context) *extra {
+	for {
+		p.mu.Lock()
+		if n := len(p.ready); n > 0 {
+			e := p.ready[n-1]
+			p.ready = p.ready[:n-1]
+			p.taken = append(p.taken, e)
+			p.mu.Unlock()
+			return e
+		}
+		pending, changed := p.pending, p.changed
+		p.mu.Unlock()
+		if pending == 0 {
+			return nil
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return nil
+		}
 	}
-	return nil, p.changed
 }
 
 // retire ends an extra connection whose attempt is over, so that the

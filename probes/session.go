@@ -285,13 +285,6 @@ func (s *Session) ControlConn(ctx context.Context) (c *Conn, release func()) {
 	case <-ctx.Done():
 		return nil, func() {}
 	}
-	return s.holdingTurn()
-}
-
-// holdingTurn returns the login's control connection to a caller that has
-// just taken the turn, with the function that gives the turn back; nil,
-// with the turn given back, when there is no connection.
-func (s *Session) holdingTurn() (c *Conn, release func()) {
 	var once sync.Once
 	release = func() { once.Do(func() { <-s.turn }) }
 	if c = s.Account.conn.Load(); c == nil {

@@ -1,0 +1,45 @@
+package probes_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/ftpdoctor/ftpdoctor/fixtures"
+	"github.com/ftpdoctor/ftpdoctor/probes"
+)
+
+// TestDataAttemptsKeepTheirConnections checks where each data command
+// runs, over several runs and with logins that take longer than a whole
+// listing (as PAM logins do on a near server): EPSV at once on the
+// login's own connection, PASV, EPRT and PORT each on an extra connection
+// of its own. The placement must not follow timing: a connection that
+// asked AUTH TLS can look different to a firewall's FTP helper.
+func TestDataAttemptsKeepTheirConnections(t *testing.T) {
+	for run := range 3 {
+		o, _ := check(t, fixtures.Script{LoginDelay: 30 * time.Millisecond}, "alice")
+		login := result(o, probes.StageLogin)
+		if login.Code != probes.LoginOK || len(login.Evidence.Replies) == 0 {
+			t.Fatalf("run %d: login %s: %s", run, login.Code, login.Summary)
+		}
+		primary := login.Evidence.Replies[0].Conn
+		conns := map[string]string{}
+		for _, st := range []probes.StageID{probes.StagePassive, probes.StageActive} {
+			for _, a := range result(o, st).Evidence.Attempts {
+				if a.Status != probes.StatusPass {
+					t.Fatalf("run %d: %s %s: %s", run, a.Command, a.Code, a.Reply.Error)
+				}
+				conns[a.Command] = a.Reply.Conn
+			}
+		}
+		if conns["EPSV"] != primary {
+			t.Errorf("run %d: EPSV ran on %s, want the login's own connection %s", run, conns["EPSV"], primary)
+		}
+		seen := map[string]string{}
+		for _, cmd := range []string{"PASV", "EPRT", "PORT"} {
+			if conns[cmd] == primary || seen[conns[cmd]] != "" {
+				t.Errorf("run %d: %s ran on %s, want an extra connection of its own (%v)", run, cmd, conns[cmd], conns)
+			}
+			seen[conns[cmd]] = cmd
+		}
+	}
+}
