@@ -86,7 +86,7 @@ func (s *Session) activeAttempt(ctx context.Context, c *Conn, cmd string) Attemp
 		a.finish(start, s.Now, StatusFail, ActiveNoConnect)
 		return a
 	case err != nil:
-		a.finish(start, s.Now, StatusFail, ActiveListTimeout)
+		a.finish(start, s.Now, StatusFail, activeCodes.noReply(err))
 		return a
 	case reply.Code != ReplyCommandOK && cmd == "EPRT" && (reply.Code == ReplySyntaxError || reply.Code == ReplyNotImplemented || reply.Code == ReplyProtocolUnsupported):
 		a.finish(start, s.Now, StatusFail, ActiveEPRTRefused)
@@ -127,6 +127,9 @@ func (s *Session) activeList(ctx context.Context, c *Conn, a *Attempt, ln net.Li
 		ln.Close()
 		if dc := <-accepted; dc != nil {
 			dc.Close()
+		}
+		if Classify(err) == KindClosed {
+			return StatusFail, ActiveControlClosed
 		}
 		// No reply at all: the server is most likely still trying to connect.
 		return StatusFail, ActiveNoConnect

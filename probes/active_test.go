@@ -97,6 +97,18 @@ C: LIST
 				t.Errorf("PORT after a reply still owed: %s %s %q", a.Status, a.Code, a.Reply.Error)
 			}
 		}},
+		// The control connection closes where a reply is due: not a
+		// timeout, nor a server still trying to connect.
+		{"closed_at_eprt", loggedIn + `
+C: EPRT |1|127.0.0.1|{port1}|
+close
+`, 0, false, ActiveControlClosed, nil},
+		{"closed_at_list", loggedIn + `
+C: EPRT |1|127.0.0.1|{port1}|
+S: 200 EPRT command successful. Consider using EPSV.
+C: LIST
+close
+`, 0, false, ActiveControlClosed, nil},
 		{"425_cannot_connect", loggedIn + `
 C: EPRT |1|127.0.0.1|{port1}|
 S: 200 EPRT command successful. Consider using EPSV.

@@ -147,6 +147,7 @@ const (
 	PassivePASVRefused     Code = "passive.pasv_refused"       // PASV refused while EPSV works: old clients fail
 	PassiveTransferFailed  Code = "passive.transfer_failed"    // 425/426 or a broken transfer after LIST
 	PassiveListTimeout     Code = "passive.list_timeout"       // no reply to LIST in time
+	PassiveControlClosed   Code = "passive.control_closed"     // the control connection closed during the passive attempt: the server's session ended, or a firewall reset it
 	PassiveTLSRequired     Code = "passive.tls_required"       // data connections must be encrypted
 	PassiveListDenied      Code = "passive.list_denied"        // 550 or similar: the path cannot be listed
 	PassiveBadReply        Code = "passive.bad_reply"          // a 227/229 reply that cannot be parsed
@@ -163,6 +164,7 @@ const (
 	ActiveNoConnect      Code = "active.no_connect"         // PORT accepted, but the server never connected back
 	ActiveTransferFailed Code = "active.transfer_failed"    // 425/426 or a broken transfer after LIST
 	ActiveListTimeout    Code = "active.list_timeout"       // no reply to LIST in time
+	ActiveControlClosed  Code = "active.control_closed"     // the control connection closed during the active attempt: the server's session ended, or a firewall reset it
 	ActiveListenFailed   Code = "active.listen_failed"      // this machine could not open a listening port
 	ActiveTLSRequired    Code = "active.tls_required"       // data connections must be encrypted
 	ActiveListDenied     Code = "active.list_denied"        // 550 or similar: the path cannot be listed
@@ -271,6 +273,7 @@ var codeTable = map[Code]CodeInfo{
 	PassivePASVRefused:     covered(problem(StagePassive, FamilyTransferMode), PassiveRefused),
 	PassiveTransferFailed:  problem(StagePassive, FamilyTransferMode),
 	PassiveListTimeout:     problem(StagePassive, FamilyTransferMode),
+	PassiveControlClosed:   problem(StagePassive, FamilyServerConfig),
 	PassiveTLSRequired:     problem(StagePassive, FamilyTLS),
 	PassiveListDenied:      problem(StagePassive, FamilyServerConfig),
 	PassiveBadReply:        problem(StagePassive, FamilyServerConfig),
@@ -286,6 +289,7 @@ var codeTable = map[Code]CodeInfo{
 	ActiveNoConnect:      problem(StageActive, FamilyPortOrFirewall),
 	ActiveTransferFailed: problem(StageActive, FamilyTransferMode),
 	ActiveListTimeout:    problem(StageActive, FamilyTransferMode),
+	ActiveControlClosed:  problem(StageActive, FamilyServerConfig),
 	ActiveListenFailed:   problem(StageActive, FamilyLocal),
 	ActiveTLSRequired:    problem(StageActive, FamilyTLS),
 	ActiveListDenied:     problem(StageActive, FamilyServerConfig),

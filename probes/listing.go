@@ -124,6 +124,7 @@ const errListingTooLong = listingError("listing larger than 4 MiB: cut off")
 type modeCodes struct {
 	transferFailed Code // 425/426 or a broken data connection
 	listTimeout    Code // no reply to LIST in time
+	controlClosed  Code // the control connection closed instead of replying
 	tlsRequired    Code // the server wants encrypted data connections
 	listDenied     Code // any other 5xx: the path cannot be listed
 	tlsReuse       Code // the server wants the data connection to resume the control connection's TLS session
@@ -131,9 +132,19 @@ type modeCodes struct {
 }
 
 var (
-	passiveCodes = modeCodes{PassiveTransferFailed, PassiveListTimeout, PassiveTLSRequired, PassiveListDenied, PassiveTLSReuse, PassiveTLSFailed}
-	activeCodes  = modeCodes{ActiveTransferFailed, ActiveListTimeout, ActiveTLSRequired, ActiveListDenied, ActiveTLSReuse, ActiveTLSFailed}
+	passiveCodes = modeCodes{PassiveTransferFailed, PassiveListTimeout, PassiveControlClosed, PassiveTLSRequired, PassiveListDenied, PassiveTLSReuse, PassiveTLSFailed}
+	activeCodes  = modeCodes{ActiveTransferFailed, ActiveListTimeout, ActiveControlClosed, ActiveTLSRequired, ActiveListDenied, ActiveTLSReuse, ActiveTLSFailed}
 )
+
+// noReply names a reply on the control connection that did not come: the
+// connection closed (the server's session ended, or a firewall between
+// reset it), or the wait timed out.
+func (m modeCodes) noReply(err error) Code {
+	if Classify(err) == KindClosed {
+		return m.controlClosed
+	}
+	return m.listTimeout
+}
 
 // classifyListReply maps a negative reply to LIST to a code.
 func (m modeCodes) classifyListReply(reply Reply) Code {
@@ -164,7 +175,7 @@ func (s *Session) list(ctx context.Context, c *Conn, a *Attempt, dc net.Conn, m 
 	a.List = &ex
 	if err != nil {
 		dc.Close()
-		return StatusFail, m.listTimeout
+		return StatusFail, m.noReply(err)
 	}
 	if first.Code != ReplyOpening && first.Code != ReplyAlreadyOpen {
 		dc.Close()
@@ -210,7 +221,7 @@ func (s *Session) finishListing(ctx context.Context, c *Conn, a *Attempt, dc net
 	case err != nil && herr != nil:
 		return StatusFail, m.tlsFailed
 	case err != nil:
-		return StatusFail, m.listTimeout
+		return StatusFail, m.noReply(err)
 	case final.Code != ReplyTransferDone && final.Code != ReplyFileActionOK:
 		if resumeRefused(final.Text()) || (a.Resumed != nil && !*a.Resumed && final.Code == ReplyCantOpenData) {
 			return StatusFail, m.tlsReuse

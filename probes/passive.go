@@ -74,7 +74,7 @@ func (s *Session) passiveAttempt(ctx context.Context, c *Conn, cmd string) Attem
 	reply, ex, err := c.Cmd(ctx, s.Timeout, "%s", cmd)
 	a.Reply = ex
 	if err != nil {
-		a.finish(start, s.Now, StatusFail, PassiveListTimeout)
+		a.finish(start, s.Now, StatusFail, passiveCodes.noReply(err))
 		return a
 	}
 	peer := c.RemoteAddr().IP

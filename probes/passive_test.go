@@ -132,6 +132,24 @@ C: LIST
 S: 425 Failed to establish connection.
 C: QUIT
 `, 0, false, PassiveTransferFailed, nil},
+		// The control connection closes where a reply is due: not a
+		// timeout, and nothing more is sent on it.
+		{"closed_at_epsv", loggedIn + `
+C: EPSV
+close
+`, 0, false, PassiveControlClosed, nil},
+		{"closed_before_226", loggedIn + `
+C: EPSV
+S: 229 Entering Extended Passive Mode (|||{data}|)
+C: LIST
+S: 150 Here comes the directory listing.
+data: ` + listing + `
+close
+`, 0, false, PassiveControlClosed, func(t *testing.T, r Result, _ *replayPeer) {
+			if a := attempt(t, r, "EPSV"); a.Bytes != int64(len(listing)+2) || a.List.Error != "connection closed by the server" {
+				t.Errorf("EPSV: %d bytes, final reply error %q", a.Bytes, a.List.Error)
+			}
+		}},
 		// No reply to LIST within the step's deadline: the reply may still
 		// come, so neither PASV nor QUIT goes out on that connection.
 		{"no_reply_to_list", loggedIn + `

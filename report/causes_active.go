@@ -104,6 +104,14 @@ var activeCauses = map[probes.Code]entry{
 			return append(preferPassive(f), Fix{SideServer, "Check the server's log for the stalled transfer."})
 		},
 	},
+	probes.ActiveControlClosed: {
+		Severity: dataRule,
+		Title:    "The server closed the control connection in active mode",
+		Explain: func(f finding) string {
+			return dataExplain(f, controlClosedWhat)
+		},
+		Fixes: func(f finding) []Fix { return append(preferPassive(f), controlClosedFixes...) },
+	},
 	probes.ActiveListenFailed: {
 		Severity: dataRule,
 		Title:    "This machine could not open a port for active mode",

@@ -109,6 +109,17 @@ func dataExplain(f finding, what string) string {
 	return sentence(attemptText(f.attempt), what)
 }
 
+// controlClosedWhat explains passive.control_closed and
+// active.control_closed.
+const controlClosedWhat = "The control connection closed where a reply was due: the server's session ended (a crash, a sandbox that killed it, a limit), or a firewall between reset the connection."
+
+// controlClosedFixes are the fixes of passive.control_closed and
+// active.control_closed.
+var controlClosedFixes = []Fix{
+	{SideServer, "Check the server's log at the time of the check: it says why the session ended."},
+	{SideNetwork, "Check the firewalls between for resets of the FTP control connection; an FTP inspection (ALG) that rejects a command can end the connection."},
+}
+
 // workedOther names which other mode works, as advice.
 func workedOther(f finding, other probes.StageID) string {
 	if worked(stageResult(f.outcome, other)) {
@@ -263,6 +274,14 @@ var passiveCauses = map[probes.Code]entry{
 				{SideNetwork, fmt.Sprintf("Allow inbound TCP to the server %s on %s; disable FTP inspection/ALG if it holds replies.", serverHost(f.outcome), passivePorts(f.outcome))},
 			}
 		},
+	},
+	probes.PassiveControlClosed: {
+		Severity: dataRule,
+		Title:    "The server closed the control connection in passive mode",
+		Explain: func(f finding) string {
+			return dataExplain(f, controlClosedWhat)
+		},
+		Fixes: func(f finding) []Fix { return controlClosedFixes },
 	},
 	probes.PassiveTLSRequired: tlsDataEntry,
 	probes.PassiveListDenied:  listDeniedEntry,
