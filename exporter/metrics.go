@@ -4,6 +4,7 @@ import (
 	"github.com/ftpdoctor/ftpdoctor/output"
 	"github.com/ftpdoctor/ftpdoctor/probes"
 	"github.com/ftpdoctor/ftpdoctor/report"
+	"github.com/ftpdoctor/ftpdoctor/verdict"
 )
 
 // statuses are the values of ftpdoctor_stage_status's status label, one of
@@ -15,7 +16,7 @@ var statuses = []probes.Status{probes.StatusPass, probes.StatusWarn, probes.Stat
 // two apart. An interrupted probe is no success, so that the absence of
 // data still alerts; ftpdoctor_interrupted tells it from a down server.
 func Success(rep report.Report) bool {
-	return !rep.Interrupted && (rep.Verdict == report.VerdictOK || rep.Verdict == report.VerdictWarning)
+	return !rep.Interrupted && (rep.Verdict == verdict.OK || rep.Verdict == verdict.Warning)
 }
 
 // probeFamilies are one probe's metrics, made for that request alone (as

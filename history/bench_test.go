@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ftpdoctor/ftpdoctor/report"
+	"github.com/ftpdoctor/ftpdoctor/verdict"
 )
 
 // BenchmarkSave is the cost of keeping one real report (about 13 KB of
@@ -16,7 +16,7 @@ func BenchmarkSave(b *testing.B) {
 	rep := realReport()
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
-		e := entry("ftp.example.net", time.Duration(i)*time.Millisecond, report.VerdictOK)
+		e := entry("ftp.example.net", time.Duration(i)*time.Millisecond, verdict.OK)
 		e.Report = rep
 		if err := s.Save(context.Background(), e); err != nil {
 			b.Fatal(err)
@@ -27,7 +27,7 @@ func BenchmarkSave(b *testing.B) {
 // BenchmarkGet is the cost of serving one stored report: read and parse.
 func BenchmarkGet(b *testing.B) {
 	s := openT(b, b.TempDir(), DefaultKeep)
-	e := entry("ftp.example.net", 0, report.VerdictOK)
+	e := entry("ftp.example.net", 0, verdict.OK)
 	e.Report = realReport()
 	mustSave(b, s, e)
 	b.SetBytes(int64(len(jsonOf(b, e.Report))))
@@ -49,7 +49,7 @@ func BenchmarkList(b *testing.B) {
 		if i%2 == 1 {
 			host = "other.example.net"
 		}
-		e := entry(host, time.Duration(i)*time.Millisecond, report.VerdictOK)
+		e := entry(host, time.Duration(i)*time.Millisecond, verdict.OK)
 		e.Report = rep
 		e.Report.Target.Host = host
 		mustSave(b, s, e)

@@ -7,14 +7,15 @@ import (
 
 	"github.com/ftpdoctor/ftpdoctor/probes"
 	"github.com/ftpdoctor/ftpdoctor/report"
+	"github.com/ftpdoctor/ftpdoctor/verdict"
 )
 
 func TestCompareFindsChangedStagesAndCauses(t *testing.T) {
-	before := entry("ftp.example.net", 0, report.VerdictWarning, "passive.data_timeout", "firewall.filtered")
+	before := entry("ftp.example.net", 0, verdict.Warning, "passive.data_timeout", "firewall.filtered")
 	before.Report.Stages = append(before.Report.Stages,
 		report.Stage{ID: "passive", Status: probes.StatusFail, Code: "passive.data_timeout"},
 		report.Stage{ID: "firewall", Status: probes.StatusFail, Code: "firewall.filtered"})
-	after := entry("FTP.example.net", time.Hour, report.VerdictOK)
+	after := entry("FTP.example.net", time.Hour, verdict.OK)
 	after.Report.Stages = append(after.Report.Stages,
 		report.Stage{ID: "passive", Status: probes.StatusPass, Code: "passive.ok"},
 		report.Stage{ID: "active", Status: probes.StatusPass, Code: "active.ok"})
@@ -45,11 +46,11 @@ func TestCompareFindsChangedStagesAndCauses(t *testing.T) {
 }
 
 func TestCompareRefusesOtherTargets(t *testing.T) {
-	a, b := entry("a.example.net", 0, report.VerdictOK), entry("b.example.net", 0, report.VerdictOK)
+	a, b := entry("a.example.net", 0, verdict.OK), entry("b.example.net", 0, verdict.OK)
 	if _, err := Compare(a, b); !errors.Is(err, ErrOtherTarget) {
 		t.Fatalf("got %v; want ErrOtherTarget", err)
 	}
-	b = entry("a.example.net", 0, report.VerdictOK)
+	b = entry("a.example.net", 0, verdict.OK)
 	b.Report.Target.Port = 2121
 	if _, err := Compare(a, b); !errors.Is(err, ErrOtherTarget) {
 		t.Fatalf("other port: got %v; want ErrOtherTarget", err)

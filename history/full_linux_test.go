@@ -9,13 +9,13 @@ import (
 	"time"
 
 	"github.com/ftpdoctor/ftpdoctor/internal/testutil"
-	"github.com/ftpdoctor/ftpdoctor/report"
+	"github.com/ftpdoctor/ftpdoctor/verdict"
 )
 
 func TestFullDiskRefusesNewReportsAndKeepsOld(t *testing.T) {
 	dir := testutil.SmallDisk(t, 1<<20)
 	s := openT(t, dir, Retention{})
-	old := []Entry{entry("ftp.example.net", 0, report.VerdictCritical, "login.rejected"), entry("ftp.example.net", time.Second, report.VerdictOK)}
+	old := []Entry{entry("ftp.example.net", 0, verdict.Critical, "login.rejected"), entry("ftp.example.net", time.Second, verdict.OK)}
 	old[1].Report = realReport()
 	for _, e := range old {
 		mustSave(t, s, e)
@@ -26,7 +26,7 @@ func TestFullDiskRefusesNewReportsAndKeepsOld(t *testing.T) {
 	var refused Entry
 	var err error
 	for i := range 200 {
-		e := entry("ftp.example.net", time.Duration(2+i)*time.Second, report.VerdictOK)
+		e := entry("ftp.example.net", time.Duration(2+i)*time.Second, verdict.OK)
 		e.Report = realReport()
 		if err = s.Save(context.Background(), e); err != nil {
 			refused = e

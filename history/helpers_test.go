@@ -12,6 +12,7 @@ import (
 	"github.com/ftpdoctor/ftpdoctor/fixtures"
 	"github.com/ftpdoctor/ftpdoctor/probes"
 	"github.com/ftpdoctor/ftpdoctor/report"
+	"github.com/ftpdoctor/ftpdoctor/verdict"
 )
 
 // t0 is the tests' clock: reports are made at t0 plus an offset. It is
@@ -34,11 +35,11 @@ var realReport = sync.OnceValue(func() report.Report {
 })
 
 // entry is a small report of host:21 made at t0+at.
-func entry(host string, at time.Duration, verdict report.Verdict, codes ...string) Entry {
+func entry(host string, at time.Duration, v verdict.Verdict, codes ...string) Entry {
 	b := make([]byte, 16)
 	rand.Read(b)
 	rep := report.Report{SchemaVersion: report.SchemaVersion, Target: report.Target{Host: host, Port: 21, User: "alice", Mode: "both"},
-		Verdict: verdict, DurationMS: 12.5, Causes: []report.Cause{},
+		Verdict: v, DurationMS: 12.5, Causes: []report.Cause{},
 		Stages: []report.Stage{{ID: "dns", Status: probes.StatusPass, Code: "dns.ok", Summary: "resolved"}}}
 	for _, c := range codes {
 		rep.Causes = append(rep.Causes, report.Cause{Code: probes.Code(c), Title: "title of " + c, Severity: report.SeverityCritical})

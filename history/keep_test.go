@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ftpdoctor/ftpdoctor/report"
+	"github.com/ftpdoctor/ftpdoctor/verdict"
 )
 
 func TestParseKeep(t *testing.T) {
@@ -48,7 +48,7 @@ func TestRetentionByCountDeletesTheOldest(t *testing.T) {
 	s := openT(t, t.TempDir(), Retention{MaxCount: 3})
 	var saved []Entry
 	for i := range 5 {
-		e := entry("ftp.example.net", time.Duration(i)*time.Minute, report.VerdictOK)
+		e := entry("ftp.example.net", time.Duration(i)*time.Minute, verdict.OK)
 		mustSave(t, s, e)
 		saved = append(saved, e)
 	}
@@ -63,8 +63,8 @@ func TestRetentionByCountDeletesTheOldest(t *testing.T) {
 func TestRetentionByAge(t *testing.T) {
 	dir := t.TempDir()
 	s := openT(t, dir, Retention{})
-	old := entry("ftp.example.net", -48*time.Hour, report.VerdictOK)
-	mid := entry("ftp.example.net", -2*time.Hour, report.VerdictOK)
+	old := entry("ftp.example.net", -48*time.Hour, verdict.OK)
+	mid := entry("ftp.example.net", -2*time.Hour, verdict.OK)
 	mustSave(t, s, old)
 	mustSave(t, s, mid)
 	s.Close()
@@ -76,7 +76,7 @@ func TestRetentionByAge(t *testing.T) {
 		t.Fatalf("prune at t0 after Open: %d deleted, %v; want 0", n, err)
 	}
 	sameReport(t, s, mid)
-	newer := entry("ftp.example.net", 23*time.Hour, report.VerdictOK) // saving at t0+23h drops mid (t0-2h)
+	newer := entry("ftp.example.net", 23*time.Hour, verdict.OK) // saving at t0+23h drops mid (t0-2h)
 	mustSave(t, s, newer)
 	if _, err := s.Get(context.Background(), mid.ID); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("a report 25 h older than the newest under --keep 24h: %v", err)

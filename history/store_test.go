@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ftpdoctor/ftpdoctor/report"
+	"github.com/ftpdoctor/ftpdoctor/verdict"
 )
 
 func TestRestartKeepsReports(t *testing.T) {
@@ -21,10 +21,10 @@ func TestRestartKeepsReports(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	real := entry("127.0.0.1", 3*time.Minute, report.VerdictOK)
+	real := entry("127.0.0.1", 3*time.Minute, verdict.OK)
 	real.Report = realReport() // a real check's report, evidence and all
-	saved := []Entry{entry("ftp.example.net", 0, report.VerdictOK), entry("ftp.example.net", time.Minute, report.VerdictCritical, "login.rejected"),
-		entry("other.example.net", 2*time.Minute, report.VerdictWarning, "passive.private_address"), real}
+	saved := []Entry{entry("ftp.example.net", 0, verdict.OK), entry("ftp.example.net", time.Minute, verdict.Critical, "login.rejected"),
+		entry("other.example.net", 2*time.Minute, verdict.Warning, "passive.private_address"), real}
 	for _, e := range saved {
 		mustSave(t, s, e)
 	}
@@ -61,7 +61,7 @@ func TestGetUnknownIsNotFound(t *testing.T) {
 func writeMany(s *Store, host string, n int) ([]Entry, error) {
 	var out []Entry
 	for i := range n {
-		e := entry(host, time.Duration(i)*time.Millisecond, report.VerdictOK)
+		e := entry(host, time.Duration(i)*time.Millisecond, verdict.OK)
 		if err := s.Save(context.Background(), e); err != nil {
 			return out, err
 		}

@@ -5,20 +5,21 @@ import (
 	"strings"
 
 	"github.com/ftpdoctor/ftpdoctor/probes"
+	"github.com/ftpdoctor/ftpdoctor/verdict"
 )
 
 // Account is one account's part of a check of many accounts.
 type Account struct {
-	User       string       `json:"user"`              // login name
-	Verdict    Verdict      `json:"verdict"`           // this account's verdict
-	ExitCode   int          `json:"exit_code"`         // its exit code
-	Phase      probes.Phase `json:"phase"`             // where its session ended: connect, tls, user, pass, after_login, data or ok
-	Code       probes.Code  `json:"code"`              // the code of the stage that ended it, or the login's
-	Reply      string       `json:"reply"`             // the server's decisive reply, e.g. "530 Login incorrect."
-	DurationMS float64      `json:"duration_ms"`       // wall time of its check in milliseconds
-	Retried    bool         `json:"retried,omitempty"` // refused for too many connections at first, checked again alone
-	Stages     []Stage      `json:"stages"`            // its login and data stages (and control and tls when they failed for it)
-	Causes     []Cause      `json:"causes"`            // in the shape of the top-level causes
+	User       string          `json:"user"`              // login name
+	Verdict    verdict.Verdict `json:"verdict"`           // this account's verdict
+	ExitCode   int             `json:"exit_code"`         // its exit code
+	Phase      probes.Phase    `json:"phase"`             // where its session ended: connect, tls, user, pass, after_login, data or ok
+	Code       probes.Code     `json:"code"`              // the code of the stage that ended it, or the login's
+	Reply      string          `json:"reply"`             // the server's decisive reply, e.g. "530 Login incorrect."
+	DurationMS float64         `json:"duration_ms"`       // wall time of its check in milliseconds
+	Retried    bool            `json:"retried,omitempty"` // refused for too many connections at first, checked again alone
+	Stages     []Stage         `json:"stages"`            // its login and data stages (and control and tls when they failed for it)
+	Causes     []Cause         `json:"causes"`            // in the shape of the top-level causes
 }
 
 // accountShows reports whether an account's part shows a stage: one that
@@ -133,7 +134,7 @@ func accountsFinding(o probes.Outcome, accounts []Account) (finding, bool) {
 	// that account's.
 	status := probes.StatusWarn
 	for _, a := range accounts {
-		if a.Verdict == VerdictCritical {
+		if a.Verdict == verdict.Critical {
 			status = probes.StatusFail
 		}
 	}

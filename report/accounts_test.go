@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/ftpdoctor/ftpdoctor/probes"
+	"github.com/ftpdoctor/ftpdoctor/verdict"
 )
 
 func TestAccountReplyIsItsOwn(t *testing.T) {
@@ -26,7 +27,7 @@ func TestAccountReplyIsItsOwn(t *testing.T) {
 	if got := r.Accounts[0].Reply; got != "230 Login successful." {
 		t.Errorf("alice's reply %q, want her own 230", got)
 	}
-	if got := r.Accounts[1].Reply; got != "530 Login incorrect." || r.Accounts[1].Verdict != VerdictCritical {
+	if got := r.Accounts[1].Reply; got != "530 Login incorrect." || r.Accounts[1].Verdict != verdict.Critical {
 		t.Errorf("bob: reply %q verdict %s", got, r.Accounts[1].Verdict)
 	}
 	var summary *Cause
@@ -35,7 +36,7 @@ func TestAccountReplyIsItsOwn(t *testing.T) {
 			summary = &r.Causes[i]
 		}
 	}
-	if summary == nil || summary.Severity != SeverityCritical || r.Verdict != VerdictCritical {
+	if summary == nil || summary.Severity != SeverityCritical || r.Verdict != verdict.Critical {
 		t.Fatalf("the comparison must be as severe as the worst account: %+v, verdict %s", summary, r.Verdict)
 	}
 }

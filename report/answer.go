@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/ftpdoctor/ftpdoctor/probes"
+	"github.com/ftpdoctor/ftpdoctor/verdict"
 )
 
 // referencePrefix starts a fix that points to the same fix given earlier
@@ -77,7 +78,7 @@ func firstFix(c Cause) (Fix, bool) {
 func writeAnswer(w io.Writer, r Report, p palette) {
 	lines := answerLines(r)
 	if len(lines) == 0 {
-		if r.Verdict == VerdictOK {
+		if r.Verdict == verdict.OK {
 			fmt.Fprintf(w, "Answer: no problems found.\n\n")
 		}
 		return

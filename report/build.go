@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/ftpdoctor/ftpdoctor/probes"
-	verdictpkg "github.com/ftpdoctor/ftpdoctor/verdict"
+	"github.com/ftpdoctor/ftpdoctor/verdict"
 )
 
 // Build turns the outcome of a check into a Report. It is pure: no I/O, no
@@ -62,14 +62,14 @@ func Build(o probes.Outcome) Report {
 	})
 	dropRepeatedFixes(r.Causes)
 	referSharedFixes(r.Causes, r.Accounts)
-	r.Verdict = verdict(o)
+	r.Verdict = overallVerdict(o)
 	for _, a := range r.Accounts {
-		r.Verdict = verdictpkg.Worst(r.Verdict, a.Verdict)
+		r.Verdict = verdict.Worst(r.Verdict, a.Verdict)
 	}
-	if len(accountCauses) > 0 && r.Verdict == VerdictOK {
-		r.Verdict = VerdictWarning
+	if len(accountCauses) > 0 && r.Verdict == verdict.OK {
+		r.Verdict = verdict.Warning
 	}
-	r.ExitCode = exitCodes[r.Verdict]
+	r.ExitCode = r.Verdict.ExitCode()
 	r.Recommendation = recommend(o)
 	return r
 }
@@ -209,17 +209,20 @@ var validStatus = map[probes.Status]bool{
 	probes.StatusInterrupted: true,
 }
 
-// verdict applies the rules in docs/json.md. A check the deadline cut short
-// is unknown unless a real failure was seen before: an interrupted stage
-// counts as one that did not run.
-func verdict(o probes.Outcome) Verdict {
+// overallVerdict applies the rules in docs/json.md: ok when every stage
+// that ran passed; warning when a data mode works but something failed or
+// warned; critical when a critical stage failed or no requested data mode
+// works; unknown when the check could not run. A check the deadline cut
+// short is unknown unless a real failure was seen before: an interrupted
+// stage counts as one that did not run.
+func overallVerdict(o probes.Outcome) verdict.Verdict {
 	if len(o.Results) == 0 {
-		return VerdictUnknown
+		return verdict.Unknown
 	}
 	var failed, warned, anyWorked, interrupted bool
 	for _, r := range o.Results {
 		if !validStatus[r.Status] {
-			return VerdictUnknown
+			return verdict.Unknown
 		}
 		failed = failed || r.Status == probes.StatusFail
 		warned = warned || r.Status == probes.StatusWarn
@@ -227,11 +230,11 @@ func verdict(o probes.Outcome) Verdict {
 		anyWorked = anyWorked || worked(&r)
 	}
 	if interrupted && !failed {
-		return VerdictUnknown
+		return verdict.Unknown
 	}
 	for _, r := range o.Results {
 		if st, _ := r.Stage.Facts(); st.Critical && r.Status == probes.StatusFail {
-			return VerdictCritical
+			return verdict.Critical
 		}
 	}
 	dataRan := false
@@ -240,13 +243,13 @@ func verdict(o probes.Outcome) Verdict {
 	}
 	switch {
 	case dataRan && !dataWorks(o):
-		return VerdictCritical
+		return verdict.Critical
 	case failed && !anyWorked:
-		return VerdictCritical
+		return verdict.Critical
 	case failed || warned:
-		return VerdictWarning
+		return verdict.Warning
 	}
-	return VerdictOK
+	return verdict.OK
 }
 
 // recommend picks the client's data mode from what worked.

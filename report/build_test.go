@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/ftpdoctor/ftpdoctor/probes"
+	"github.com/ftpdoctor/ftpdoctor/verdict"
 )
 
 func TestBuildVerdictAndRecommendation(t *testing.T) {
@@ -40,31 +41,31 @@ func TestBuildVerdictAndRecommendation(t *testing.T) {
 	cases := []struct {
 		name     string
 		outcome  probes.Outcome
-		verdict  Verdict
+		verdict  verdict.Verdict
 		exit     int
 		mode     ClientMode
 		causes   []probes.Code // codes, in order
 		severity []Severity
 	}{
-		{"healthy_both_modes", healthy(), VerdictOK, 0, ModeEither, nil, nil},
-		{"empty_mode_means_both", noMode, VerdictOK, 0, ModeEither, nil, nil},
-		{"active_only_requested_and_works", activeOnly, VerdictOK, 0, ModeActive, nil, nil},
-		{"passive_only_requested_and_works", passiveOnly, VerdictOK, 0, ModePassive, nil, nil},
-		{"passive_private_address_is_warning", passiveNAT(), VerdictWarning, 1, ModePassive, []probes.Code{probes.PassivePrivateAddress}, []Severity{SeverityWarning}},
-		{"passive_dropped_active_works_is_warning", dataDropped(), VerdictWarning, 1, ModeActive,
+		{"healthy_both_modes", healthy(), verdict.OK, 0, ModeEither, nil, nil},
+		{"empty_mode_means_both", noMode, verdict.OK, 0, ModeEither, nil, nil},
+		{"active_only_requested_and_works", activeOnly, verdict.OK, 0, ModeActive, nil, nil},
+		{"passive_only_requested_and_works", passiveOnly, verdict.OK, 0, ModePassive, nil, nil},
+		{"passive_private_address_is_warning", passiveNAT(), verdict.Warning, 1, ModePassive, []probes.Code{probes.PassivePrivateAddress}, []Severity{SeverityWarning}},
+		{"passive_dropped_active_works_is_warning", dataDropped(), verdict.Warning, 1, ModeActive,
 			[]probes.Code{probes.PassiveDataTimeout, probes.FirewallFiltered}, []Severity{SeverityWarning, SeverityWarning}},
-		{"active_refused_passive_works_is_warning", activeFails, VerdictWarning, 1, ModePassive, []probes.Code{probes.ActiveCommandRefused}, []Severity{SeverityWarning}},
-		{"no_data_mode_works_is_critical", nothingWorks(), VerdictCritical, 2, ModeNone,
+		{"active_refused_passive_works_is_warning", activeFails, verdict.Warning, 1, ModePassive, []probes.Code{probes.ActiveCommandRefused}, []Severity{SeverityWarning}},
+		{"no_data_mode_works_is_critical", nothingWorks(), verdict.Critical, 2, ModeNone,
 			[]probes.Code{probes.PassiveDataTimeout, probes.ActiveNoConnect, probes.FirewallFiltered}, []Severity{SeverityCritical, SeverityCritical, SeverityCritical}},
-		{"only_requested_mode_fails_is_critical", passiveOnlyDropped, VerdictCritical, 2, ModeNone,
+		{"only_requested_mode_fails_is_critical", passiveOnlyDropped, verdict.Critical, 2, ModeNone,
 			[]probes.Code{probes.PassiveDataTimeout, probes.FirewallFiltered}, []Severity{SeverityCritical, SeverityCritical}},
-		{"delayed_greeting_is_warning", delayed, VerdictWarning, 1, ModeEither, []probes.Code{probes.ControlDelayedGreeting}, []Severity{SeverityWarning}},
+		{"delayed_greeting_is_warning", delayed, verdict.Warning, 1, ModeEither, []probes.Code{probes.ControlDelayedGreeting}, []Severity{SeverityWarning}},
 		{"dns_failure_is_critical_and_data_unknown", stopAt(probes.StageDNS, probes.DNSNotFound, "ftp.test.zone does not exist in DNS (no such host)", probes.Evidence{Host: "ftp.test.zone", Error: "lookup ftp.test.zone: no such host"}),
-			VerdictCritical, 2, ModeUnknown, []probes.Code{probes.DNSNotFound}, []Severity{SeverityCritical}},
+			verdict.Critical, 2, ModeUnknown, []probes.Code{probes.DNSNotFound}, []Severity{SeverityCritical}},
 		{"login_failure_is_critical", stopAt(probes.StageLogin, probes.LoginRejected, "user alice and the given password were rejected: 530 Login incorrect.", probes.Evidence{Replies: []probes.Exchange{ex("USER alice", 331, "Please specify the password.", 300*1000), ex("PASS ****", 530, "Login incorrect.", 2100*ms)}}),
-			VerdictCritical, 2, ModeUnknown, []probes.Code{probes.LoginRejected}, []Severity{SeverityCritical}},
-		{"no_results_is_unknown", probes.Outcome{Target: target()}, VerdictUnknown, 3, ModeUnknown, nil, nil},
-		{"invalid_status_is_unknown", badStatus, VerdictUnknown, 3, ModeEither, nil, nil},
+			verdict.Critical, 2, ModeUnknown, []probes.Code{probes.LoginRejected}, []Severity{SeverityCritical}},
+		{"no_results_is_unknown", probes.Outcome{Target: target()}, verdict.Unknown, 3, ModeUnknown, nil, nil},
+		{"invalid_status_is_unknown", badStatus, verdict.Unknown, 3, ModeEither, nil, nil},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -172,7 +173,7 @@ func TestUnknownCodeStillReported(t *testing.T) {
 			t.Errorf("fallback explanation lacks %q: %s", want, c.Explanation)
 		}
 	}
-	if r.Verdict != VerdictWarning {
+	if r.Verdict != verdict.Warning {
 		t.Errorf("verdict %s, want warning (active still works)", r.Verdict)
 	}
 }

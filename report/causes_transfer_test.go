@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/ftpdoctor/ftpdoctor/probes"
+	"github.com/ftpdoctor/ftpdoctor/verdict"
 )
 
 // transferFailure is a transfer stage that failed with code on its upload.
@@ -40,7 +41,7 @@ func TestTransferCausesQuoteTheEvidence(t *testing.T) {
 			o.Server.Software = probes.SoftwareVsftpd
 			o.Results = append(o.Results, transferFailure(tc.code))
 			r := Build(o)
-			if len(r.Causes) != 1 || r.Causes[0].Code != tc.code || r.Verdict != VerdictWarning {
+			if len(r.Causes) != 1 || r.Causes[0].Code != tc.code || r.Verdict != verdict.Warning {
 				t.Fatalf("causes %+v, verdict %s; want one %s, warning", r.Causes, r.Verdict, tc.code)
 			}
 			text := r.Causes[0].Explanation

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/ftpdoctor/ftpdoctor/probes"
+	"github.com/ftpdoctor/ftpdoctor/verdict"
 )
 
 // cutShort is the healthy outcome with the given stages interrupted: the
@@ -33,7 +34,7 @@ func cutShort(o probes.Outcome, ids ...probes.StageID) probes.Outcome {
 // before the deadline keeps its verdict.
 func TestInterruptedCheckIsUnknownInEveryFormat(t *testing.T) {
 	r := Build(cutShort(healthy(), probes.StageActive, probes.StageFirewall))
-	if r.Verdict != VerdictUnknown || r.ExitCode != ExitUnknown || !r.Interrupted || len(r.Causes) != 0 {
+	if r.Verdict != verdict.Unknown || r.ExitCode != verdict.ExitUnknown || !r.Interrupted || len(r.Causes) != 0 {
 		t.Fatalf("verdict %s exit %d interrupted %v causes %+v", r.Verdict, r.ExitCode, r.Interrupted, r.Causes)
 	}
 	var table, nagios, js bytes.Buffer
@@ -73,7 +74,7 @@ func TestInterruptedCheckIsUnknownInEveryFormat(t *testing.T) {
 	// A login refused before the deadline: critical, as without it.
 	failed := cutShort(healthy(), probes.StagePassive, probes.StageActive, probes.StageFirewall)
 	*at(&failed, probes.StageLogin) = with(*at(&failed, probes.StageLogin), probes.StatusFail, probes.LoginRejected, "530 Login incorrect.")
-	if r := Build(failed); r.Verdict != VerdictCritical || !r.Interrupted {
+	if r := Build(failed); r.Verdict != verdict.Critical || !r.Interrupted {
 		t.Errorf("login refused, then interrupted: verdict %s interrupted %v", r.Verdict, r.Interrupted)
 	}
 }

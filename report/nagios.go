@@ -11,6 +11,7 @@ import (
 
 	"github.com/ftpdoctor/ftpdoctor/output"
 	"github.com/ftpdoctor/ftpdoctor/probes"
+	"github.com/ftpdoctor/ftpdoctor/verdict"
 )
 
 // WriteNagios writes the report as one Nagios plugin status line with
@@ -45,7 +46,7 @@ func WriteNagios(w io.Writer, r Report, opts Options) error {
 func nagiosText(r Report) string {
 	where := net.JoinHostPort(r.Target.Host, strconv.Itoa(r.Target.Port))
 	if len(r.Causes) == 0 {
-		if r.Verdict == VerdictOK {
+		if r.Verdict == verdict.OK {
 			return fmt.Sprintf("%s: every stage passed, client mode %s", where, r.Recommendation.ClientMode)
 		}
 		if r.Interrupted {

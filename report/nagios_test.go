@@ -8,13 +8,14 @@ import (
 
 	"github.com/ftpdoctor/ftpdoctor/output"
 	"github.com/ftpdoctor/ftpdoctor/probes"
+	"github.com/ftpdoctor/ftpdoctor/verdict"
 )
 
 func TestWriteNagios(t *testing.T) {
 	warn := Report{
 		Target:     Target{Host: "ftp.example.net", Port: 21},
-		Verdict:    VerdictWarning,
-		ExitCode:   ExitWarning,
+		Verdict:    verdict.Warning,
+		ExitCode:   verdict.ExitWarning,
 		DurationMS: 1020,
 		Stages: []Stage{
 			{ID: probes.StageDNS, Status: probes.StatusPass, DurationMS: 2},
@@ -24,7 +25,7 @@ func TestWriteNagios(t *testing.T) {
 		},
 		Causes: []Cause{{Code: "passive.data_timeout", Title: "passive mode | blocked\nby a firewall"}, {Code: "firewall.filtered"}},
 	}
-	ok := Report{Target: Target{Host: "::1", Port: 2121}, Verdict: VerdictOK, DurationMS: 4.25,
+	ok := Report{Target: Target{Host: "::1", Port: 2121}, Verdict: verdict.OK, DurationMS: 4.25,
 		Stages: []Stage{{ID: probes.StageDNS, Status: probes.StatusPass, DurationMS: 0.1}}, Recommendation: Recommendation{ClientMode: ModeEither}}
 	tails := ok // times whose conversion to seconds leaves a binary tail: 1.7311999999999999
 	tails.DurationMS, tails.Stages = 2360.8, []Stage{{ID: probes.StageLogin, Status: probes.StatusPass, DurationMS: 1731.2}}
@@ -60,7 +61,7 @@ func TestWriteNagios(t *testing.T) {
 }
 
 func TestWriteNagiosRedacts(t *testing.T) {
-	r := Report{Verdict: VerdictCritical, Causes: []Cause{{Code: "login.rejected", Title: "530 for Pa55-word"}}}
+	r := Report{Verdict: verdict.Critical, Causes: []Cause{{Code: "login.rejected", Title: "530 for Pa55-word"}}}
 	var b bytes.Buffer
 	WriteNagios(&b, r, Options{Redact: []probes.Secret{"Pa55-word"}})
 	if bytes.Contains(b.Bytes(), []byte("Pa55-word")) {

@@ -9,31 +9,11 @@ package report
 import (
 	"github.com/ftpdoctor/ftpdoctor/output"
 	"github.com/ftpdoctor/ftpdoctor/probes"
-	verdicts "github.com/ftpdoctor/ftpdoctor/verdict" // report.verdict is Build's rule
+	"github.com/ftpdoctor/ftpdoctor/verdict"
 )
 
 // SchemaVersion is the version of the JSON schema a Report follows.
 const SchemaVersion = 1
-
-// Verdict is the overall result of a check: the verdict shared by every
-// command (see package verdict).
-type Verdict = verdicts.Verdict
-
-// The verdicts, in Nagios order.
-const (
-	VerdictOK       = verdicts.OK       // every stage that ran passed
-	VerdictWarning  = verdicts.Warning  // a data mode works, but something failed or warned
-	VerdictCritical = verdicts.Critical // a critical stage (dns, control, tls, login) failed, or no requested data mode works
-	VerdictUnknown  = verdicts.Unknown  // the check could not run, or its deadline cut it short before any real failure
-)
-
-// Exit codes by verdict (Nagios plugin convention).
-const (
-	ExitOK       = verdicts.ExitOK       // VerdictOK
-	ExitWarning  = verdicts.ExitWarning  // VerdictWarning
-	ExitCritical = verdicts.ExitCritical // VerdictCritical
-	ExitUnknown  = verdicts.ExitUnknown  // VerdictUnknown
-)
 
 // Severity ranks a cause.
 type Severity string
@@ -86,7 +66,7 @@ const (
 type Report struct {
 	SchemaVersion  int               `json:"schema_version"`     // always SchemaVersion
 	Target         Target            `json:"target"`             // what was checked
-	Verdict        Verdict           `json:"verdict"`            // ok, warning, critical or unknown
+	Verdict        verdict.Verdict   `json:"verdict"`            // ok, warning, critical or unknown
 	ExitCode       int               `json:"exit_code"`          // 0, 1, 2 or 3 for the verdict
 	DurationMS     float64           `json:"duration_ms"`        // wall time of the whole run in milliseconds
 	Interrupted    bool              `json:"interrupted"`        // the whole run's deadline (--deadline, serve's scrape timeout) ended the check before every stage finished
@@ -146,11 +126,3 @@ type Recommendation struct {
 // Options control the renderers: colour, verbosity, width and the secrets
 // to mask (see output.Options).
 type Options = output.Options
-
-// exitCodes maps a verdict to its exit code.
-var exitCodes = map[Verdict]int{
-	VerdictOK:       VerdictOK.ExitCode(),
-	VerdictWarning:  VerdictWarning.ExitCode(),
-	VerdictCritical: VerdictCritical.ExitCode(),
-	VerdictUnknown:  VerdictUnknown.ExitCode(),
-}

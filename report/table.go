@@ -11,6 +11,7 @@ import (
 
 	"github.com/ftpdoctor/ftpdoctor/output"
 	"github.com/ftpdoctor/ftpdoctor/probes"
+	"github.com/ftpdoctor/ftpdoctor/verdict"
 )
 
 // palette holds the colours of one rendering, enabled or disabled
@@ -59,12 +60,12 @@ func (p palette) severity(s Severity) string {
 }
 
 // verdict colours the verdict word.
-func (p palette) verdict(v Verdict) string {
+func (p palette) verdict(v verdict.Verdict) string {
 	word := strings.ToUpper(string(v))
 	switch v {
-	case VerdictOK:
+	case verdict.OK:
 		return p.pass.Sprint(word)
-	case VerdictWarning:
+	case verdict.Warning:
 		return p.warn.Sprint(word)
 	}
 	return p.fail.Sprint(word)

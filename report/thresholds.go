@@ -6,7 +6,7 @@ import (
 
 	"github.com/ftpdoctor/ftpdoctor/output"
 	"github.com/ftpdoctor/ftpdoctor/probes"
-	verdictpkg "github.com/ftpdoctor/ftpdoctor/verdict"
+	"github.com/ftpdoctor/ftpdoctor/verdict"
 )
 
 // CodeSlow is the code of the cause a crossed --warning or --critical
@@ -71,14 +71,14 @@ func Judge(r Report, t output.Thresholds) Report {
 	f := finding{code: CodeSlow, result: slowest, outcome: probes.Outcome{Server: r.Server}}
 	c := Cause{ID: slowFamily, Code: CodeSlow, Stage: slowest.Stage, Severity: SeverityWarning, Title: slowEntry.Title,
 		Explanation: slowEntry.Explain(f), Fixes: sortFixes(slowEntry.Fixes(f)), Doc: DocPath(CodeSlow)}
-	if v == VerdictCritical {
+	if v == verdict.Critical {
 		c.Severity = SeverityCritical
 	}
 	r.Causes = append(append([]Cause{}, r.Causes...), c)
 	sort.SliceStable(r.Causes, func(i, j int) bool {
 		return r.Causes[i].Severity == SeverityCritical && r.Causes[j].Severity != SeverityCritical
 	})
-	r.Verdict = verdictpkg.Worst(r.Verdict, v)
+	r.Verdict = verdict.Worst(r.Verdict, v)
 	r.ExitCode = r.Verdict.ExitCode()
 	return r
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/ftpdoctor/ftpdoctor/internal/contract"
 	"github.com/ftpdoctor/ftpdoctor/output"
+	"github.com/ftpdoctor/ftpdoctor/verdict"
 )
 
 func TestJudgeAddsTheSlowCause(t *testing.T) {
@@ -16,13 +17,13 @@ func TestJudgeAddsTheSlowCause(t *testing.T) {
 	tests := []struct {
 		name     string
 		t        output.Thresholds
-		verdict  Verdict
+		verdict  verdict.Verdict
 		severity Severity // "" when no cause is added
 	}{
-		{"off", output.Thresholds{}, VerdictOK, ""},
-		{"under_both", output.Thresholds{Warning: total + time.Second, Critical: total + 2*time.Second}, VerdictOK, ""},
-		{"over_warning", output.Thresholds{Warning: time.Millisecond, Critical: total + time.Second}, VerdictWarning, SeverityWarning},
-		{"over_critical", output.Thresholds{Warning: time.Microsecond, Critical: time.Millisecond}, VerdictCritical, SeverityCritical},
+		{"off", output.Thresholds{}, verdict.OK, ""},
+		{"under_both", output.Thresholds{Warning: total + time.Second, Critical: total + 2*time.Second}, verdict.OK, ""},
+		{"over_warning", output.Thresholds{Warning: time.Millisecond, Critical: total + time.Second}, verdict.Warning, SeverityWarning},
+		{"over_critical", output.Thresholds{Warning: time.Microsecond, Critical: time.Millisecond}, verdict.Critical, SeverityCritical},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -78,7 +79,7 @@ func TestJudgeKeepsCriticalCausesFirst(t *testing.T) {
 	if r.Causes[0].Severity != SeverityCritical || last.Code != CodeSlow || last.Severity != SeverityWarning {
 		t.Errorf("causes in order %v", r.Causes)
 	}
-	if r.Verdict != VerdictCritical {
+	if r.Verdict != verdict.Critical {
 		t.Errorf("verdict %s, want critical kept", r.Verdict)
 	}
 }

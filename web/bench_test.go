@@ -14,6 +14,7 @@ import (
 	"github.com/ftpdoctor/ftpdoctor/output"
 	"github.com/ftpdoctor/ftpdoctor/probes"
 	"github.com/ftpdoctor/ftpdoctor/report"
+	"github.com/ftpdoctor/ftpdoctor/verdict"
 )
 
 // The page's cost over the check itself: the same check of the same
@@ -34,7 +35,7 @@ func directCheck(tb testing.TB, srv *fixtures.Server) {
 	if err := report.WriteTable(io.Discard, rep, output.Options{Redact: []probes.Secret{cfg.Password}}); err != nil {
 		tb.Fatal(err)
 	}
-	if rep.Verdict != report.VerdictOK {
+	if rep.Verdict != verdict.OK {
 		tb.Fatalf("verdict %s", rep.Verdict)
 	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/ftpdoctor/ftpdoctor/probes"
 	"github.com/ftpdoctor/ftpdoctor/report"
+	"github.com/ftpdoctor/ftpdoctor/verdict"
 )
 
 // render writes a page, buffered so that a template error is a 500, not
@@ -87,7 +88,7 @@ func (s *Server) run(j *job, spec checkSpec) {
 	rep := report.Build(spec.outcome(ctx, env))
 	red, err := Redacted(rep, spec.secrets())
 	if err != nil { // cannot happen for a report Build made; never store it unredacted
-		red = report.Report{SchemaVersion: report.SchemaVersion, Verdict: report.VerdictUnknown, ExitCode: report.ExitUnknown,
+		red = report.Report{SchemaVersion: report.SchemaVersion, Verdict: verdict.Unknown, ExitCode: verdict.ExitUnknown,
 			Target: report.Target{Host: spec.cfg.Target.Host, Port: spec.cfg.Target.Port}}
 		s.opts.Logger.Error("web redaction", "id", j.ID, "error", err.Error())
 	}
