@@ -48,12 +48,13 @@ type replayPeer struct {
 	cert   tls.Certificate // what the tls step presents
 
 	mu     sync.Mutex
-	got    bytes.Buffer   // every byte the client wrote on the control connection, read through TLS once it is up
-	wire   bytes.Buffer   // the same bytes as they came on the wire, below TLS
-	extras []string       // the first bytes of every further control connection
-	conns  []net.Conn     // every connection the peer holds, closed at cleanup
-	served chan struct{}  // closed when the control connection's conversation is over
-	wg     sync.WaitGroup // the peer's goroutines
+	got    bytes.Buffer    // every byte the client wrote on the control connection, read through TLS once it is up
+	wire   bytes.Buffer    // the same bytes as they came on the wire, below TLS
+	extras []string        // the first bytes of every further control connection
+	conns  []net.Conn      // every connection the peer holds, closed at cleanup
+	served chan struct{}   // closed when the control connection's conversation is over
+	wg     sync.WaitGroup  // the peer's goroutines
+	closed []chan struct{} // one a further control connection, closed when the peer has read it to its end
 }
 
 func newReplayPeer(t *testing.T) *replayPeer {
@@ -107,7 +108,11 @@ func (p *replayPeer) play(conversation string) {
 			if first {
 				go func() { defer p.wg.Done(); defer close(p.served); p.serve(c, steps) }()
 			} else {
-				go func() { defer p.wg.Done(); p.silent(c) }()
+				done := make(chan struct{})
+				p.mu.Lock()
+				p.closed = append(p.closed, done)
+				p.mu.Unlock()
+				go func() { defer p.wg.Done(); defer close(done); p.silent(c) }()
 			}
 		}
 	}()

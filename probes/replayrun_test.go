@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -98,16 +99,29 @@ func (p *replayPeer) run(conversation string, stage StageID, tune func(*Config, 
 	}
 	s.Close(ctx)
 	if cfg.Target.Port == p.ports["control"] {
-		select {
-		case <-p.served:
-		case <-time.After(10 * time.Second):
-			p.t.Error("replay: the client never closed the control connection")
+		// The session closed every connection it opened: wait for the
+		// peer to read them to their end, the first one's first.
+		p.await(p.served)
+		p.mu.Lock()
+		closed := slices.Clone(p.closed)
+		p.mu.Unlock()
+		for _, done := range closed {
+			p.await(done)
 		}
 	}
 	p.mu.Lock()
 	out.sent, out.wire, out.extras = p.got.String(), p.wire.String(), append([]string(nil), p.extras...)
 	p.mu.Unlock()
 	return out
+}
+
+// await waits for done, or fails the test after 10 s.
+func (p *replayPeer) await(done chan struct{}) {
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		p.t.Error("replay: the client left a control connection open")
+	}
 }
 
 // expectSent fails the test when the client's bytes differ from the C:
