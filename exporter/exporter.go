@@ -20,6 +20,7 @@ import (
 
 	"github.com/ftpdoctor/ftpdoctor/internal/target"
 	"github.com/ftpdoctor/ftpdoctor/modules"
+	"github.com/ftpdoctor/ftpdoctor/output"
 	"github.com/ftpdoctor/ftpdoctor/probes"
 	"github.com/ftpdoctor/ftpdoctor/report"
 )
@@ -123,7 +124,7 @@ func (e *Exporter) probe(w http.ResponseWriter, r *http.Request) {
 	if req.debug {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Header().Set("X-Content-Type-Options", "nosniff") // server text in the report is never read as HTML
-		report.WriteTable(w, rep, report.Options{Verbose: true, Redact: []probes.Secret{req.module.Password}})
+		report.WriteTable(w, rep, output.Options{Verbose: true, Redact: []probes.Secret{req.module.Password}})
 		return
 	}
 	serveText(w, probeFamilies(rep))

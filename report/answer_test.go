@@ -6,6 +6,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/ftpdoctor/ftpdoctor/output"
 	"github.com/ftpdoctor/ftpdoctor/probes"
 )
 
@@ -35,7 +36,7 @@ func TestAnswerComesBeforeTheTables(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			r := Build(o)
 			var buf bytes.Buffer
-			if err := WriteTable(&buf, r, Options{Width: 80}); err != nil {
+			if err := WriteTable(&buf, r, output.Options{Width: 80}); err != nil {
 				t.Fatal(err)
 			}
 			out := buf.String()
@@ -60,7 +61,7 @@ func TestAnswerComesBeforeTheTables(t *testing.T) {
 func TestAccountsTableFitsAndSaysWhere(t *testing.T) {
 	r := Build(threeAccounts())
 	var buf bytes.Buffer
-	if err := WriteTable(&buf, r, Options{Width: 80}); err != nil {
+	if err := WriteTable(&buf, r, output.Options{Width: 80}); err != nil {
 		t.Fatal(err)
 	}
 	out := buf.String()
@@ -84,7 +85,7 @@ func TestAccountsTableFitsAndSaysWhere(t *testing.T) {
 func TestSharedFixGivenOnce(t *testing.T) {
 	r := Build(threeAccounts())
 	var buf bytes.Buffer
-	if err := WriteTable(&buf, r, Options{}); err != nil {
+	if err := WriteTable(&buf, r, output.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	out := buf.String()
@@ -114,7 +115,7 @@ func TestRecommendationOnlyWhenDataRan(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			var buf bytes.Buffer
-			if err := WriteTable(&buf, Build(tc.o), Options{}); err != nil {
+			if err := WriteTable(&buf, Build(tc.o), output.Options{}); err != nil {
 				t.Fatal(err)
 			}
 			if got := strings.Contains(buf.String(), "Recommendation:"); got != tc.want {

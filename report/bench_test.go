@@ -1,6 +1,7 @@
 package report
 
 import (
+	"github.com/ftpdoctor/ftpdoctor/output"
 	"io"
 	"testing"
 )
@@ -17,7 +18,7 @@ func BenchmarkWriteTable(b *testing.B) {
 	r := Build(nothingWorks())
 	b.ReportAllocs()
 	for b.Loop() {
-		WriteTable(io.Discard, r, Options{Verbose: true})
+		WriteTable(io.Discard, r, output.Options{Verbose: true})
 	}
 }
 

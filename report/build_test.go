@@ -165,7 +165,7 @@ func TestUnknownCodeStillReported(t *testing.T) {
 		t.Fatalf("causes %+v", r.Causes)
 	}
 	c := r.Causes[0]
-	if c.Code != "passive.brand_new_failure" || c.ID != CauseTransferMode || c.Severity != SeverityWarning {
+	if c.Code != "passive.brand_new_failure" || c.ID != probes.FamilyTransferMode || c.Severity != SeverityWarning {
 		t.Errorf("fallback cause %+v", c)
 	}
 	for _, want := range []string{"passive.brand_new_failure", "something new went wrong", "451 Strange local error"} {

@@ -50,7 +50,7 @@ func DocPath(code probes.Code) string { return "docs/causes/" + string(code) + "
 // FamilyDocPath is the page of a cause family: what the family means and
 // the list of its codes. A code the cause table does not know points here,
 // since it has no page of its own.
-func FamilyDocPath(id CauseID) string { return "docs/causes/family-" + string(id) + ".md" }
+func FamilyDocPath(id probes.Family) string { return "docs/causes/family-" + string(id) + ".md" }
 
 // cause turns a finding into a Cause through the table, or through the
 // fallback when the table has no entry for the code.
@@ -109,16 +109,16 @@ func sortFixes(in []Fix) []Fix {
 // mode while the other mode works is a transfer_mode cause, whose first fix
 // is the client's mode setting, whatever its family when no mode works. A
 // code the table does not know takes its stage's family.
-func (f finding) family() CauseID {
+func (f finding) family() probes.Family {
 	info, ok := f.code.Info()
 	if !ok {
 		if st, ok := f.result.Stage.Facts(); ok {
 			return st.Family
 		}
-		return CauseServerConfig
+		return probes.FamilyServerConfig
 	}
-	if info.Family == CausePortOrFirewall && f.otherModeWorks() {
-		return CauseTransferMode
+	if info.Family == probes.FamilyPortOrFirewall && f.otherModeWorks() {
+		return probes.FamilyTransferMode
 	}
 	return info.Family
 }
@@ -143,7 +143,7 @@ func (f finding) otherModeWorks() bool {
 // summary and reply, so that a gap in the table never hides a failure. Its
 // severity follows the stage: always critical for a critical stage, else
 // critical only when no data mode works.
-func fallbackEntry(f finding, id CauseID) entry {
+func fallbackEntry(f finding, id probes.Family) entry {
 	rule := dataRule
 	if st, ok := f.result.Stage.Facts(); !ok || st.Critical {
 		rule = alwaysCritical

@@ -29,7 +29,7 @@ func problemCodes(t *testing.T) []probes.Code {
 
 // familyOf is the family the code table gives code, or the family of a
 // code the report adds itself (CodeSlow).
-func familyOf(code probes.Code) CauseID {
+func familyOf(code probes.Code) probes.Family {
 	if code == CodeSlow {
 		return slowFamily
 	}
@@ -91,7 +91,7 @@ func outcomeFor(code probes.Code) probes.Outcome {
 }
 
 func TestEveryProblemCodeHasAnEntry(t *testing.T) {
-	ids := map[CauseID]bool{}
+	ids := map[probes.Family]bool{}
 	for _, id := range causeIDs {
 		ids[id] = true
 	}
@@ -132,7 +132,7 @@ func TestEveryProblemCodeHasAnEntry(t *testing.T) {
 }
 
 // causeIDs are the cause families, each with a page docs/causes/family-ID.md.
-var causeIDs = []CauseID{CauseDNS, CauseCredentials, CauseTransferMode, CauseServerDown, CausePortOrFirewall, CauseTLS, CauseServerConfig, CauseLocal}
+var causeIDs = []probes.Family{probes.FamilyDNS, probes.FamilyCredentials, probes.FamilyTransferMode, probes.FamilyServerDown, probes.FamilyPortOrFirewall, probes.FamilyTLS, probes.FamilyServerConfig, probes.FamilyLocal}
 
 // readDoc reads a page under the repository root, or fails the test.
 func readDoc(t *testing.T, path string) string {
@@ -233,7 +233,7 @@ func checkCodePage(t *testing.T, code probes.Code, e entry, c Cause) {
 
 // checkFamilyListing checks that the family page and docs/README.md list
 // the code's page under its family.
-func checkFamilyListing(t *testing.T, code probes.Code, id CauseID) {
+func checkFamilyListing(t *testing.T, code probes.Code, id probes.Family) {
 	t.Helper()
 	family := readDoc(t, FamilyDocPath(id))
 	if !strings.Contains(family, "("+string(code)+".md)") {

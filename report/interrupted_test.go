@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ftpdoctor/ftpdoctor/output"
 	"github.com/ftpdoctor/ftpdoctor/probes"
 	"github.com/ftpdoctor/ftpdoctor/verdict"
 )
@@ -38,10 +39,10 @@ func TestInterruptedCheckIsUnknownInEveryFormat(t *testing.T) {
 		t.Fatalf("verdict %s exit %d interrupted %v causes %+v", r.Verdict, r.ExitCode, r.Interrupted, r.Causes)
 	}
 	var table, nagios, js bytes.Buffer
-	if err := WriteTable(&table, r, Options{}); err != nil {
+	if err := WriteTable(&table, r, output.Options{}); err != nil {
 		t.Fatal(err)
 	}
-	WriteNagios(&nagios, r, Options{})
+	WriteNagios(&nagios, r, output.Options{})
 	WriteJSON(&js, r)
 	if !strings.Contains(table.String(), "| interrupted |") || !strings.Contains(table.String(), "Interrupted: ") ||
 		!strings.Contains(table.String(), "No problems found before the deadline.") {

@@ -5,13 +5,14 @@ import (
 	"encoding/json"
 	"io"
 
+	"github.com/ftpdoctor/ftpdoctor/output"
 	"github.com/ftpdoctor/ftpdoctor/probes"
 )
 
 // WriteJSON writes the report as indented JSON, schema version 1 (see
-// docs/json.md). Options.Redact masks secrets; colour and verbosity do not
+// docs/json.md). output.Options.Redact masks secrets; colour and verbosity do not
 // apply: the JSON always carries every fact.
-func WriteJSON(w io.Writer, r Report, opts ...Options) error {
+func WriteJSON(w io.Writer, r Report, opts ...output.Options) error {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
@@ -23,8 +24,8 @@ func WriteJSON(w io.Writer, r Report, opts ...Options) error {
 	return err
 }
 
-// redactList gathers the secrets of optional Options.
-func redactList(opts []Options) []probes.Secret {
+// redactList gathers the secrets of optional output.Options.
+func redactList(opts []output.Options) []probes.Secret {
 	var out []probes.Secret
 	for _, o := range opts {
 		out = append(out, o.Redact...)

@@ -17,13 +17,13 @@ import (
 // WriteNagios writes the report as one Nagios plugin status line with
 // performance data: the verdict, the first cause's title and code (or what
 // passed), then each stage that ran and the total time, in seconds, with
-// Options.Thresholds on the total:
+// output.Options.Thresholds on the total:
 //
 //	FTP WARNING - The passive data connection timed out (passive.data_timeout) | dns=0.002s;;;0 ... total=1.02s;5;10;0
 //
 // Skipped stages have no item. The verdict is the report's: the caller has
 // already raised it for the thresholds (see output.Thresholds.Judge).
-func WriteNagios(w io.Writer, r Report, opts Options) error {
+func WriteNagios(w io.Writer, r Report, opts output.Options) error {
 	text := nagiosText(r)
 	if _, over := opts.Thresholds.Judge(msDuration(r.DurationMS)); over != "" {
 		text += "; " + over

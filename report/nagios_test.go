@@ -50,7 +50,7 @@ func TestWriteNagios(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var b bytes.Buffer
-			if err := WriteNagios(&b, tt.r, Options{Thresholds: tt.t}); err != nil {
+			if err := WriteNagios(&b, tt.r, output.Options{Thresholds: tt.t}); err != nil {
 				t.Fatal(err)
 			}
 			if b.String() != tt.want {
@@ -63,7 +63,7 @@ func TestWriteNagios(t *testing.T) {
 func TestWriteNagiosRedacts(t *testing.T) {
 	r := Report{Verdict: verdict.Critical, Causes: []Cause{{Code: "login.rejected", Title: "530 for Pa55-word"}}}
 	var b bytes.Buffer
-	WriteNagios(&b, r, Options{Redact: []probes.Secret{"Pa55-word"}})
+	WriteNagios(&b, r, output.Options{Redact: []probes.Secret{"Pa55-word"}})
 	if bytes.Contains(b.Bytes(), []byte("Pa55-word")) {
 		t.Fatalf("password in %q", b.String())
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/ftpdoctor/ftpdoctor/internal/contract"
 	"github.com/ftpdoctor/ftpdoctor/internal/lazy"
 	"github.com/ftpdoctor/ftpdoctor/internal/testutil"
+	"github.com/ftpdoctor/ftpdoctor/output"
 	"github.com/ftpdoctor/ftpdoctor/probes"
 )
 
@@ -49,7 +50,7 @@ func TestGoldenTable(t *testing.T) {
 	for _, sc := range scenarios {
 		t.Run(sc.name, func(t *testing.T) {
 			var buf bytes.Buffer
-			if err := WriteTable(&buf, Build(known(sc.outcome())), Options{}); err != nil {
+			if err := WriteTable(&buf, Build(known(sc.outcome())), output.Options{}); err != nil {
 				t.Fatal(err)
 			}
 			testutil.Golden(t, sc.name+".table.txt", buf.Bytes())
@@ -59,7 +60,7 @@ func TestGoldenTable(t *testing.T) {
 
 func TestGoldenTableVerbose(t *testing.T) {
 	var buf bytes.Buffer
-	if err := WriteTable(&buf, Build(known(passiveNAT())), Options{Verbose: true}); err != nil {
+	if err := WriteTable(&buf, Build(known(passiveNAT())), output.Options{Verbose: true}); err != nil {
 		t.Fatal(err)
 	}
 	testutil.Golden(t, "passive_nat.verbose.txt", buf.Bytes())
@@ -146,7 +147,7 @@ func TestJSONSchemaFields(t *testing.T) {
 func TestTableAndJSONCarryTheSameFacts(t *testing.T) {
 	r := Build(dataDropped())
 	var tb, jb bytes.Buffer
-	WriteTable(&tb, r, Options{})
+	WriteTable(&tb, r, output.Options{})
 	WriteJSON(&jb, r)
 	var back Report
 	if err := json.Unmarshal(jb.Bytes(), &back); err != nil {
@@ -191,7 +192,7 @@ func leakyOutcome() probes.Outcome {
 }
 
 func TestPasswordNeverInOutput(t *testing.T) {
-	redact := Options{Redact: []probes.Secret{sentinel}}
+	redact := output.Options{Redact: []probes.Secret{sentinel}}
 	cases := []struct {
 		name   string
 		render func(*bytes.Buffer, Report, probes.Outcome) error
@@ -225,7 +226,7 @@ func TestPasswordNeverInOutput(t *testing.T) {
 func TestPassCommandMaskedWithoutRedactOption(t *testing.T) {
 	o := leakyOutcome()
 	var tb, jb, trb bytes.Buffer
-	WriteTable(&tb, Build(o), Options{Verbose: true})
+	WriteTable(&tb, Build(o), output.Options{Verbose: true})
 	WriteJSON(&jb, Build(o))
 	WriteTrace(&trb, o.Transcript)
 	for name, out := range map[string]string{"table": tb.String(), "json": jb.String(), "trace": trb.String()} {
@@ -244,7 +245,7 @@ func TestServerTextIsEscaped(t *testing.T) {
 	o.Transcript = at(&o, probes.StageControl).Evidence.Replies
 	r := Build(o)
 	var tb, trb, jb bytes.Buffer
-	WriteTable(&tb, r, Options{Verbose: true})
+	WriteTable(&tb, r, output.Options{Verbose: true})
 	WriteTrace(&trb, o.Transcript)
 	WriteJSON(&jb, r)
 	for name, out := range map[string][]byte{"table": tb.Bytes(), "trace": trb.Bytes()} {
@@ -280,7 +281,7 @@ func TestColorFollowsOptions(t *testing.T) {
 			color.NoColor = tc.global
 			defer func() { color.NoColor = before }()
 			var buf bytes.Buffer
-			WriteTable(&buf, Build(nothingWorks()), Options{Color: tc.color})
+			WriteTable(&buf, Build(nothingWorks()), output.Options{Color: tc.color})
 			if got := bytes.Contains(buf.Bytes(), []byte("\x1b[")); got != tc.color {
 				t.Errorf("escape codes present %v, want %v", got, tc.color)
 			}
@@ -367,10 +368,10 @@ func TestTableFitsWidth80(t *testing.T) {
 			t.Run(fmt.Sprintf("%s_verbose_%v", sc.name, verbose), func(t *testing.T) {
 				rep := Build(known(sc.outcome()))
 				var wide, narrow bytes.Buffer
-				if err := WriteTable(&wide, rep, Options{Verbose: verbose}); err != nil {
+				if err := WriteTable(&wide, rep, output.Options{Verbose: verbose}); err != nil {
 					t.Fatal(err)
 				}
-				if err := WriteTable(&narrow, rep, Options{Verbose: verbose, Width: 80}); err != nil {
+				if err := WriteTable(&narrow, rep, output.Options{Verbose: verbose, Width: 80}); err != nil {
 					t.Fatal(err)
 				}
 				for _, line := range strings.Split(narrow.String(), "\n") {
@@ -388,7 +389,7 @@ func TestTableFitsWidth80(t *testing.T) {
 
 func TestGoldenTableWidth80(t *testing.T) {
 	var buf bytes.Buffer
-	if err := WriteTable(&buf, Build(known(passiveNAT())), Options{Width: 80}); err != nil {
+	if err := WriteTable(&buf, Build(known(passiveNAT())), output.Options{Width: 80}); err != nil {
 		t.Fatal(err)
 	}
 	testutil.Golden(t, "passive_nat.width80.txt", buf.Bytes())

@@ -2,12 +2,11 @@
 // causes of every failure with their evidence and fixes, and a
 // recommendation for the client's data mode. Build is pure (no I/O, no
 // clock); the renderers (WriteTable, WriteJSON, WriteTrace) only format a
-// Report and take an io.Writer. The Report's fields map one to one onto the
+// Report and take an io.Writer and output.Options. The Report's fields map one to one onto the
 // JSON schema documented in docs/json.md.
 package report
 
 import (
-	"github.com/ftpdoctor/ftpdoctor/output"
 	"github.com/ftpdoctor/ftpdoctor/probes"
 	"github.com/ftpdoctor/ftpdoctor/verdict"
 )
@@ -22,22 +21,6 @@ type Severity string
 const (
 	SeverityCritical Severity = "critical" // the user cannot work until it is fixed
 	SeverityWarning  Severity = "warning"  // works, but some clients or setups fail
-)
-
-// CauseID is a cause family: the causes users know. The families and
-// which code belongs to which live in probes' code table.
-type CauseID = probes.Family
-
-// The cause families.
-const (
-	CauseDNS            = probes.FamilyDNS            // the name does not resolve
-	CauseCredentials    = probes.FamilyCredentials    // user or password refused
-	CauseTransferMode   = probes.FamilyTransferMode   // a data mode (passive or active) fails
-	CauseServerDown     = probes.FamilyServerDown     // nothing answers, or the service is unavailable
-	CausePortOrFirewall = probes.FamilyPortOrFirewall // a port is closed, filtered or wrong
-	CauseTLS            = probes.FamilyTLS            // the server wants FTPS (explicit or implicit)
-	CauseServerConfig   = probes.FamilyServerConfig   // the server is misconfigured or is not FTP
-	CauseLocal          = probes.FamilyLocal          // this machine cannot do its part
 )
 
 // Side says who applies a fix.
@@ -101,7 +84,7 @@ type Stage struct {
 
 // Cause is one problem found, with its explanation and fixes.
 type Cause struct {
-	ID          CauseID        `json:"id"`          // family: dns, credentials, transfer_mode, ...
+	ID          probes.Family  `json:"id"`          // family: dns, credentials, transfer_mode, ...
 	Code        probes.Code    `json:"code"`        // the result or attempt code that raised it
 	Stage       probes.StageID `json:"stage"`       // the stage that saw it
 	Severity    Severity       `json:"severity"`    // critical or warning
@@ -122,7 +105,3 @@ type Recommendation struct {
 	ClientMode ClientMode `json:"client_mode"` // passive, active, either, none or unknown
 	Text       string     `json:"text"`        // which mode and why
 }
-
-// Options control the renderers: colour, verbosity, width and the secrets
-// to mask (see output.Options).
-type Options = output.Options

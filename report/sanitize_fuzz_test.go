@@ -6,6 +6,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/ftpdoctor/ftpdoctor/output"
 	"github.com/ftpdoctor/ftpdoctor/probes"
 )
 
@@ -27,7 +28,7 @@ func FuzzCleanServerText(f *testing.F) {
 			Transcript: []probes.Exchange{{Code: 220, Text: text}, {Command: "USER " + text, Code: 530, Text: text}},
 		}
 		var out bytes.Buffer
-		if err := WriteTable(&out, Build(o), Options{Verbose: true}); err != nil {
+		if err := WriteTable(&out, Build(o), output.Options{Verbose: true}); err != nil {
 			t.Fatal(err)
 		}
 		if err := WriteTrace(&out, o.Transcript); err != nil {

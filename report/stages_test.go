@@ -12,7 +12,7 @@ import (
 const howTo = "see \"Adding a stage\" in probes' package doc (probes/doc.go)"
 
 func TestEveryStageHasItsCodesEntriesAndPages(t *testing.T) {
-	families := map[CauseID]bool{}
+	families := map[probes.Family]bool{}
 	for _, id := range causeIDs {
 		families[id] = true
 	}

@@ -15,7 +15,7 @@ import (
 )
 
 // palette holds the colours of one rendering, enabled or disabled
-// explicitly from Options (the global color.NoColor is never touched).
+// explicitly from output.Options (the global color.NoColor is never touched).
 type palette struct {
 	pass, warn, fail, skip, bold *color.Color
 }
@@ -79,7 +79,7 @@ func (p palette) verdict(v verdict.Verdict) string {
 // verdict. Text from the server is escaped, never written raw. With
 // opts.Width set, the evidence wraps inside its cell and the prose wraps at
 // word boundaries with its indent kept, so that no line is wider.
-func WriteTable(w io.Writer, r Report, opts Options) error {
+func WriteTable(w io.Writer, r Report, opts output.Options) error {
 	var buf, prose bytes.Buffer
 	p := newPalette(opts.Color)
 	writeHeader(&prose, r)
@@ -134,7 +134,7 @@ func WriteTable(w io.Writer, r Report, opts Options) error {
 // time, and the code and the server's reply that decided it. Code and
 // reply come last, in one cell that wraps as the stage table's evidence
 // does, so that the table fits the width.
-func writeAccounts(w io.Writer, r Report, p palette, opts Options) error {
+func writeAccounts(w io.Writer, r Report, p palette, opts output.Options) error {
 	if len(r.Accounts) == 0 {
 		return nil
 	}

@@ -16,7 +16,7 @@ const CodeSlow probes.Code = "check.slow"
 
 // slowFamily is CodeSlow's cause family: a check slow enough to cross a
 // threshold is most often the server's own lookups before it answers.
-const slowFamily = CauseServerConfig
+const slowFamily = probes.FamilyServerConfig
 
 // slowEntry explains CodeSlow; the finding's result is the slowest stage,
 // its Summary the threshold phrase of output.Thresholds.Judge.

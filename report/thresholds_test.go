@@ -52,9 +52,9 @@ func TestJudgeAddsTheSlowCause(t *testing.T) {
 			checkCodePage(t, CodeSlow, slowEntry, c)
 			checkFamilyListing(t, CodeSlow, slowFamily)
 			for name, write := range map[string]func(*bytes.Buffer) error{
-				"table":  func(b *bytes.Buffer) error { return WriteTable(b, r, Options{}) },
+				"table":  func(b *bytes.Buffer) error { return WriteTable(b, r, output.Options{}) },
 				"json":   func(b *bytes.Buffer) error { return WriteJSON(b, r) },
-				"nagios": func(b *bytes.Buffer) error { return WriteNagios(b, r, Options{Thresholds: tt.t}) },
+				"nagios": func(b *bytes.Buffer) error { return WriteNagios(b, r, output.Options{Thresholds: tt.t}) },
 			} {
 				var b bytes.Buffer
 				if err := write(&b); err != nil {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/ftpdoctor/ftpdoctor/output"
 	"github.com/ftpdoctor/ftpdoctor/probes"
 )
 
@@ -13,9 +14,9 @@ import (
 // connection LOCAL -> SERVER" when a connection starts (active mode runs on
 // a second one), "> CMD" for each command sent and "< 220 text" for each
 // reply line, with the time the reply took. PASS arguments are masked again here, server text is
-// escaped (never written raw to a terminal), and Options.Redact masks
+// escaped (never written raw to a terminal), and output.Options.Redact masks
 // secrets a server may have echoed.
-func WriteTrace(w io.Writer, transcript []probes.Exchange, opts ...Options) error {
+func WriteTrace(w io.Writer, transcript []probes.Exchange, opts ...output.Options) error {
 	var buf bytes.Buffer
 	bw := bufio.NewWriter(&buf)
 	conn := ""

@@ -169,7 +169,7 @@ func causeViews(causes []report.Cause, anchor, label string, given map[string]ca
 // page stores and renders, so the password is in none of them.
 func Redacted(rep report.Report, secrets []probes.Secret) (report.Report, error) {
 	var buf bytes.Buffer
-	if err := report.WriteJSON(&buf, rep, report.Options{Redact: secrets}); err != nil {
+	if err := report.WriteJSON(&buf, rep, output.Options{Redact: secrets}); err != nil {
 		return report.Report{}, err
 	}
 	var out report.Report

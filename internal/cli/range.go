@@ -8,6 +8,7 @@ import (
 
 	urfave "github.com/urfave/cli/v2"
 
+	"github.com/ftpdoctor/ftpdoctor/output"
 	"github.com/ftpdoctor/ftpdoctor/probes"
 	"github.com/ftpdoctor/ftpdoctor/report"
 	"github.com/ftpdoctor/ftpdoctor/scan"
@@ -153,7 +154,7 @@ func discover(c *urfave.Context, target probes.Target, pass probes.Secret, addr 
 	d, err := scan.Discover(c.Context, scan.DiscoverConfig{Target: cfg.Target, Address: addr, Password: cfg.Password,
 		Timeout: max(timeout, 5*time.Second), Samples: c.Int("samples"), Declared: declared})
 	if c.Bool("trace") {
-		report.WriteTrace(c.App.ErrWriter, d.Transcript, report.Options{Redact: []probes.Secret{cfg.Password}})
+		report.WriteTrace(c.App.ErrWriter, d.Transcript, output.Options{Redact: []probes.Secret{cfg.Password}})
 	}
 	if err != nil {
 		return nil, &exitError{code: verdict.ExitUnknown, msg: "learning the passive range: " + err.Error()}

@@ -15,6 +15,7 @@ import (
 	"github.com/ftpdoctor/ftpdoctor/fixtures"
 	"github.com/ftpdoctor/ftpdoctor/internal/contract"
 	"github.com/ftpdoctor/ftpdoctor/internal/testutil"
+	"github.com/ftpdoctor/ftpdoctor/output"
 	"github.com/ftpdoctor/ftpdoctor/probes"
 	"github.com/ftpdoctor/ftpdoctor/report"
 	"github.com/ftpdoctor/ftpdoctor/scan/render"
@@ -174,7 +175,7 @@ func TestEveryDemoScenarioFollowsTheSchema(t *testing.T) {
 		}
 		contract.Assert(t, contract.Check, doc.Bytes())
 		contract.Assert(t, contract.Web, doc.Bytes())
-		if err := report.WriteJSONLineOf(&rec, BatchReport{Line: i + 1, Input: rep.Target.Host, Report: rep}, report.Options{}); err != nil {
+		if err := report.WriteJSONLineOf(&rec, BatchReport{Line: i + 1, Input: rep.Target.Host, Report: rep}, output.Options{}); err != nil {
 			t.Fatal(err)
 		}
 		contract.Assert(t, contract.Batch, rec.Bytes())

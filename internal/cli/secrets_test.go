@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ftpdoctor/ftpdoctor/fixtures"
+	"github.com/ftpdoctor/ftpdoctor/output"
 	"github.com/ftpdoctor/ftpdoctor/probes"
 	"github.com/ftpdoctor/ftpdoctor/report"
 )
@@ -20,8 +21,8 @@ func TestNoOutputHoldsThePassword(t *testing.T) {
 	forEachScenario(t, func(t *testing.T, sc fixtures.Scenario, o probes.Outcome) {
 		rep := report.Build(o)
 		var outputs bytes.Buffer
-		report.WriteTable(&outputs, rep, report.Options{})
-		report.WriteTable(&outputs, rep, report.Options{Verbose: true, Color: true})
+		report.WriteTable(&outputs, rep, output.Options{})
+		report.WriteTable(&outputs, rep, output.Options{Verbose: true, Color: true})
 		report.WriteJSON(&outputs, rep)
 		report.WriteTrace(&outputs, o.Transcript)
 		fmt.Fprintf(&outputs, "%v %+v %#v", o, o, probes.Config{Password: fixtures.DemoPassword})
@@ -58,7 +59,7 @@ func TestEchoedPasswordIsMasked(t *testing.T) {
 	o := probes.Check(context.Background(), cfg, probes.DefaultEnv())
 	var out bytes.Buffer
 	rep := report.Build(o)
-	report.WriteTable(&out, rep, report.Options{Verbose: true})
+	report.WriteTable(&out, rep, output.Options{Verbose: true})
 	report.WriteJSON(&out, rep)
 	report.WriteTrace(&out, o.Transcript)
 	if strings.Contains(out.String(), pass) {
