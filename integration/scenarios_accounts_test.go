@@ -178,11 +178,13 @@ func accountsProftpdConnectionLimit(t *testing.T) {
 	// three started at once often never meet (measured: 3 runs in 8 had
 	// no refusal). A listing of 5,000 files keeps each session logged in
 	// long enough that the last to log in sees the others; the timeout is
-	// long enough for that listing when two suites share the machine.
+	// long enough for that listing on a machine loaded far past its cores
+	// (at a load average of 30 on two cores one listing took 8 s, and a
+	// 10 s step timeout cut one short).
 	dir := l.publicDir(5000)
 	l.proftpd("", "MaxClientsPerHost 1")
 	file := l.usersFile(suite.user+":"+suite.password, a1.Name+":"+a1.Password, a2.Name+":"+a2.Password, a3.Name+":"+a3.Password)
-	got := l.check(checkRun{Target: "ftp://" + l.SrvAddr + "/" + dir, Timeout: 10 * time.Second, Extra: []string{"--users", file, "--parallel", "3"},
+	got := l.check(checkRun{Target: "ftp://" + l.SrvAddr + "/" + dir, Timeout: 30 * time.Second, Extra: []string{"--users", file, "--parallel", "3"},
 		Secrets: []string{a1.Password, a2.Password, a3.Password}})
 	rep := got.Report
 	want := map[string]accountWant{suite.user: {Phase: "ok"}, a1.Name: {Phase: "ok"}, a2.Name: {Phase: "ok"}, a3.Name: {Phase: "ok"}}
