@@ -1,6 +1,6 @@
 // Package exporter is ftpdoctor's Prometheus exporter, in blackbox_exporter's
 // multi-target style: GET /probe?target=HOST&module=NAME runs one check and
-// answers with its metrics, from a registry made for that request alone;
+// answers with its metrics, made for that request alone (expose.go);
 // /metrics has the exporter's own. Modules (package modules) say how to probe;
 // a module with credentials only probes the hosts it pins, and --allow
 // limits anonymous probes, so that the exporter never sends a password, or
