@@ -61,3 +61,23 @@ func hasPrefixOrEmpty(got, want string) bool {
 	}
 	return strings.HasPrefix(got, want)
 }
+
+// TestAttemptErrorBesideItsReply checks that a failure after a reply came
+// (here the TLS handshake after AUTH TLS's 234, on the tls stage's
+// follow-up connection) is the attempt's error, not the reply's: the
+// reply's error says only why no reply came.
+func TestAttemptErrorBesideItsReply(t *testing.T) {
+	o := checkTLS(t, fixtures.Script{TLS: &fixtures.TLSConfig{Certificates: good(), Hostile: fixtures.TLSGarbageAfter234}}, nil)
+	r := result(o, probes.StageTLS)
+	for _, a := range r.Evidence.Attempts {
+		if a.Command != "AUTH TLS (TLS 1.0 to 1.2)" {
+			continue
+		}
+		if a.Reply.Code != 234 || a.Reply.Error != "" || a.Error == "" || a.Negotiated != "" {
+			t.Errorf("follow-up: reply %d error %q, attempt error %q, negotiated %q; want 234, none, the handshake's error, none",
+				a.Reply.Code, a.Reply.Error, a.Error, a.Negotiated)
+		}
+		return
+	}
+	t.Fatalf("no TLS 1.2 follow-up among %+v (%s)", r.Evidence.Attempts, r.Summary)
+}

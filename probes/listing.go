@@ -212,7 +212,7 @@ func (s *Session) finishListing(ctx context.Context, c *Conn, a *Attempt, dc net
 	fex.ElapsedMS = ms(fex.Elapsed)
 	a.List = &fex
 	if herr != nil {
-		a.List.Error = "data connection TLS handshake: " + tlsError(herr)
+		a.Error = "data connection TLS handshake: " + tlsError(herr)
 	}
 	var changed *CertChangedError
 	switch {
@@ -233,7 +233,7 @@ func (s *Session) finishListing(ctx context.Context, c *Conn, a *Attempt, dc net
 	case herr != nil:
 		return StatusFail, m.tlsFailed
 	case derr != nil && Classify(derr) != KindClosed:
-		a.List.Error = describe(derr)
+		a.Error = describe(derr)
 		return StatusFail, m.transferFailed
 	}
 	return StatusPass, ""

@@ -78,11 +78,13 @@ type Attempt struct {
 	Reply       Exchange      `json:"reply"`                  // reply to the data command
 	Advertised  string        `json:"advertised,omitempty"`   // passive: address:port the server advertised
 	Sent        string        `json:"sent,omitempty"`         // active: address:port sent in PORT/EPRT
+	Negotiated  string        `json:"negotiated,omitempty"`   // the tls stage's follow-up (AUTH TLS offering at most TLS 1.2): the TLS version and cipher suite agreed
 	Dials       []Dial        `json:"dials,omitempty"`        // passive: data connections tried
 	ConnectFrom string        `json:"connect_from,omitempty"` // active: address:port the server connected from
 	Opening     *Exchange     `json:"opening,omitempty"`      // the preliminary 150/125 reply to LIST, when one came
 	List        *Exchange     `json:"list,omitempty"`         // the decisive reply to LIST: the final 226/4xx, or a refusal in place of 150
 	Bytes       int64         `json:"bytes"`                  // listing bytes received
+	Error       string        `json:"error,omitempty"`        // what failed beside the replies: the data connection (its TLS handshake, a broken transfer), or the handshake after AUTH TLS's 234; why no reply came is in that exchange's error
 	Protected   bool          `json:"protected,omitempty"`    // the data connection was encrypted (PROT P)
 	Resumed     *bool         `json:"tls_resumed,omitempty"`  // the data connection's TLS session resumed the control connection's; absent when plain
 	Elapsed     time.Duration `json:"-"`                      // wall time of the attempt

@@ -56,12 +56,11 @@ func (s *Session) handshakeUpTo12(ctx context.Context) (Attempt, bool) {
 	}
 	state, err := s.secureUpTo(ctx, c, tls.VersionTLS12)
 	if err != nil {
-		a.Reply.Error = tlsError(err)
+		a.Error = tlsError(err)
 		a.finish(start, s.Now, StatusFail, TLSHandshakeFailed)
 		return a, true
 	}
-	a.Reply.Error = ""
-	a.Sent = tlsVersionName(state.Version) + " " + tls.CipherSuiteName(state.CipherSuite)
+	a.Negotiated = tlsVersionName(state.Version) + " " + tls.CipherSuiteName(state.CipherSuite)
 	a.finish(start, s.Now, StatusPass, TLSOK)
 	return a, true
 }
@@ -95,7 +94,7 @@ func handshakeFactsSummary(attempts []Attempt) string {
 	for _, a := range attempts {
 		switch {
 		case a.Command == attemptTLS12 && a.Status == StatusPass:
-			out += "; offering at most TLS 1.2 the handshake worked (" + a.Sent + ")"
+			out += "; offering at most TLS 1.2 the handshake worked (" + a.Negotiated + ")"
 		case a.Command == attemptTLS12:
 			out += "; offering at most TLS 1.2 it failed too"
 		case a.Status == StatusPass:

@@ -94,9 +94,9 @@ func attemptText(a *probes.Attempt) string {
 	}
 	if a.List != nil {
 		parts = append(parts, "Listing: "+quoteFinal(*a.List)+fmt.Sprintf(", %d bytes.", a.Bytes))
-		if a.List.Error != "" && a.List.Code != 0 {
-			parts = append(parts, "Error: "+a.List.Error+".")
-		}
+	}
+	if a.Error != "" {
+		parts = append(parts, "Error: "+a.Error+".")
 	}
 	return strings.Join(parts, " ")
 }

@@ -105,7 +105,7 @@ const (
 func handshakeFactsText(f finding) string {
 	var parts []string
 	if a, ok := handshakeFact(f, factTLS12); ok && a.Status == probes.StatusPass {
-		parts = append(parts, "Offering at most TLS 1.2, the handshake worked ("+a.Sent+"): the server's TLS 1.3 is what fails.")
+		parts = append(parts, "Offering at most TLS 1.2, the handshake worked ("+a.Negotiated+"): the server's TLS 1.3 is what fails.")
 	} else if ok {
 		parts = append(parts, "Offering at most TLS 1.2, it failed too: no TLS version this client offers works, so capping the version is no way around.")
 	}

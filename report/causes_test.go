@@ -51,7 +51,7 @@ func outcomeFor(code probes.Code) probes.Outcome {
 			Evidence: probes.Evidence{Replies: []probes.Exchange{ex("AUTH TLS", 234, "Proceed with negotiation.", 1000)}}}
 		if code == probes.TLSHandshakeFailed { // the follow-ups found TLS 1.2 working and a plain USER taken
 			r.Evidence.Attempts = []probes.Attempt{
-				{Command: factTLS12, Status: probes.StatusPass, Code: probes.TLSOK, Sent: "TLS 1.2 TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"},
+				{Command: factTLS12, Status: probes.StatusPass, Code: probes.TLSOK, Negotiated: "TLS 1.2 TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"},
 				{Command: factPlainUser, Status: probes.StatusPass, Code: probes.TLSPlain, Reply: ex("USER alice", 331, "Please specify the password.", 1000)},
 			}
 		}

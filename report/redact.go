@@ -25,6 +25,11 @@ func redactOutcome(o probes.Outcome) probes.Outcome {
 					l := redactExchange(*atts[j].List)
 					atts[j].List = &l
 				}
+				if atts[j].Opening != nil {
+					o := redactExchange(*atts[j].Opening)
+					atts[j].Opening = &o
+				}
+				atts[j].Error = redactEcho(atts[j].Error)
 			}
 			e.Attempts = atts
 		}

@@ -283,6 +283,12 @@ func writeDetails(w io.Writer, r Report) {
 			if a.Sent != "" {
 				fmt.Fprintf(w, "    sent %s\n", clean(a.Sent))
 			}
+			if a.Negotiated != "" {
+				fmt.Fprintf(w, "    negotiated %s\n", clean(a.Negotiated))
+			}
+			if a.Error != "" {
+				fmt.Fprintf(w, "    error: %s\n", clean(a.Error))
+			}
 			for _, d := range a.Dials {
 				fmt.Fprintf(w, "    dial %s (%s): %s after %s\n", clean(d.Address), d.Why, d.Outcome, fmtMS(d.ElapsedMS))
 			}
