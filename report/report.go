@@ -2,8 +2,8 @@
 // causes of every failure with their evidence and fixes, and a
 // recommendation for the client's data mode. Build is pure (no I/O, no
 // clock); the renderers (WriteTable, WriteJSON, WriteTrace) only format a
-// Report and take an io.Writer and output.Options. The Report's fields map one to one onto the
-// JSON schema documented in docs/json.md.
+// Report and take an io.Writer and output.Options. The Report's fields map
+// one to one onto the JSON schema documented in docs/json.md.
 package report
 
 import (
