@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the integration suites (integration/, exporter/'s Prometheus
 # test and web/'s browser test) need on a fresh Debian 12 machine, as root:
-# nftables, dnsmasq, iproute2, curl, openssl, prometheus (with promtool) and chromium from
+# nftables, iptables (NFQUEUE rules: integration's RTT benchmark), dnsmasq,
+# iproute2, curl, openssl, prometheus (with promtool) and chromium from
 # apt, and vsftpd, ProFTPD (with mod_tls from proftpd-mod-crypto), Pure-FTPd
 # and OpenSSH's server unpacked side by side under
 # $FTPDOCTOR_IT_ROOT (default /opt/ftpdoctor-it/root). The three FTP servers
@@ -12,7 +13,7 @@ set -euo pipefail
 
 ROOT="${FTPDOCTOR_IT_ROOT:-/opt/ftpdoctor-it/root}"
 UNPACKED=(vsftpd pure-ftpd proftpd-basic proftpd-core proftpd-mod-crypto openssh-server openssh-sftp-server)
-INSTALLED=(nftables dnsmasq-base iproute2 curl openssl openssh-client procps passwd nmap prometheus chromium fonts-dejavu-core)
+INSTALLED=(nftables iptables dnsmasq-base iproute2 curl openssl openssh-client procps passwd nmap prometheus chromium fonts-dejavu-core)
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "install.sh: must run as root" >&2
@@ -35,7 +36,7 @@ apt_quiet() {
 if [ -x "$ROOT/usr/sbin/vsftpd" ] && [ -x "$ROOT/usr/sbin/proftpd" ] &&
 	[ -x "$ROOT/usr/sbin/pure-ftpd" ] && [ -x "$ROOT/usr/sbin/sshd" ] &&
 	[ -f "$ROOT/usr/lib/proftpd/mod_tls.so" ] &&
-	command -v nft >/dev/null && command -v dnsmasq >/dev/null && command -v ssh-keygen >/dev/null &&
+	command -v nft >/dev/null && command -v iptables >/dev/null && command -v dnsmasq >/dev/null && command -v ssh-keygen >/dev/null &&
 	command -v curl >/dev/null && command -v nmap >/dev/null && command -v prometheus >/dev/null && command -v promtool >/dev/null && command -v chromium >/dev/null && id sshd >/dev/null 2>&1 &&
 	[ -f "$ROOT/.complete" ]; then
 	exit 0

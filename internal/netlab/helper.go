@@ -59,17 +59,25 @@ func (l *Lab) Silent(ns, addr string, port int) *Proc {
 func (l *Lab) Hold(ns, addr string) *Proc {
 	l.T.Helper()
 	p := l.startHelper(ns, "connection holder", "hold", addr)
-	deadline := time.After(10 * time.Second)
-	for !strings.Contains(p.Output(), "connected") {
+	p.waitOutput("connected", 10*time.Second)
+	return p
+}
+
+// waitOutput waits until the helper p has printed word, and fails the test
+// when it exits first or within passes.
+func (p *Proc) waitOutput(word string, within time.Duration) {
+	t := p.lab.T
+	t.Helper()
+	deadline := time.After(within)
+	for !strings.Contains(p.Output(), word) {
 		select {
 		case <-p.Done:
-			l.T.Fatalf("connection holder ended: %v\n%s", p.Err, p.Output())
+			t.Fatalf("%s ended: %v\n%s", p.Name, p.Err, p.Output())
 		case <-deadline:
-			l.T.Fatalf("connection holder not connected to %s after 10 s", addr)
+			t.Fatalf("%s did not say %q within %s\n%s", p.Name, word, within, p.Output())
 		case <-time.After(20 * time.Millisecond):
 		}
 	}
-	return p
 }
 
 // startHelper starts the test binary in ns as helper kind on addr.
@@ -84,7 +92,8 @@ func (l *Lab) startHelper(ns, name, kind, addr string) *Proc {
 
 // runHelper is the helper's main. "silent": accept connections and never
 // send a byte; "hold": open one connection and keep it open; "greet" and
-// "greet-tls": wait for a server's first line (see WaitGreeting).
+// "greet-tls": wait for a server's first line (see WaitGreeting); "delay":
+// hold a namespace's packets (see Delay), where addr is "QUEUE/DELAY".
 func runHelper(kind, addr string) int {
 	switch kind {
 	case "silent":
@@ -103,6 +112,8 @@ func runHelper(kind, addr string) int {
 		}
 	case "greet", "greet-tls":
 		return greet(addr, kind == "greet-tls")
+	case "delay":
+		return runDelay(addr)
 	case "hold":
 		c, err := net.DialTimeout("tcp", addr, 5*time.Second)
 		if err != nil {
