@@ -21,6 +21,19 @@ const benchRTT = 50 * time.Millisecond
 // latencyServer starts a healthy fixture behind latency proxies. The
 // control proxy listens on 127.0.0.2, as do the passive-data proxies, so
 // the 227 address matches the control peer as on a healthy server.
+//
+// It prices the round trips of the conversation, not what a real server
+// and a real network charge besides, so the benchmarks on it measure the
+// protocol work of probes.Check in-process, not ftpdoctor against a real
+// server. Left out: process start-up (these run probes.Check in the test
+// process; curl is started as a process); the server's fork, PAM and
+// password hash on every login (the fixture answers 230 at once, and the
+// check logs in on more connections than curl); a connect() that costs a
+// round trip (the proxies' kernel accepts at once on loopback, and the
+// greeting arrives 1.5 round trips after connect, not 2); the delayed ACKs
+// behind vsftpd's Nagle stall before "226". For the figures to compare
+// with curl, use integration's BenchmarkRealRTTHealthy (real vsftpd, every
+// packet delayed) or ../shared/bench/run.
 func latencyServer(b *testing.B) (host string, port int) {
 	b.Helper()
 	srv := fixtures.StartT(b, fixtures.Script{
@@ -39,9 +52,11 @@ func latencyServer(b *testing.B) (host string, port int) {
 
 // BenchmarkHealthyCheck50msRTT times a full healthy plain-FTP check
 // (--tls off: EPSV, PASV, EPRT and PORT listings, and the firewall stage)
-// at 50 ms round-trip time. Compare it with BenchmarkCurlPassiveList50msRTT
-// from the same run: the goal is at most curl's time for one passive
-// listing.
+// at 50 ms round-trip time against a fixture that logs in and accepts
+// for free (see latencyServer), beside BenchmarkCurlPassiveList50msRTT:
+// a change in the check's round trips shows here first, but the ratio of
+// the two is lower than against a real server (0.88x here where the
+// shared harness measured 1.10x), so it is no claim about curl.
 func BenchmarkHealthyCheck50msRTT(b *testing.B) {
 	benchHealthy(b, probes.TLSOff)
 }
@@ -124,8 +139,9 @@ func latencyTLSServer(b *testing.B) (host string, port int, caFile string) {
 // BenchmarkHealthyFTPSCheck50msRTT times a full FTPS check (AUTH TLS and
 // the handshake on every control connection, protected and resumed EPSV,
 // PASV, EPRT and PORT listings, the firewall stage) at 50 ms round-trip
-// time. Compare it with BenchmarkCurlFTPSList50msRTT from the same run:
-// the goal is at most curl --ssl-reqd's time for one passive listing.
+// time, beside BenchmarkCurlFTPSList50msRTT, on the same free fixture as
+// BenchmarkHealthyCheck50msRTT and with the same limits (see
+// latencyServer).
 func BenchmarkHealthyFTPSCheck50msRTT(b *testing.B) {
 	host, port, _ := latencyTLSServer(b)
 	cfg := probes.Config{Target: probes.Target{Host: host, Port: port, User: "alice"}, Password: testPassword,
