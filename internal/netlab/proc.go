@@ -1,11 +1,13 @@
 package netlab
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -109,4 +111,24 @@ func (p *Proc) WaitListening(ns string, port int) {
 		}
 	}
 	t.Fatalf("%s not listening on port %d after 30 s", p.Name, port)
+}
+
+// killMentioning kills every process whose command line names something
+// under dir: a server the lab started from its scratch directory. Killing
+// the servers' process groups and the processes of the lab's namespaces
+// misses vsftpd's session processes, which start sessions of their own
+// (setsid) in network namespaces of their own (isolate_network=YES), and
+// would otherwise outlive the lab.
+func killMentioning(dir string) {
+	procs, _ := os.ReadDir("/proc")
+	for _, p := range procs {
+		pid, err := strconv.Atoi(p.Name())
+		if err != nil || pid == os.Getpid() {
+			continue
+		}
+		cmdline, err := os.ReadFile(filepath.Join("/proc", p.Name(), "cmdline"))
+		if err == nil && bytes.Contains(cmdline, []byte(dir+"/")) {
+			syscall.Kill(pid, syscall.SIGKILL)
+		}
+	}
 }
