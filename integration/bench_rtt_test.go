@@ -1,19 +1,12 @@
 package integration
 
 import (
-	"bytes"
-	"context"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
-	"slices"
-	"strings"
 	"testing"
 	"time"
-
-	"golang.org/x/sys/unix"
 
 	"github.com/ftpdoctor/ftpdoctor/internal/netlab"
 )
@@ -67,46 +60,17 @@ var benchNeed = netlab.Need{Tools: []string{"iptables"}}
 //
 //	go test -run '^$' -bench RealRTT -benchtime 5x ./integration/
 func BenchmarkRealRTTHealthy(b *testing.B) {
-	requireBench(b)
-	curl, err := exec.LookPath("curl")
-	if err != nil {
-		b.Skip("curl is not installed: no row to compare with")
-	}
-	user := shareBenchUser(b)
-	l, cli, srv, srvAddr := delayedLab(b)
-	l.Vsftpd(srv, "listen_address="+srvAddr, fmt.Sprintf("listen_port=%d", ftpPort),
-		"local_enable=YES", "write_enable=NO", "anonymous_enable=NO", "pam_service_name=other",
-		"pasv_enable=YES", fmt.Sprintf("pasv_min_port=%d", passiveLow), fmt.Sprintf("pasv_max_port=%d", passiveHigh),
-		"pasv_address="+srvAddr, "port_enable=YES", "xferlog_enable=NO")
+	bl := newBenchLab(b)
+	bl.vsftpd()
+	user, cli, srvAddr := bl.user, bl.cli, bl.srvAddr
 	tools := []toolRun{
 		{name: "ftpdoctor", ns: cli, env: []string{"FTP_PASSWORD=" + user.Password}, want: `"verdict": "ok"`, hide: user.Password,
 			args: []string{suite.bin, "check", "--json", "ftp://" + user.Name + "@" + srvAddr + "/"}},
 		{name: "curl", ns: cli, want: "file1.txt", hide: user.Password,
-			args: []string{curl, "-s", "--list-only", "ftp://" + user.Name + ":" + user.Password + "@" + srvAddr + "/"}},
+			args: []string{bl.curl, "-s", "--list-only", "ftp://" + user.Name + ":" + user.Password + "@" + srvAddr + "/"}},
 	}
-	// The warm-up round, discarded, also proves the delay is there: a login
-	// and one listing cannot take less than 7 round trips (bench/README.md).
-	for _, tr := range tools {
-		if d := tr.run(b); d < 7*realRTT {
-			b.Fatalf("%s took %.1f ms, less than 7 round trips of %v: the delay is not applied", tr.name, ms(d), realRTT)
-		}
-	}
-	var ftpTimes, curlTimes []time.Duration
-	var ratios []float64
-	for b.Loop() {
-		f, c := tools[0].run(b), tools[1].run(b)
-		ftpTimes, curlTimes = append(ftpTimes, f), append(curlTimes, c)
-		ratios = append(ratios, float64(f)/float64(c))
-	}
-	b.Logf("ftpdoctor ms: %s", list("%.1f", msAll(ftpTimes)))
-	b.Logf("curl ms:      %s", list("%.1f", msAll(curlTimes)))
-	b.Logf("ratios:       %s", list("%.3f", ratios))
-	b.ReportMetric(0, "ns/op")
-	b.ReportMetric(ms(median(ftpTimes)), "ftpdoctor-ms")
-	b.ReportMetric(ms(median(curlTimes)), "curl-ms")
-	b.ReportMetric(float64(median(ftpTimes))/float64(realRTT), "ftpdoctor-RTT")
-	b.ReportMetric(float64(median(curlTimes))/float64(realRTT), "curl-RTT")
-	b.ReportMetric(median(ratios), "ratio")
+	times := runRounds(b, tools)
+	reportRatio(b, "ratio", times[0], times[1])
 }
 
 // requireBench skips b, or fails it under CI, when the lab cannot run here
@@ -118,6 +82,30 @@ func requireBench(b *testing.B) {
 	if suite.buildErr != nil {
 		b.Fatalf("cannot build ftpdoctor: %v", suite.buildErr)
 	}
+}
+
+// benchLab is what both real-server benchmarks run in: a delayed lab
+// (delayedLab), the benchmark's user, and curl.
+type benchLab struct {
+	*netlab.Lab
+	cli, srv string           // the client's and the server's namespace
+	srvAddr  string           // the server's address, in srv
+	user     netlab.LocalUser // the FTP user, with the harness's home
+	curl     string           // curl's path
+}
+
+// newBenchLab skips b when the lab or curl is missing (requireBench), and
+// otherwise builds the lab and takes the user (shareBenchUser).
+func newBenchLab(b *testing.B) benchLab {
+	b.Helper()
+	requireBench(b)
+	curl, err := exec.LookPath("curl")
+	if err != nil {
+		b.Skip("curl is not installed: no row to compare with")
+	}
+	user := shareBenchUser(b)
+	l, cli, srv, srvAddr := delayedLab(b)
+	return benchLab{Lab: l, cli: cli, srv: srv, srvAddr: srvAddr, user: user, curl: curl}
 }
 
 // shareBenchUser takes the lease on the benchmark's user and gives its
@@ -178,111 +166,14 @@ func delayedLab(b *testing.B) (l *netlab.Lab, cli, srv, srvAddr string) {
 	return l, cli, srv, srvAddr
 }
 
-// toolRun is one timed command in a namespace.
-type toolRun struct {
-	name string   // row name
-	ns   string   // namespace to run in
-	args []string // the command
-	env  []string // added to this process's environment
-	want string   // stdout must contain this, and the exit status be 0
-	hide string   // the password, replaced by *** in what a failure shows
-}
-
-// run runs the command once and returns its wall time; it fails b when
-// the run fails or its output lacks tr.want, and then shows the output
-// with tr.hide redacted; with FDIT_REPORTS set it keeps that output there.
-func (tr toolRun) run(b *testing.B) time.Duration {
-	b.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, tr.args[0], tr.args[1:]...)
-	cmd.Env = append(os.Environ(), tr.env...)
-	var stdout bytes.Buffer
-	cmd.Stdout = &stdout
-	start := time.Now()
-	err := startIn(tr.ns, cmd)
-	if err == nil {
-		err = cmd.Wait()
-	}
-	d := time.Since(start)
-	if err == nil && !strings.Contains(stdout.String(), tr.want) {
-		err = fmt.Errorf("no %q in its output", tr.want)
-	}
-	out := strings.ReplaceAll(stdout.String(), tr.hide, "***")
-	if err != nil {
-		b.Fatalf("%s failed after %.0f ms: %v\n%s", tr.name, ms(d), err, out)
-	}
-	if dir := os.Getenv("FDIT_REPORTS"); dir != "" { // keep every output for reading later, as the tests do
-		name := fmt.Sprintf("%s-%s-%d.out", b.Name(), tr.name, time.Now().UnixNano())
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(out), 0o644); err != nil {
-			b.Errorf("saving the output: %v", err)
-		}
-	}
-	return d
-}
-
-// list formats xs as "1.0 2.0 3.0", each with format.
-func list(format string, xs []float64) string {
-	out := make([]string, len(xs))
-	for i, x := range xs {
-		out[i] = fmt.Sprintf(format, x)
-	}
-	return strings.Join(out, " ")
-}
-
-// msAll is each of ds in milliseconds.
-func msAll(ds []time.Duration) []float64 {
-	out := make([]float64, len(ds))
-	for i, d := range ds {
-		out[i] = ms(d)
-	}
-	return out
-}
-
-// startIn starts cmd inside network namespace ns, forked straight from
-// this process as the harness's runner does: no `ip netns exec` in between
-// whose start-up would be timed with the tool. The fork happens on an OS
-// thread that joins ns for that moment and then returns to this process's
-// namespace; a thread that cannot return is never unlocked, so Go retires
-// it with its goroutine.
-func startIn(ns string, cmd *exec.Cmd) error {
-	target, err := os.Open(filepath.Join("/run/netns", ns))
-	if err != nil {
-		return err
-	}
-	defer target.Close()
-	runtime.LockOSThread()
-	self, err := os.Open("/proc/thread-self/ns/net")
-	if err != nil {
-		runtime.UnlockOSThread()
-		return err
-	}
-	defer self.Close()
-	if err := unix.Setns(int(target.Fd()), unix.CLONE_NEWNET); err != nil {
-		runtime.UnlockOSThread()
-		return fmt.Errorf("joining %s: %w", ns, err)
-	}
-	startErr := cmd.Start()
-	if err := unix.Setns(int(self.Fd()), unix.CLONE_NEWNET); err != nil {
-		return fmt.Errorf("leaving %s: %w", ns, err)
-	}
-	runtime.UnlockOSThread()
-	return startErr
-}
-
-// ms is d in milliseconds.
-func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
-
-// median returns the middle value of xs (the mean of the two middle ones
-// for an even count); xs is not changed.
-func median[T time.Duration | float64](xs []T) T {
-	if len(xs) == 0 {
-		return 0
-	}
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+// vsftpd starts the benchmarks' vsftpd in the server namespace on
+// srvAddr:21: PAM logins of local users (service "other"), read-only,
+// passive range 30000-30099 advertised as srvAddr, active mode allowed;
+// extra settings are added or override these.
+func (bl benchLab) vsftpd(extra ...string) {
+	bl.T.Helper()
+	bl.Vsftpd(bl.srv, append([]string{"listen_address=" + bl.srvAddr, fmt.Sprintf("listen_port=%d", ftpPort),
+		"local_enable=YES", "write_enable=NO", "anonymous_enable=NO", "pam_service_name=other",
+		"pasv_enable=YES", fmt.Sprintf("pasv_min_port=%d", passiveLow), fmt.Sprintf("pasv_max_port=%d", passiveHigh),
+		"pasv_address=" + bl.srvAddr, "port_enable=YES", "xferlog_enable=NO"}, extra...)...)
 }
