@@ -19,13 +19,14 @@ type Phase string
 
 // The phases, in the order a session passes them.
 const (
-	PhaseConnect    Phase = "connect"     // the control connection or its greeting failed (421 session limits)
-	PhaseTLS        Phase = "tls"         // TLS failed
-	PhaseUser       Phase = "user"        // refused at USER, before the password was sent
-	PhasePass       Phase = "pass"        // refused at PASS
-	PhaseAfterLogin Phase = "after_login" // accepted, then the session failed (a home directory that is missing, a writable chroot)
-	PhaseData       Phase = "data"        // logged in, but the listing failed
-	PhaseOK         Phase = "ok"          // logged in and listed
+	PhaseConnect     Phase = "connect"     // the control connection or its greeting failed (421 session limits)
+	PhaseTLS         Phase = "tls"         // TLS failed
+	PhaseUser        Phase = "user"        // refused at USER, before the password was sent
+	PhasePass        Phase = "pass"        // refused at PASS
+	PhaseAfterLogin  Phase = "after_login" // accepted, then the session failed (a home directory that is missing, a writable chroot)
+	PhaseData        Phase = "data"        // logged in, but the listing failed
+	PhaseOK          Phase = "ok"          // logged in and listed
+	PhaseInterrupted Phase = "interrupted" // the run's deadline ended the session before it was over: not known to work
 )
 
 // Connecting reports whether the phase comes before login: a part of the
@@ -68,8 +69,12 @@ func CheckAccounts(ctx context.Context, cfg Config, accounts []Credential, mode 
 		Transcript: o.Transcript}}
 	peer := peerOf(o)
 	if len(accounts) == 1 || peer == "" {
+		phase := PhaseConnect
+		if anyInterrupted(o.Results) {
+			phase = PhaseInterrupted
+		}
 		for _, a := range accounts[1:] {
-			o.Accounts = append(o.Accounts, AccountOutcome{User: a.User, Mode: o.Mode, Phase: PhaseConnect,
+			o.Accounts = append(o.Accounts, AccountOutcome{User: a.User, Mode: o.Mode, Phase: phase,
 				Results: []Result{Skipped(StageControl, "the server check found no working control connection")}})
 		}
 		return o
@@ -96,7 +101,7 @@ func CheckAccounts(ctx context.Context, cfg Config, accounts []Credential, mode 
 			select {
 			case sem <- struct{}{}:
 			case <-ctx.Done():
-				rest[i] = AccountOutcome{User: a.User, Mode: each.Mode, Phase: PhaseConnect,
+				rest[i] = AccountOutcome{User: a.User, Mode: each.Mode, Phase: PhaseInterrupted,
 					Results: []Result{NotReached(StageControl)}}
 				return
 			}
@@ -197,6 +202,8 @@ func phaseOf(results []Result) Phase {
 	for _, r := range results {
 		st, _ := r.Stage.Facts()
 		switch {
+		case r.Status == StatusInterrupted:
+			return PhaseInterrupted
 		case r.Status != StatusFail || st.Phase == "":
 			continue
 		case st.Phase == PhaseUser:

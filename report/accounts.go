@@ -13,7 +13,7 @@ type Account struct {
 	User       string          `json:"user"`              // login name
 	Verdict    verdict.Verdict `json:"verdict"`           // this account's verdict
 	ExitCode   int             `json:"exit_code"`         // its exit code
-	Phase      probes.Phase    `json:"phase"`             // where its session ended: connect, tls, user, pass, after_login, data or ok
+	Phase      probes.Phase    `json:"phase"`             // where its session ended: connect, tls, user, pass, after_login, data, ok, or interrupted (the deadline came first)
 	Code       probes.Code     `json:"code"`              // the code of the stage that ended it, or the login's
 	Reply      string          `json:"reply"`             // the server's decisive reply, e.g. "530 Login incorrect."
 	DurationMS float64         `json:"duration_ms"`       // wall time of its check in milliseconds
@@ -114,6 +114,9 @@ func accountsFinding(o probes.Outcome, accounts []Account) (finding, bool) {
 		if a.Phase == probes.PhaseOK {
 			ok = append(ok, a.User)
 			continue
+		}
+		if a.Phase == probes.PhaseInterrupted {
+			continue // neither works nor fails: the deadline came first
 		}
 		failed = append(failed, a.User)
 		if len(byPhase[a.Phase]) == 0 {

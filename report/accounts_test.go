@@ -40,3 +40,26 @@ func TestAccountReplyIsItsOwn(t *testing.T) {
 		t.Fatalf("the comparison must be as severe as the worst account: %+v, verdict %s", summary, r.Verdict)
 	}
 }
+
+func TestAnAccountCutShortIsNoRefusal(t *testing.T) {
+	o := healthy()
+	cut := stopAt(probes.StageLogin, probes.CodeSkipped, "", probes.Evidence{})
+	for i := range cut.Results {
+		if cut.Results[i].Status == probes.StatusSkip || cut.Results[i].Stage == probes.StageLogin {
+			cut.Results[i] = probes.NotReached(cut.Results[i].Stage)
+		}
+	}
+	o.Accounts = []probes.AccountOutcome{
+		{User: "alice", Mode: probes.ModeBoth, Phase: probes.PhaseOK, Results: o.Results},
+		{User: "bob", Mode: probes.ModeBoth, Phase: probes.PhaseInterrupted, Results: cut.Results},
+	}
+	r := Build(o)
+	for _, c := range r.Causes {
+		if c.Code == probes.LoginAccountsRefused {
+			t.Errorf("an account the deadline cut short counts as refused: %s", c.Title)
+		}
+	}
+	if got := PhaseLabel(r.Accounts[1].Phase); got != "cut short" {
+		t.Errorf("bob's phase reads %q, want \"cut short\"", got)
+	}
+}

@@ -16,13 +16,14 @@ const referencePrefix = "The fix of "
 // phaseLabels say where an account's session ended, in the accounts table:
 // "at PASS" rather than "pass", which beside a verdict reads as "passed".
 var phaseLabels = map[probes.Phase]string{
-	probes.PhaseConnect:    "at connect",
-	probes.PhaseTLS:        "at TLS",
-	probes.PhaseUser:       "at USER",
-	probes.PhasePass:       "at PASS",
-	probes.PhaseAfterLogin: "after login",
-	probes.PhaseData:       "at listing",
-	probes.PhaseOK:         "-",
+	probes.PhaseConnect:     "at connect",
+	probes.PhaseTLS:         "at TLS",
+	probes.PhaseUser:        "at USER",
+	probes.PhasePass:        "at PASS",
+	probes.PhaseAfterLogin:  "after login",
+	probes.PhaseData:        "at listing",
+	probes.PhaseOK:          "-",
+	probes.PhaseInterrupted: "cut short",
 }
 
 // PhaseLabel says where an account's session ended, for a person: "at

@@ -218,6 +218,8 @@ func phaseText(p probes.Phase) string {
 		return "at the listing"
 	case probes.PhaseOK:
 		return "listed"
+	case probes.PhaseInterrupted:
+		return "cut short by the deadline"
 	}
 	return string(p)
 }
