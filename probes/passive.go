@@ -206,7 +206,7 @@ func (s *Session) reuseUnderTLS12(ctx context.Context) (Attempt, bool) {
 	if reply, _, err := c.Cmd(ctx, s.Timeout, "AUTH TLS"); err != nil || reply.Code != ReplyAuthOK {
 		return Attempt{}, false
 	}
-	if _, err := s.secureUpTo(ctx, c, tls.VersionTLS12); err != nil {
+	if _, err := s.secureUpTo(ctx, c, tls.VersionTLS12, nil); err != nil {
 		return Attempt{}, false
 	}
 	reply, _, err := c.Cmd(ctx, s.Timeout, "USER %s", s.loginName())

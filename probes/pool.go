@@ -135,12 +135,15 @@ func (s *Session) openExtra(ctx context.Context, p *pool) *extra {
 }
 
 // extraTLS protects an extra connection as the tls stage protected the
-// login's own: it waits for that decision, then sends AUTH TLS and shakes
-// hands when the login's connection did. It reports whether the
-// connection can go on.
+// login's own. As soon as the server accepted AUTH TLS there, it sends
+// AUTH TLS and starts its handshake; the handshake judges the certificate
+// only once the tls stage decided, so that the login's connection stays
+// the run's first and a bad certificate stops the extra before any
+// command. It reports whether the connection can go on.
 func (s *Session) extraTLS(ctx context.Context, c *Conn, p *pool) bool {
 	select {
 	case <-s.tls.decided:
+	case <-s.tls.offered:
 	case <-p.done:
 		return false
 	case <-ctx.Done():
@@ -149,15 +152,17 @@ func (s *Session) extraTLS(ctx context.Context, c *Conn, p *pool) bool {
 	if s.tls.isBlocked() {
 		return false
 	}
-	if !s.tls.protected() || s.tls.implicit {
+	if s.tls.implicit || !s.tls.offeredYet() {
+		// Implicit TLS shook hands at connect; without a 234 the login's
+		// connection stayed plain.
 		return true
 	}
 	reply, _, err := c.Cmd(ctx, s.Timeout, "AUTH TLS")
 	if err != nil || reply.Code != ReplyAuthOK {
 		return false
 	}
-	_, err = s.secure(ctx, c)
-	return err == nil
+	_, err = s.secureUpTo(ctx, c, s.TLSMax, func() error { return s.tls.wait(ctx) })
+	return err == nil && s.tls.protected()
 }
 
 // add files the outcome of one extra's set-up.

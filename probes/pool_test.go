@@ -1,6 +1,7 @@
 package probes_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -40,6 +41,35 @@ func TestDataAttemptsKeepTheirConnections(t *testing.T) {
 				t.Errorf("run %d: %s ran on %s, want an extra connection of its own (%v)", run, cmd, conns[cmd], conns)
 			}
 			seen[conns[cmd]] = cmd
+		}
+	}
+}
+
+// TestExtrasAskTLSBeforeTheLoginsHandshakeEnds: the server holds the
+// login's handshake until another connection has sent AUTH TLS. The
+// extra connections send it as soon as the login's connection got 234,
+// so the check goes on; were they to wait for the login's handshake, it
+// would time out. Every connection still logs in under TLS, and only
+// after the login's certificate was judged.
+func TestExtrasAskTLSBeforeTheLoginsHandshakeEnds(t *testing.T) {
+	o, srv, _ := runOn(t, fixtures.Script{IOTimeout: 10 * time.Second, TLS: &fixtures.TLSConfig{Certificates: good(), HoldFirstHandshake: true}},
+		func(c *probes.Config) { c.Mode = probes.ModePassive })
+	if got := stageCode(o, probes.StageTLS); got != probes.TLSOK {
+		t.Fatalf("tls %s: %s", got, codes(o))
+	}
+	conns := map[string]bool{}
+	for _, a := range result(o, probes.StagePassive).Evidence.Attempts {
+		if a.Status != probes.StatusPass {
+			t.Fatalf("%s %s: %s", a.Command, a.Code, a.Reply.Error)
+		}
+		conns[a.Reply.Conn] = true
+	}
+	if len(conns) != 2 {
+		t.Errorf("EPSV and PASV ran on %d connections, want 2: %v", len(conns), conns)
+	}
+	for _, r := range srv.Received() {
+		if strings.HasPrefix(r.Line, "USER") && !r.Secure {
+			t.Errorf("session %d sent USER in clear text", r.Session)
 		}
 	}
 }

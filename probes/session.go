@@ -261,7 +261,7 @@ func NewSession(cfg Config, env Env) *Session {
 		Account:    &Account{User: cfg.Target.User, Password: cfg.Password, Anonymous: cfg.Anonymous},
 		transcript: &transcript{},
 		turn:       make(chan struct{}, 1),
-		tls:        &tlsState{decided: make(chan struct{}), implicit: cfg.TLS == TLSImplicit},
+		tls:        &tlsState{decided: make(chan struct{}), offered: make(chan struct{}), implicit: cfg.TLS == TLSImplicit},
 		trust:      newCertTrust(cfg, env.Now),
 	}
 	s.proven.keepNext = cfg.Transfer != nil && cfg.Transfer.File == ""

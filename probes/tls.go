@@ -45,6 +45,7 @@ func TLS(ctx context.Context, s *Session) Result {
 		s.tls.decide(false)
 		return r.with(StatusPass, TLSPlain, "the server refused AUTH TLS (%d %s): plain FTP, as FileZilla does when TLS is not offered", reply.Code, firstLine(reply))
 	}
+	s.tls.accepted()
 	state, err := s.secure(ctx, c)
 	var changed *CertChangedError
 	if errors.As(err, &changed) {

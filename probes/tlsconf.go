@@ -82,10 +82,12 @@ func (s *Session) serverName() string { return s.trust.host }
 // secure runs a TLS handshake over c's transport within the timeout and
 // makes every data connection of c a TLS client of the same session cache.
 func (s *Session) secure(ctx context.Context, c *Conn) (tls.ConnectionState, error) {
-	return s.secureUpTo(ctx, c, s.TLSMax)
+	return s.secureUpTo(ctx, c, s.TLSMax, nil)
 }
 
-// secureUpTo is secure with the highest TLS version to offer. Each control
+// secureUpTo is secure with the highest TLS version to offer, and before,
+// when not nil, run in the handshake before the certificate is judged (an
+// error ends the handshake). Each control
 // connection has a session cache of its own, keyed by ServerName, so that
 // its data connections resume its session, as vsftpd's require_ssl_reuse
 // and ProFTPD's mod_tls demand (Go resumes only with tickets or PSK, and
@@ -93,9 +95,18 @@ func (s *Session) secure(ctx context.Context, c *Conn) (tls.ConnectionState, err
 // matches a data connection). Every connection's certificate goes through
 // the run's trust (certTrust): a later one that presents another
 // certificate fails its handshake, before any command is sent on it.
-func (s *Session) secureUpTo(ctx context.Context, c *Conn, maxVersion uint16) (tls.ConnectionState, error) {
+func (s *Session) secureUpTo(ctx context.Context, c *Conn, maxVersion uint16, before func() error) (tls.ConnectionState, error) {
 	cache := tls.NewLRUClientSessionCache(8)
 	cfg := s.trust.config("control", c.RemoteAddr().String(), maxVersion, cache, s.tls.changed)
+	if before != nil {
+		accept := cfg.VerifyConnection
+		cfg.VerifyConnection = func(cs tls.ConnectionState) error {
+			if err := before(); err != nil {
+				return err
+			}
+			return accept(cs)
+		}
+	}
 	var state tls.ConnectionState
 	err := c.Upgrade(func(nc net.Conn) (net.Conn, error) {
 		tc, err := handshake(ctx, nc, cfg, s.Timeout, s.Now)
@@ -202,7 +213,15 @@ type tlsState struct {
 	info     TLSInfo       // what is reported
 	decided  chan struct{} // closed once on and implicit are final
 	once     sync.Once
+	offered  chan struct{} // closed when the login's connection got 234 to AUTH TLS: the extras may send theirs
+	offer    sync.Once
 }
+
+// accepted records that the server accepted AUTH TLS on the login's
+// connection, before its handshake: the extra connections send AUTH TLS
+// and start their own handshakes at once, and finish them only once the
+// decision is made (see secureExtra).
+func (t *tlsState) accepted() { t.offer.Do(func() { close(t.offered) }) }
 
 // changed records a later connection refused for its certificate.
 func (t *tlsState) changed(c CertificateChange) {
@@ -219,6 +238,34 @@ func (t *tlsState) decide(on bool) {
 	t.mu.Unlock()
 	t.once.Do(func() { close(t.decided) })
 }
+
+// offeredYet reports whether the login's connection got 234 to AUTH TLS.
+func (t *tlsState) offeredYet() bool {
+	select {
+	case <-t.offered:
+		return true
+	default:
+		return false
+	}
+}
+
+// wait waits for the decision and says whether control connections may go
+// on under TLS: an error when TLS failed, or ctx ended first.
+func (t *tlsState) wait(ctx context.Context) error {
+	select {
+	case <-t.decided:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	if t.isBlocked() || !t.protected() {
+		return errTLSStopped
+	}
+	return nil
+}
+
+// errTLSStopped ends an extra connection's handshake when the login's
+// connection did not get TLS to work.
+var errTLSStopped = errors.New("TLS failed on the login's connection")
 
 // isBlocked reports whether TLS failed so that no login is attempted.
 func (t *tlsState) isBlocked() bool {

@@ -54,7 +54,7 @@ func (s *Session) handshakeUpTo12(ctx context.Context) (Attempt, bool) {
 	if err != nil || reply.Code != ReplyAuthOK {
 		return a, false
 	}
-	state, err := s.secureUpTo(ctx, c, tls.VersionTLS12)
+	state, err := s.secureUpTo(ctx, c, tls.VersionTLS12, nil)
 	if err != nil {
 		a.Error = tlsError(err)
 		a.finish(start, s.Now, StatusFail, TLSHandshakeFailed)
