@@ -23,7 +23,7 @@
 //     stages it needs);
 //  3. its codes: constants and rows in the code table (codes.go), at least
 //     one ok code, and for each problem code an entry of the report's cause
-//     table (report/causes_NAME.go, one name in causeTable's merge line);
+//     table (report/causes_NAME.go, a part added with causes);
 //  4. a page docs/causes/CODE.md for each problem code, listed on its
 //     family's page and in docs/README.md, and the stage in the lists of
 //     README.md and docs/json.md.

@@ -26,21 +26,20 @@ type entry struct {
 }
 
 // causeTable is the one table keyed by code: every code in probes/codes.go
-// that means a problem. It is assembled from the per-family parts in the
-// causes_*.go files.
-var causeTable = merge(dnsCauses, controlCauses, tlsCauses, loginCauses, passiveCauses, activeCauses, firewallCauses, edgeCauses, transferCauses)
+// that means a problem. Each causes_*.go file adds its part with causes;
+// no list of the parts is kept.
+var causeTable = map[probes.Code]entry{}
 
-func merge(parts ...map[probes.Code]entry) map[probes.Code]entry {
-	out := map[probes.Code]entry{}
-	for _, p := range parts {
-		for code := range p {
-			if _, dup := out[code]; dup {
-				panic("report: code in two cause tables: " + code)
-			}
+// causes adds one part of the cause table and returns it. A code in two
+// parts is a programming error, found by any test of the package.
+func causes(part map[probes.Code]entry) map[probes.Code]entry {
+	for code := range part {
+		if _, dup := causeTable[code]; dup {
+			panic("report: code in two cause tables: " + code)
 		}
-		maps.Copy(out, p)
 	}
-	return out
+	maps.Copy(causeTable, part)
+	return part
 }
 
 // DocPath is the page that documents one problem code: what it means, the

@@ -40,7 +40,7 @@ func sourcePort20(si probes.ServerInfo) string {
 }
 
 // activeCauses explains the active stage's codes.
-var activeCauses = map[probes.Code]entry{
+var activeCauses = causes(map[probes.Code]entry{
 	probes.ActiveCommandRefused: {
 		Severity: dataRule,
 		Title:    "The server refuses the PORT/EPRT address",
@@ -138,10 +138,10 @@ var activeCauses = map[probes.Code]entry{
 			return []Fix{{SideClient, "curl: --disable-eprt. FileZilla and lftp fall back on their own."}}
 		},
 	},
-}
+})
 
 // firewallCauses explains the firewall stage's codes.
-var firewallCauses = map[probes.Code]entry{
+var firewallCauses = causes(map[probes.Code]entry{
 	probes.FirewallFiltered: {
 		Severity: dataRule,
 		Title:    "Passive data ports are dropped by a firewall",
@@ -162,4 +162,4 @@ var firewallCauses = map[probes.Code]entry{
 			return []Fix{{SideNetwork, fmt.Sprintf("Check routing and firewall rules for TCP to the server %s on %s.", serverHost(f.outcome), passivePorts(f.outcome))}}
 		},
 	},
-}
+})

@@ -8,7 +8,7 @@ import (
 )
 
 // dnsCauses explains the dns stage's codes.
-var dnsCauses = map[probes.Code]entry{
+var dnsCauses = causes(map[probes.Code]entry{
 	probes.DNSNotFound: {
 		Severity: alwaysCritical,
 		Title:    "The host name does not exist in DNS",
@@ -53,10 +53,10 @@ var dnsCauses = map[probes.Code]entry{
 			}
 		},
 	},
-}
+})
 
 // controlCauses explains the control stage's codes.
-var controlCauses = map[probes.Code]entry{
+var controlCauses = causes(map[probes.Code]entry{
 	probes.ControlRefused: {
 		Severity: alwaysCritical,
 		Title:    "Nothing accepts connections on the FTP port",
@@ -298,7 +298,7 @@ var controlCauses = map[probes.Code]entry{
 			}
 		},
 	},
-}
+})
 
 // greetingWait is " within 1.0 s" for the wait that ended without a
 // greeting, or nothing when the stage recorded no such wait.

@@ -138,7 +138,7 @@ func advertisedFixes(f finding) []Fix {
 }
 
 // passiveCauses explains the passive stage's codes.
-var passiveCauses = map[probes.Code]entry{
+var passiveCauses = causes(map[probes.Code]entry{
 	probes.PassivePrivateAddress: {
 		Severity: alwaysWarning,
 		Title:    "PASV advertises a private address",
@@ -295,7 +295,7 @@ var passiveCauses = map[probes.Code]entry{
 			return []Fix{{SideServer, "Fix or update the server (or the firewall rewriting its replies) so that PASV answers \"227 Entering Passive Mode (h1,h2,h3,h4,p1,p2)\"."}}
 		},
 	},
-}
+})
 
 // tlsDataEntry explains a data connection refused for want of TLS, in
 // either mode.

@@ -10,7 +10,7 @@ import (
 // edgeCauses explains codes whose evidence used to be read the wrong way:
 // a server that refuses every login in its greeting, and passive ports
 // that cannot be bound.
-var edgeCauses = map[probes.Code]entry{
+var edgeCauses = causes(map[probes.Code]entry{
 	probes.ControlLoginsDisabled: {
 		Severity: alwaysCritical,
 		Title:    "The server refuses every login for now",
@@ -47,7 +47,7 @@ var edgeCauses = map[probes.Code]entry{
 			return append(out, Fix{SideServer, "Check that no other process listens on the passive ports: ss -ltnp shows the owner of each listening port; move that service or the range."})
 		},
 	},
-}
+})
 
 // pasvRangeWiden makes a passive range large enough for the sessions.
 var pasvRangeWiden = setting{

@@ -23,7 +23,7 @@ func loginExplain(f finding, what string) string {
 }
 
 // loginCauses explains the login stage's codes.
-var loginCauses = map[probes.Code]entry{
+var loginCauses = causes(map[probes.Code]entry{
 	probes.LoginAccountsRefused: {
 		Severity: alwaysCritical, // warning when the failing accounts' own verdicts are only warnings
 		Title:    "Some accounts log in and some do not",
@@ -197,4 +197,4 @@ var loginCauses = map[probes.Code]entry{
 			}
 		},
 	},
-}
+})

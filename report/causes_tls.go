@@ -25,7 +25,7 @@ func certFixes(f finding, server setting) []Fix {
 
 // tlsCauses explains the tls stage's codes and the data connections' TLS
 // failures.
-var tlsCauses = map[probes.Code]entry{
+var tlsCauses = causes(map[probes.Code]entry{
 	probes.TLSNotOffered: {
 		Severity: alwaysCritical,
 		Title:    "The server offers no TLS, and TLS is required",
@@ -151,7 +151,7 @@ var tlsCauses = map[probes.Code]entry{
 		},
 		Fixes: func(f finding) []Fix { return serverFixes(f.outcome.Server, tlsProtocols) },
 	},
-}
+})
 
 // tlsReuseEntry explains a data connection refused because its TLS
 // session did not resume the control connection's.

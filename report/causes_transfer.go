@@ -74,7 +74,7 @@ func writeFixes(f finding) []Fix {
 }
 
 // transferCauses explains the transfer stage's codes.
-var transferCauses = map[probes.Code]entry{
+var transferCauses = causes(map[probes.Code]entry{
 	probes.TransferDownloadFailed: {
 		Severity: alwaysWarning,
 		Title:    "The file could not be downloaded",
@@ -193,4 +193,4 @@ var transferCauses = map[probes.Code]entry{
 			return []Fix{{SideServer, "Delete the named files by hand, and give the account delete permission if its users should be able to replace or remove their uploads (ProFTPD <Limit DELE>, IIS Write permission, FileZilla Server Delete right)."}}
 		},
 	},
-}
+})
