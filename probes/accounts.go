@@ -51,8 +51,9 @@ type AccountOutcome struct {
 // control connection of its own, TLS, its login and a listing in mode
 // (the mode the first check found working when mode is empty), at most
 // parallel accounts at once. An account refused for too many connections
-// (421) is checked again alone afterwards, and the server's limit becomes a
-// finding of the outcome (AccountLimit).
+// (421) is checked again alone afterwards, up to maxRetries times with a
+// longer wait each time, and the server's limit becomes a finding of the
+// outcome (AccountLimit).
 func CheckAccounts(ctx context.Context, cfg Config, accounts []Credential, mode Mode, parallel int, env Env) Outcome {
 	if len(accounts) == 0 {
 		return Check(ctx, cfg, env)
@@ -111,12 +112,20 @@ func CheckAccounts(ctx context.Context, cfg Config, accounts []Credential, mode 
 	}
 	wg.Wait()
 	for i, a := range accounts[1:] {
-		if refusal, limited := tooMany(rest[i]); limited && parallel > 1 {
-			// Back off: the server may count a session until its own
-			// process has seen the client leave.
+		refusal, limited := tooMany(rest[i])
+		if !limited || parallel < 2 {
+			continue
+		}
+		// Back off, longer each time: the server may count a session
+		// until its own process has seen the client leave, and a busy
+		// server sees it late.
+		for try := range maxRetries {
 			select {
-			case <-time.After(backOff(cfg.Timeout)):
+			case <-time.After(backOff(cfg.Timeout) << try):
 			case <-ctx.Done():
+			}
+			if ctx.Err() != nil {
+				break
 			}
 			again := checkAccount(ctx, each, a, env, trust)
 			if _, still := tooMany(again); !still {
@@ -125,6 +134,7 @@ func CheckAccounts(ctx context.Context, cfg Config, accounts []Credential, mode 
 				if o.AccountLimit == nil {
 					o.AccountLimit = &refusal
 				}
+				break
 			}
 		}
 	}
@@ -136,8 +146,13 @@ func CheckAccounts(ctx context.Context, cfg Config, accounts []Credential, mode 
 	return o
 }
 
-// backOff is the wait before an account refused for too many connections
-// is checked again alone.
+// maxRetries is how many times an account refused for too many
+// connections is checked again alone, each time after twice the wait
+// before.
+const maxRetries = 3
+
+// backOff is the first wait before an account refused for too many
+// connections is checked again alone.
 func backOff(timeout time.Duration) time.Duration {
 	if timeout <= 0 {
 		timeout = 5 * time.Second

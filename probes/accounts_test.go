@@ -99,6 +99,32 @@ func TestAccountsBackOffFromAConnectionLimit(t *testing.T) {
 	}
 }
 
+// TestAccountsRetryABusyServersLimit: the server counts a session for
+// 250 ms after it ended, longer than the first back-off (a quarter of the
+// 400 ms timeout): an account refused for too many connections is checked
+// again, waiting longer each time, until the server lets it in.
+func TestAccountsRetryABusyServersLimit(t *testing.T) {
+	users := map[string]string{}
+	var accounts []probes.Credential
+	for _, u := range []string{"u1", "u2", "u3"} {
+		users[u] = "Pw-" + u
+		accounts = append(accounts, probes.Credential{User: u, Password: probes.Secret("Pw-" + u)})
+	}
+	o := checkAccounts(t, fixtures.Script{Users: users, MaxPerClient: 1, LeaveLate: 250 * time.Millisecond}, accounts, 2)
+	retried := 0
+	for _, a := range o.Accounts {
+		if a.Phase != probes.PhaseOK {
+			t.Errorf("%s ended at %s (retried %v)", a.User, a.Phase, a.Retried)
+		}
+		if a.Retried {
+			retried++
+		}
+	}
+	if retried == 0 || o.AccountLimit == nil {
+		t.Errorf("%d accounts retried, limit %+v: the further accounts met the limit and were not checked again", retried, o.AccountLimit)
+	}
+}
+
 func TestFurtherAccountsTakeTurnsOnOneConnection(t *testing.T) {
 	// A further account has one control connection: its passive and
 	// active stages, which run side by side, must take turns on it.
