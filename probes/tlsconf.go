@@ -85,14 +85,13 @@ func (s *Session) secure(ctx context.Context, c *Conn) (tls.ConnectionState, err
 	return s.secureUpTo(ctx, c, s.TLSMax, nil)
 }
 
-// secureUpTo is secure with the highest TLS version to offer, and before,
-// when not nil, run in the handshake before the certificate is judged (an
-// error ends the handshake). Each control
-// connection has a session cache of its own, keyed by ServerName, so that
-// its data connections resume its session, as vsftpd's require_ssl_reuse
-// and ProFTPD's mod_tls demand (Go resumes only with tickets or PSK, and
-// without ServerName keys the cache on the remote address, which never
-// matches a data connection). Every connection's certificate goes through
+// secureUpTo is secure with the highest TLS version to offer; before, when
+// not nil, runs in the handshake before the certificate is judged, and an
+// error from it ends the handshake. Each control connection has a session
+// cache of its own, keyed by ServerName, so that its data connections
+// resume its session, as vsftpd's require_ssl_reuse and ProFTPD's mod_tls
+// demand (Go resumes only with tickets or PSK, and without ServerName keys
+// the cache on the remote address, which never matches a data connection). Every connection's certificate goes through
 // the run's trust (certTrust): a later one that presents another
 // certificate fails its handshake, before any command is sent on it.
 func (s *Session) secureUpTo(ctx context.Context, c *Conn, maxVersion uint16, before func() error) (tls.ConnectionState, error) {
@@ -220,7 +219,7 @@ type tlsState struct {
 // accepted records that the server accepted AUTH TLS on the login's
 // connection, before its handshake: the extra connections send AUTH TLS
 // and start their own handshakes at once, and finish them only once the
-// decision is made (see secureExtra).
+// decision is made (Session.extraTLS).
 func (t *tlsState) accepted() { t.offer.Do(func() { close(t.offered) }) }
 
 // changed records a later connection refused for its certificate.
