@@ -136,7 +136,7 @@ func (t *transferRun) download(ctx context.Context) {
 		t.markFailed(tr, TransferDownloadFailed)
 		t.fail(TransferDownloadFailed, "download of %s failed: %s", file, xferError(x))
 	default:
-		t.parts = append(t.parts, fmt.Sprintf("download of %s in %s mode (%s): %s", file, t.p.Mode, t.p.Command, rate(tr))+t.supportText())
+		t.parts = append(t.parts, fmt.Sprintf("download of %s in %s mode (%s): %s", file, t.p.Mode, t.p.Command, rate(tr))+lateNote(x)+t.supportText())
 		t.noopAfter(ctx, tr, x)
 	}
 }
@@ -197,8 +197,12 @@ func (t *transferRun) controlLost(tr *FileTransfer, x xferResult) {
 	t.lose(x.ReplyErr)
 	t.markFailed(tr, TransferControlLost)
 	t.ev.ControlIdleMS = ms(x.Took)
-	t.fail(TransferControlLost, "%s: %d bytes arrived in %s, but the control connection then carried nothing (%s) after being idle for %s",
-		tr.Path, tr.Bytes, human(tr.Duration), describe(errOr(x.ReplyErr, t.c.Broken())), human(x.Took))
+	asked := ""
+	if x.Asked {
+		asked = ", nor a reply to NOOP sent a timeout later"
+	}
+	t.fail(TransferControlLost, "%s: %d bytes arrived in %s, but the control connection then carried nothing (%s%s) after being idle for %s",
+		tr.Path, tr.Bytes, human(tr.Duration), describe(errOr(x.ReplyErr, t.c.Broken())), asked, human(x.Took))
 }
 
 // lose marks the control connection unusable.
@@ -266,6 +270,15 @@ func firstLineText(text string) string {
 }
 
 // rate writes a transfer's bytes, time and throughput.
+// lateNote says when a transfer's final reply came only after NOOP asked
+// for a sign of life, and how long after the data ended.
+func lateNote(x xferResult) string {
+	if !x.Late {
+		return ""
+	}
+	return fmt.Sprintf(" (the final reply came %s after the data ended, once NOOP was sent: a slow server, not a lost connection)", human(x.Reply.Elapsed))
+}
+
 func rate(tr *FileTransfer) string {
 	out := fmt.Sprintf("%d bytes in %s (%.1f MiB/s)", tr.Bytes, human(tr.Duration), tr.ThroughputBytesPerS/(1<<20))
 	if tr.Stopped {

@@ -176,3 +176,23 @@ func TestTransferOverFTPS(t *testing.T) {
 		t.Errorf("files on the server: %v, want only /pub/big.bin", files)
 	}
 }
+
+// TestTransferLateFinalReply: a server that sends a transfer's 226 only
+// after the timeout (it scans or syncs the file first) still answers the
+// NOOP sent then: the transfer passes, with the reply's real delay in its
+// evidence and summary. A server silent for two timeouts is taken for a
+// control connection lost while the data moved.
+func TestTransferLateFinalReply(t *testing.T) {
+	r, _ := transferCheck(t, fixtures.Script{FinalDelay: 1500 * time.Millisecond}, probes.TransferConfig{})
+	if r.Code != probes.TransferOK || !strings.Contains(r.Summary, "final reply came") {
+		t.Fatalf("transfer %s: %s", r.Code, r.Summary)
+	}
+	down := r.Evidence.Transfer.Transfers[0]
+	if down.Reply.Code != 226 || down.Reply.Elapsed < 1500*time.Millisecond {
+		t.Errorf("final reply %d after %s, want 226 after at least 1.5 s", down.Reply.Code, down.Reply.Elapsed)
+	}
+	r, _ = transferCheck(t, fixtures.Script{FinalDelay: 3 * time.Second}, probes.TransferConfig{})
+	if r.Code != probes.TransferControlLost {
+		t.Errorf("silent for 3 s after the data with a 1 s timeout: transfer %s, want %s: %s", r.Code, probes.TransferControlLost, r.Summary)
+	}
+}

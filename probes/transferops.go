@@ -56,6 +56,8 @@ type xferResult struct {
 	DataErr   error         // why the data connection ended badly; nil for a clean end
 	ReplyErr  error         // why no decisive reply came
 	Took      time.Duration // from sending the command to the last byte
+	Asked     bool          // NOOP was sent when the final reply did not come within a timeout of the data's end
+	Late      bool          // the final reply came after that NOOP
 	MSS       int           // the MSS the data connection announced, in bytes, when known
 	MTU       int           // the data connection's path MTU, in bytes, when known
 	DataError error         // why no data connection could be set up
@@ -107,10 +109,36 @@ func (s *Session) xfer(ctx context.Context, c *Conn, p dataPath, mss int, comman
 		c.broken = errStalled
 		return x
 	}
+	ended := s.Now()
 	final, fex, err := c.Read(ctx, s.Timeout, "")
+	if err != nil && Classify(err) == KindTimeout && x.DataErr == nil && !deadlineReached(ctx, s.Now()) {
+		final, fex, err = s.lateFinal(ctx, c)
+		fex.Elapsed = s.Now().Sub(ended)
+		fex.ElapsedMS = ms(fex.Elapsed)
+		x.Asked, x.Late = true, err == nil
+	}
 	fex.Command, fex.Verb = ex.Command, ex.Verb
 	x.Reply, x.Code, x.ReplyErr = fex, final.Code, err
 	return x
+}
+
+// lateFinal is asked when a transfer's data ended but its final reply did
+// not come within the timeout: it sends NOOP and waits one timeout more. A
+// server that answers late (it scans or syncs the file first) then sends
+// the final reply and NOOP's; a control connection that a NAT or firewall
+// forgot while the data moved carries neither, and the connection stays
+// broken. It returns the final reply.
+func (s *Session) lateFinal(ctx context.Context, c *Conn) (Reply, Exchange, error) {
+	c.broken = nil
+	if err := c.Send(ctx, s.Timeout, "NOOP"); err != nil {
+		c.broken = err
+		return Reply{}, Exchange{Error: describe(err)}, err
+	}
+	final, fex, err := c.Read(ctx, s.Timeout, "")
+	if err == nil {
+		c.Read(ctx, s.Timeout, "NOOP") // a failure leaves c broken
+	}
+	return final, fex, err
 }
 
 // transferBuffer is the size of each read and write of file data.

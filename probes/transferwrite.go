@@ -84,7 +84,7 @@ func (t *transferRun) roundTrip(ctx context.Context) {
 		t.fail(TransferWriteRefused, "upload of %s failed: %s", name, xferError(x))
 		return
 	}
-	t.readBack(ctx, upIndex, sent.Sum(nil))
+	t.readBack(ctx, upIndex, x, sent.Sum(nil))
 	if t.lost == nil {
 		t.asciiTest(ctx)
 	}
@@ -93,9 +93,9 @@ func (t *transferRun) roundTrip(ctx context.Context) {
 // stalledOff reports whether a transfer stalled: data stopped moving.
 func stalledOff(x xferResult) bool { return x.DataErr == errStalled }
 
-// readBack downloads the uploaded file and compares its size and SHA-256
-// with what was sent.
-func (t *transferRun) readBack(ctx context.Context, upIndex int, want []byte) {
+// readBack downloads the uploaded file (upX is its upload) and compares its
+// size and SHA-256 with what was sent.
+func (t *transferRun) readBack(ctx context.Context, upIndex int, upX xferResult, want []byte) {
 	s := t.s
 	got := sum()
 	path, size := t.ev.Transfers[upIndex].Path, t.ev.Transfers[upIndex].Bytes
@@ -123,7 +123,7 @@ func (t *transferRun) readBack(ctx context.Context, upIndex int, want []byte) {
 		t.fail(TransferMismatch, "upload of %s: %d bytes sent, %d bytes read back, SHA-256 differs", up.Path, up.Bytes, x.Bytes)
 		return
 	}
-	t.parts = append(t.parts, fmt.Sprintf("upload of %s: %s; read back %s, equal (size and SHA-256)", up.Path, rate(up), rate(back)))
+	t.parts = append(t.parts, fmt.Sprintf("upload of %s: %s%s; read back %s%s, equal (size and SHA-256)", up.Path, rate(up), lateNote(upX), rate(back), lateNote(x)))
 }
 
 // asciiText is the TYPE A test file: CRLF and bare LF line endings.
