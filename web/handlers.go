@@ -74,7 +74,14 @@ func (s *Server) check(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.opts.Logger.Info("web check started", "id", j.ID, "module", spec.module, "target", spec.label, "remote", r.RemoteAddr)
-	go s.run(j, spec)
+	if s.track() {
+		go func() {
+			defer s.running.Done()
+			s.run(j, spec)
+		}()
+	} else {
+		s.run(j, spec) // Close has begun: the check ends at once, interrupted
+	}
 	http.Redirect(w, r, "/report/"+j.ID, http.StatusSeeOther)
 }
 

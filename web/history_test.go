@@ -159,3 +159,26 @@ func TestHistoryOff(t *testing.T) {
 		t.Fatalf("a 300-byte host filter: %d; want 400", resp.StatusCode)
 	}
 }
+
+// TestCloseSavesTheChecksItInterrupts: a check still waiting for the
+// server's greeting when the page shuts down is saved, interrupted, before
+// Close returns, so that the history closed after Close keeps it.
+func TestCloseSavesTheChecksItInterrupts(t *testing.T) {
+	srv := fixtures.StartT(t, fixtures.Script{Connect: fixtures.ConnectSilent})
+	st := openHistory(t, "")
+	ts := startWeb(t, Options{History: st})
+	c := browser(t)
+	resp, body := post(t, c, ts.URL, checkForm(formToken(t, c, ts.URL), srv.Addr(), testPassword))
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("POST /check: %d %s", resp.StatusCode, body)
+	}
+	id := strings.TrimPrefix(resp.Header.Get("Location"), "/report/")
+	ts.web.Close()
+	e, err := st.Get(context.Background(), id)
+	if err != nil {
+		t.Fatalf("the report of the check Close interrupted is not in the history: %v", err)
+	}
+	if !e.Report.Interrupted {
+		t.Errorf("the saved report does not say it was interrupted: verdict %s", e.Report.Verdict)
+	}
+}

@@ -79,6 +79,10 @@ type Server struct {
 	ctx     context.Context // checks run under it: cancelled by Close
 	unsaved sync.Map        // job id -> why its report could not be saved in the history
 	cancel  context.CancelFunc
+
+	mu      sync.Mutex     // guards closed, and running's Add against Close's Wait
+	closed  bool           // Close has begun
+	running sync.WaitGroup // checks started and not yet saved
 }
 
 // New builds a Server, with defaults for the options left zero.
@@ -128,9 +132,27 @@ func New(opts Options) *Server {
 	return s
 }
 
-// Close cancels the checks still running; their reports say they were
-// interrupted.
-func (s *Server) Close() { s.cancel() }
+// Close cancels the checks still running and waits until each has saved
+// its report, which says it was interrupted, so that a history closed
+// after Close keeps them.
+func (s *Server) Close() {
+	s.mu.Lock()
+	s.closed = true
+	s.mu.Unlock()
+	s.cancel()
+	s.running.Wait()
+}
+
+// track counts a check Close must wait for, unless Close has begun.
+func (s *Server) track() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return false
+	}
+	s.running.Add(1)
+	return true
+}
 
 // Handler serves the form, the reports, the docs pages and the static
 // files, behind basic auth when Users is set, with the security headers on
