@@ -188,8 +188,8 @@ func TestTransferLateFinalReply(t *testing.T) {
 		t.Fatalf("transfer %s: %s", r.Code, r.Summary)
 	}
 	down := r.Evidence.Transfer.Transfers[0]
-	if down.Reply.Code != 226 || down.Reply.Elapsed < 1500*time.Millisecond {
-		t.Errorf("final reply %d after %s, want 226 after at least 1.5 s", down.Reply.Code, down.Reply.Elapsed)
+	if down.Reply.Code != 226 || down.Reply.Elapsed <= time.Second {
+		t.Errorf("final reply %d after %s, want 226 after more than the 1 s timeout", down.Reply.Code, down.Reply.Elapsed)
 	}
 	r, _ = transferCheck(t, fixtures.Script{FinalDelay: 3 * time.Second}, probes.TransferConfig{})
 	if r.Code != probes.TransferControlLost {
