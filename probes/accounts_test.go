@@ -87,8 +87,10 @@ func TestAccountsBackOffFromAConnectionLimit(t *testing.T) {
 		accounts = append(accounts, probes.Credential{User: u, Password: probes.Secret("Pw-" + u)})
 	}
 	// One session at a time: of the four further accounts checked at once,
-	// all but one meet the limit, and are checked again alone.
-	o := checkAccounts(t, fixtures.Script{Users: users, MaxPerClient: 1}, accounts, 4)
+	// all but one meet the limit, and are checked again alone. Each login
+	// takes 200 ms, so that the four sessions overlap however the machine
+	// schedules them.
+	o := checkAccounts(t, fixtures.Script{Users: users, MaxPerClient: 1, LoginDelay: 200 * time.Millisecond}, accounts, 4)
 	for _, a := range o.Accounts {
 		if a.Phase != probes.PhaseOK {
 			t.Errorf("%s ended at %s: a connection limit is not an account failure (retried %v)", a.User, a.Phase, a.Retried)
