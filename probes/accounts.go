@@ -111,6 +111,7 @@ func CheckAccounts(ctx context.Context, cfg Config, accounts []Credential, mode 
 		}()
 	}
 	wg.Wait()
+	tries := maxRetries
 	for i, a := range accounts[1:] {
 		refusal, limited := tooMany(rest[i])
 		if !limited || parallel < 2 {
@@ -118,8 +119,11 @@ func CheckAccounts(ctx context.Context, cfg Config, accounts []Credential, mode 
 		}
 		// Back off, longer each time: the server may count a session
 		// until its own process has seen the client leave, and a busy
-		// server sees it late.
-		for try := range maxRetries {
+		// server sees it late. Once an account met the limit on every
+		// try, the limit is not this run's own sessions (the server is
+		// full): the accounts after it get one try each.
+		retried := false
+		for try := range tries {
 			select {
 			case <-time.After(backOff(cfg.Timeout) << try):
 			case <-ctx.Done():
@@ -129,13 +133,16 @@ func CheckAccounts(ctx context.Context, cfg Config, accounts []Credential, mode 
 			}
 			again := checkAccount(ctx, each, a, env, trust)
 			if _, still := tooMany(again); !still {
-				again.Retried = true
+				again.Retried, retried = true, true
 				rest[i] = again
 				if o.AccountLimit == nil {
 					o.AccountLimit = &refusal
 				}
 				break
 			}
+		}
+		if !retried {
+			tries = 1
 		}
 	}
 	o.Accounts = append(o.Accounts, rest...)
@@ -148,7 +155,8 @@ func CheckAccounts(ctx context.Context, cfg Config, accounts []Credential, mode 
 
 // maxRetries is how many times an account refused for too many
 // connections is checked again alone, each time after twice the wait
-// before.
+// before; after an account that met the limit on every try, the later
+// ones get one try each.
 const maxRetries = 3
 
 // backOff is the first wait before an account refused for too many

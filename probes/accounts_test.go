@@ -127,6 +127,46 @@ func TestAccountsRetryABusyServersLimit(t *testing.T) {
 	}
 }
 
+// TestAccountsStopRetryingAFullServer: the server stays full (the first
+// account's session counts long after it ended), so every retry meets the
+// limit. The first refused account is tried maxRetries times, the later
+// ones once each, and no limit of the run's own making is reported.
+func TestAccountsStopRetryingAFullServer(t *testing.T) {
+	users := map[string]string{}
+	var accounts []probes.Credential
+	for _, u := range []string{"u1", "u2", "u3", "u4"} {
+		users[u] = "Pw-" + u
+		accounts = append(accounts, probes.Credential{User: u, Password: probes.Secret("Pw-" + u)})
+	}
+	srv := fixtures.StartT(t, fixtures.Script{Users: users, MaxPerClient: 1, LeaveLate: time.Minute})
+	d := &fixtures.Dialer{}
+	env := probes.DefaultEnv()
+	env.Dialer = d
+	cfg := probes.Config{Target: probes.Target{Host: srv.Host(), Port: srv.Port()}, Timeout: 400 * time.Millisecond}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	o := probes.CheckAccounts(ctx, cfg, accounts, "", 3, env)
+	control := 0
+	for _, a := range d.Dials() {
+		if a == srv.Addr() {
+			control++
+		}
+	}
+	// The first account's check: its own connection and three extras;
+	// then the three further accounts at once; then 3 + 1 + 1 retries.
+	if want := 1 + probes.MaxControlConnections - 1 + 3 + 3 + 1 + 1; control != want {
+		t.Errorf("%d control connections, want %d", control, want)
+	}
+	for _, a := range o.Accounts[1:] {
+		if a.Phase == probes.PhaseOK || a.Retried {
+			t.Errorf("%s: phase %s, retried %v, on a server that stayed full", a.User, a.Phase, a.Retried)
+		}
+	}
+	if o.AccountLimit != nil {
+		t.Errorf("limit %+v reported as the run's own, on a server that stayed full", o.AccountLimit)
+	}
+}
+
 func TestFurtherAccountsTakeTurnsOnOneConnection(t *testing.T) {
 	// A further account has one control connection: its passive and
 	// active stages, which run side by side, must take turns on it.
