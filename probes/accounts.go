@@ -122,7 +122,7 @@ func CheckAccounts(ctx context.Context, cfg Config, accounts []Credential, mode 
 		// server sees it late. Once an account met the limit on every
 		// try, the limit is not this run's own sessions (the server is
 		// full): the accounts after it get one try each.
-		retried := false
+		letIn := false
 		for try := range tries {
 			select {
 			case <-time.After(backOff(cfg.Timeout) << try):
@@ -133,7 +133,7 @@ func CheckAccounts(ctx context.Context, cfg Config, accounts []Credential, mode 
 			}
 			again := checkAccount(ctx, each, a, env, trust)
 			if _, still := tooMany(again); !still {
-				again.Retried, retried = true, true
+				again.Retried, letIn = true, true
 				rest[i] = again
 				if o.AccountLimit == nil {
 					o.AccountLimit = &refusal
@@ -141,7 +141,7 @@ func CheckAccounts(ctx context.Context, cfg Config, accounts []Credential, mode 
 				break
 			}
 		}
-		if !retried {
+		if !letIn {
 			tries = 1
 		}
 	}
