@@ -3,6 +3,7 @@ package probes
 import (
 	"context"
 	"net"
+	"slices"
 	"sync"
 	"time"
 )
@@ -111,38 +112,20 @@ func CheckAccounts(ctx context.Context, cfg Config, accounts []Credential, mode 
 		}()
 	}
 	wg.Wait()
-	tries := maxRetries
+	retries := Retries[AccountOutcome]{}
 	for i, a := range accounts[1:] {
 		refusal, limited := tooMany(rest[i])
 		if !limited || parallel < 2 {
 			continue
 		}
-		// Back off, longer each time: the server may count a session
-		// until its own process has seen the client leave, and a busy
-		// server sees it late. Once an account met the limit on every
-		// try, the limit is not this run's own sessions (the server is
-		// full): the accounts after it get one try each.
-		letIn := false
-		for try := range tries {
-			select {
-			case <-time.After(backOff(cfg.Timeout) << try):
-			case <-ctx.Done():
+		again, letIn := retries.Again(ctx, cfg.Timeout, func() AccountOutcome { return checkAccount(ctx, each, a, env, trust) },
+			func(a AccountOutcome) bool { _, still := tooMany(a); return still })
+		if letIn {
+			again.Retried = true
+			rest[i] = again
+			if o.AccountLimit == nil {
+				o.AccountLimit = &refusal
 			}
-			if ctx.Err() != nil {
-				break
-			}
-			again := checkAccount(ctx, each, a, env, trust)
-			if _, still := tooMany(again); !still {
-				again.Retried, letIn = true, true
-				rest[i] = again
-				if o.AccountLimit == nil {
-					o.AccountLimit = &refusal
-				}
-				break
-			}
-		}
-		if !letIn {
-			tries = 1
 		}
 	}
 	o.Accounts = append(o.Accounts, rest...)
@@ -153,14 +136,45 @@ func CheckAccounts(ctx context.Context, cfg Config, accounts []Credential, mode 
 	return o
 }
 
-// maxRetries is how many times an account refused for too many
-// connections is checked again alone, each time after twice the wait
-// before; after an account that met the limit on every try, the later
-// ones get one try each.
+// Retries runs again, alone, the sessions a server turned away for too
+// many connections while others of the same run held connections to it.
+// The zero value is ready to use; one value serves one server.
+type Retries[T any] struct {
+	full bool // a session met the limit on every try: the server is full, not crowded by this run
+}
+
+// maxRetries is how many times Retries.Again runs a session again.
 const maxRetries = 3
 
-// backOff is the first wait before an account refused for too many
-// connections is checked again alone.
+// Again runs check up to maxRetries times, each after twice the wait
+// before (a quarter of timeout, at most 1 s, first): the server may count
+// a session until its own process has seen the client leave, and a busy
+// server sees it late. It returns the first outcome that limited says is
+// no longer turned away, and true; else the last one and false. After a
+// session that met the limit on every try, the server is taken for full
+// and later sessions get one try each.
+func (r *Retries[T]) Again(ctx context.Context, timeout time.Duration, check func() T, limited func(T) bool) (T, bool) {
+	var last T
+	tries := maxRetries
+	if r.full {
+		tries = 1
+	}
+	for try := range tries {
+		select {
+		case <-time.After(backOff(timeout) << try):
+		case <-ctx.Done():
+			return last, false
+		}
+		if last = check(); !limited(last) {
+			return last, true
+		}
+	}
+	r.full = true
+	return last, false
+}
+
+// backOff is the first wait before a session refused for too many
+// connections is run again.
 func backOff(timeout time.Duration) time.Duration {
 	if timeout <= 0 {
 		timeout = 5 * time.Second
@@ -261,8 +275,27 @@ func loginPhase(r Result) Phase {
 
 // tooMany reports whether an account was turned away by a limit on
 // connections (421 at the greeting or during login) and returns that reply.
-func tooMany(a AccountOutcome) (Exchange, bool) {
-	for _, r := range a.Results {
+func tooMany(a AccountOutcome) (Exchange, bool) { return limitRefusal(a.Results) }
+
+// MetConnectionLimit reports whether a check met the server's limit on
+// connections from one client: turned away (TurnedAway), or logged in with
+// a further connection refused. A caller that held other connections to
+// the server meanwhile (batch) may have caused it.
+func MetConnectionLimit(results []Result) bool {
+	return TurnedAway(results) || slices.ContainsFunc(results, func(r Result) bool { return r.Code == LoginConnectionLimit })
+}
+
+// TurnedAway reports whether a session was refused at connect or login
+// for too many connections.
+func TurnedAway(results []Result) bool {
+	_, refused := limitRefusal(results)
+	return refused
+}
+
+// limitRefusal finds the reply that refused a session for too many
+// connections.
+func limitRefusal(results []Result) (Exchange, bool) {
+	for _, r := range results {
 		if r.Code != ControlUnavailable && r.Code != LoginUnavailable {
 			continue
 		}

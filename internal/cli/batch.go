@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	urfave "github.com/urfave/cli/v2"
@@ -42,7 +44,9 @@ func batchCommand() *urfave.Command {
 		Description: "Each line holds one TARGET as for check; blank lines and lines starting with # are skipped.\n" +
 			"Credentials come from ~/.netrc (or --netrc-file) and FTP_PASSWORD, as for check; the list needs none.\n" +
 			"Results are written in the order of the list, each as soon as it and every line before it is done;\n" +
-			"a line that does not parse becomes an error record (verdict unknown) and the batch goes on.\n\n" +
+			"a line that does not parse becomes an error record (verdict unknown) and the batch goes on.\n" +
+			"Lines on one server run side by side; a check that meets the server's limit on connections per client\n" +
+			"is run again alone, so that each line reads as check alone would.\n\n" +
 			"Exit code: the worst verdict, ranked OK < WARNING < UNKNOWN < CRITICAL as monitoring systems rank them\n" +
 			"(a server that is down is not hidden behind a line that does not parse): 0 OK, 1 WARNING, 3 UNKNOWN, 2 CRITICAL.\n\n" + batchExamples,
 		OnUsageError: onUsageError,
@@ -131,7 +135,7 @@ func batchAction(c *urfave.Context) error {
 		defer file.Close()
 		in = file
 	}
-	b := batch{in: in, base: base, creds: src, parallel: parallel, deadline: deadline, env: probes.DefaultEnv()}
+	b := batch{in: in, base: base, creds: src, parallel: parallel, deadline: deadline, env: probes.DefaultEnv(), servers: &serverTurns{}}
 	counts, err := b.run(c.Context, f.batch(c.App.Writer, output.Options{}))
 	if err != nil {
 		return err
@@ -151,6 +155,7 @@ type batch struct {
 	parallel int              // checks at once
 	deadline time.Duration    // each check's whole deadline
 	env      probes.Env       // the network
+	servers  *serverTurns     // the checks running against each server
 }
 
 // run checks every target of the list with b.parallel workers and writes
@@ -266,15 +271,80 @@ func (b batch) config(line string) (probes.Config, string) {
 	return cfg, ""
 }
 
-// check runs one job's check, unless its line did not parse.
+// check runs one job's check, unless its line did not parse. Checks of
+// one server run side by side, each with up to probes.MaxControlConnections
+// connections, so together they may pass the server's limit on
+// connections from one client where a single check would not, and the
+// server may count a session a while after it ended: a check that met the
+// limit on a server this batch checked more than once is run again alone
+// (after a back-off, as many accounts are), and that run is its result.
 func (b batch) check(ctx context.Context, j *batchJob) {
 	if j.rec.Err != "" {
 		return
 	}
+	turn := b.servers.of(j.cfg.Target)
+	turn.RLock()
+	o, shared := turn.run(func() probes.Outcome { return b.checkOnce(ctx, j.cfg) })
+	turn.RUnlock()
+	if shared && probes.MetConnectionLimit(o.Results) && ctx.Err() == nil {
+		turn.Lock() // every other check of this server ends first, and new ones wait
+		again, _ := turn.retries.Again(ctx, j.cfg.Timeout, func() probes.Outcome { return b.checkOnce(ctx, j.cfg) },
+			func(o probes.Outcome) bool { return probes.TurnedAway(o.Results) })
+		turn.Unlock()
+		if again.Results != nil {
+			o = again
+		}
+	}
+	rep := report.Build(o)
+	j.rec.Report = &rep
+}
+
+// checkOnce runs one check within the batch's deadline for a target.
+func (b batch) checkOnce(ctx context.Context, cfg probes.Config) probes.Outcome {
 	ctx, cancel := context.WithTimeout(ctx, b.deadline)
 	defer cancel()
-	rep := report.Build(probes.Check(ctx, j.cfg, b.env))
-	j.rec.Report = &rep
+	return probes.Check(ctx, cfg, b.env)
+}
+
+// serverTurns keeps, per server (host and port as the list names them),
+// who runs checks against it: checks share it, a check run again alone
+// has it to itself.
+type serverTurns struct {
+	mu   sync.Mutex
+	turn map[string]*serverTurn
+}
+
+// serverTurn is one server's: a read lock per check, the write lock for a
+// check run again alone, and how many checks started.
+type serverTurn struct {
+	sync.RWMutex
+	starts  atomic.Int64
+	retries probes.Retries[probes.Outcome] // used under the write lock
+}
+
+// of returns the turn of target's server.
+func (t *serverTurns) of(target probes.Target) *serverTurn {
+	key := strings.ToLower(target.Host) + " " + strconv.Itoa(target.Port)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.turn == nil {
+		t.turn = map[string]*serverTurn{}
+	}
+	st, ok := t.turn[key]
+	if !ok {
+		st = &serverTurn{}
+		t.turn[key] = st
+	}
+	return st
+}
+
+// run runs a check and says whether another check of the server ran
+// before it ended: beside it, or before it, when the server may still
+// count that check's session.
+func (st *serverTurn) run(check func() probes.Outcome) (probes.Outcome, bool) {
+	st.starts.Add(1)
+	o := check()
+	return o, st.starts.Load() > 1
 }
 
 // readLine reads one line without its end. A line longer than the reader's

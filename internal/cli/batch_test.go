@@ -172,3 +172,41 @@ func TestBatchTableEscapesAndMasks(t *testing.T) {
 		t.Errorf("password not masked:\n%s", out)
 	}
 }
+
+// TestBatchChecksOneServerAsCheckDoes: twelve lines name one server that
+// takes at most eight connections from one client. A single check needs
+// four and passes; ten checks at once pass eight, and those refused are
+// run again alone: every line is OK, as check alone says. A server that
+// takes one is still reported as limited, on every line.
+func TestBatchChecksOneServerAsCheckDoes(t *testing.T) {
+	for _, tt := range []struct {
+		limit int
+		want  verdict.Verdict
+		code  string
+	}{{8, verdict.OK, ""}, {1, verdict.Warning, "login.connection_limit"}} {
+		srv := fixtures.StartT(t, fixtures.Script{Users: map[string]string{"alice": batchPass}, MaxPerClient: tt.limit})
+		var lines []string
+		for range 12 {
+			lines = append(lines, "ftp://alice@127.0.0.1:"+strconv.Itoa(srv.Port())+"/")
+		}
+		t.Setenv("FTP_PASSWORD", batchPass)
+		_, out, errOut := runCLI(t, strings.Join(lines, "\n"), "batch", "--parallel", "10", "--timeout", "2s", "--format", "json", "-")
+		recs := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+		if len(recs) != 12 {
+			t.Fatalf("limit %d: %d records, want 12; stderr %q", tt.limit, len(recs), errOut)
+		}
+		for i, l := range recs {
+			var rec report.Report
+			if err := json.Unmarshal([]byte(l), &rec); err != nil {
+				t.Fatal(err)
+			}
+			code := ""
+			if len(rec.Causes) > 0 {
+				code = string(rec.Causes[0].Code)
+			}
+			if rec.Verdict != tt.want || code != tt.code {
+				t.Errorf("limit %d, line %d: %s %s, want %s %s", tt.limit, i+1, rec.Verdict, code, tt.want, tt.code)
+			}
+		}
+	}
+}
