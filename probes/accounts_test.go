@@ -79,13 +79,20 @@ func TestAccountsEachGetTheirPhase(t *testing.T) {
 	}
 }
 
-func TestAccountsBackOffFromAConnectionLimit(t *testing.T) {
+// numbered returns the fixture's users and the accounts to check for the
+// given names, each with the password "Pw-" and its name.
+func numbered(names ...string) (map[string]string, []probes.Credential) {
 	users := map[string]string{}
 	var accounts []probes.Credential
-	for _, u := range []string{"u1", "u2", "u3", "u4", "u5"} {
+	for _, u := range names {
 		users[u] = "Pw-" + u
 		accounts = append(accounts, probes.Credential{User: u, Password: probes.Secret("Pw-" + u)})
 	}
+	return users, accounts
+}
+
+func TestAccountsBackOffFromAConnectionLimit(t *testing.T) {
+	users, accounts := numbered("u1", "u2", "u3", "u4", "u5")
 	// One session at a time: of the four further accounts checked at once,
 	// all but one meet the limit, and are checked again alone. Each login
 	// takes 200 ms, so that the four sessions overlap however the machine
@@ -106,12 +113,7 @@ func TestAccountsBackOffFromAConnectionLimit(t *testing.T) {
 // 400 ms timeout): an account refused for too many connections is checked
 // again, waiting longer each time, until the server lets it in.
 func TestAccountsRetryABusyServersLimit(t *testing.T) {
-	users := map[string]string{}
-	var accounts []probes.Credential
-	for _, u := range []string{"u1", "u2", "u3"} {
-		users[u] = "Pw-" + u
-		accounts = append(accounts, probes.Credential{User: u, Password: probes.Secret("Pw-" + u)})
-	}
+	users, accounts := numbered("u1", "u2", "u3")
 	o := checkAccounts(t, fixtures.Script{Users: users, MaxPerClient: 1, LeaveLate: 250 * time.Millisecond}, accounts, 2)
 	retried := 0
 	for _, a := range o.Accounts {
@@ -132,12 +134,7 @@ func TestAccountsRetryABusyServersLimit(t *testing.T) {
 // limit. The first refused account is tried maxRetries times, the later
 // ones once each, and no limit of the run's own making is reported.
 func TestAccountsStopRetryingAFullServer(t *testing.T) {
-	users := map[string]string{}
-	var accounts []probes.Credential
-	for _, u := range []string{"u1", "u2", "u3", "u4"} {
-		users[u] = "Pw-" + u
-		accounts = append(accounts, probes.Credential{User: u, Password: probes.Secret("Pw-" + u)})
-	}
+	users, accounts := numbered("u1", "u2", "u3", "u4")
 	srv := fixtures.StartT(t, fixtures.Script{Users: users, MaxPerClient: 1, LeaveLate: time.Minute})
 	d := &fixtures.Dialer{}
 	env := probes.DefaultEnv()
